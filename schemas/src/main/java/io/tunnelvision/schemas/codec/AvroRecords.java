@@ -1,0 +1,41 @@
+package io.tunnelvision.schemas.codec;
+
+import io.tunnelvision.schemas.avro.CommandResult;
+import io.tunnelvision.schemas.avro.Hotspot;
+import io.tunnelvision.schemas.avro.InterfaceConfigSample;
+import io.tunnelvision.schemas.avro.InterruptSample;
+import io.tunnelvision.schemas.avro.KernelSettingsSample;
+import io.tunnelvision.schemas.avro.LatencySample;
+import io.tunnelvision.schemas.avro.LinkSample;
+import io.tunnelvision.schemas.avro.SoftnetSample;
+import io.tunnelvision.schemas.avro.TuningCommand;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+
+/** The top-level records that travel on topics; nested records travel inside them. */
+public final class AvroRecords {
+
+    private static final List<Class<? extends SpecificRecord>> ALL = List.of(
+            InterruptSample.class,
+            SoftnetSample.class,
+            LinkSample.class,
+            InterfaceConfigSample.class,
+            KernelSettingsSample.class,
+            LatencySample.class,
+            Hotspot.class,
+            TuningCommand.class,
+            CommandResult.class);
+
+    private AvroRecords() {
+    }
+
+    public static List<Class<? extends SpecificRecord>> all() {
+        return ALL;
+    }
+
+    public static Schema schemaOf(Class<? extends SpecificRecord> type) {
+        return SpecificData.get().getSchema(type);
+    }
+}

@@ -1,0 +1,98 @@
+package io.tunnelvision.schemas.topic;
+
+import io.tunnelvision.schemas.avro.CommandResult;
+import io.tunnelvision.schemas.avro.Hotspot;
+import io.tunnelvision.schemas.avro.InterfaceConfigSample;
+import io.tunnelvision.schemas.avro.InterruptSample;
+import io.tunnelvision.schemas.avro.KernelSettingsSample;
+import io.tunnelvision.schemas.avro.LatencySample;
+import io.tunnelvision.schemas.avro.LinkSample;
+import io.tunnelvision.schemas.avro.SoftnetSample;
+import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.schemas.codec.AvroSerde;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * Every topic of Tunnelvision. Samples, hotspots, commands and results are keyed by host id, so one host's
+ * records stay in order on one partition and an agent can read just its own partition of the control topic.
+ *
+ * <p>An instance may carry a namespace that prefixes every name: two environments can share a cluster, and
+ * tests isolate themselves on one shared broker by using a fresh namespace each.
+ */
+public final class Topics {
+
+    /** Enough partitions to spread hundreds of gateways over several streams instances. */
+    static final int SAMPLE_PARTITIONS = 12;
+    static final String PREFIX = "tunnelvision-";
+
+    private static final Pattern NAMESPACE = Pattern.compile("([a-z0-9]+([.-][a-z0-9]+)*)?");
+    private static final Duration SAMPLE_RETENTION = Duration.ofDays(2);
+    private static final Duration EVENT_RETENTION = Duration.ofDays(30);
+
+    private final String namespace;
+    public final Topic<String, InterruptSample> interruptSamples;
+    public final Topic<String, SoftnetSample> softnetSamples;
+    public final Topic<String, LinkSample> linkSamples;
+    public final Topic<String, InterfaceConfigSample> interfaceConfigSamples;
+    public final Topic<String, KernelSettingsSample> kernelSettingsSamples;
+    public final Topic<String, LatencySample> latencySamples;
+    public final Topic<String, Hotspot> hotspots;
+    public final Topic<String, TuningCommand> commands;
+    public final Topic<String, CommandResult> commandResults;
+    /** Poison records as they arrived, with headers saying where from and why. */
+    public final Topic<byte[], byte[]> deadLetters;
+
+    private Topics(String namespace) {
+        if (!NAMESPACE.matcher(namespace).matches()) {
+            throw new IllegalArgumentException("topic namespace '" + namespace
+                    + "' must be empty or lowercase letters, digits, dots and dashes");
+        }
+        this.namespace = namespace;
+        interruptSamples = sample("samples-interrupts", InterruptSample.class);
+        softnetSamples = sample("samples-softnet", SoftnetSample.class);
+        linkSamples = sample("samples-link", LinkSample.class);
+        interfaceConfigSamples = sample("samples-interface-config", InterfaceConfigSample.class);
+        kernelSettingsSamples = sample("samples-kernel-settings", KernelSettingsSample.class);
+        latencySamples = sample("samples-latency", LatencySample.class);
+        hotspots = new Topic<>(name("hotspots"), Serdes.String(), AvroSerde.of(Hotspot.class),
+                SAMPLE_PARTITIONS, EVENT_RETENTION, false);
+        commands = new Topic<>(name("commands"), Serdes.String(), AvroSerde.of(TuningCommand.class),
+                SAMPLE_PARTITIONS, EVENT_RETENTION, false);
+        commandResults = new Topic<>(name("command-results"), Serdes.String(), AvroSerde.of(CommandResult.class),
+                SAMPLE_PARTITIONS, EVENT_RETENTION, false);
+        deadLetters = new Topic<>(name("dead-letters"), Serdes.ByteArray(), Serdes.ByteArray(),
+                1, EVENT_RETENTION, false);
+    }
+
+    /** The production layout: names start with {@value #PREFIX}. */
+    public static Topics standard() {
+        return new Topics("");
+    }
+
+    /** Names start with {@code namespace.} then {@value #PREFIX}; an empty namespace is {@link #standard()}. */
+    public static Topics inNamespace(String namespace) {
+        return new Topics(namespace);
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    public List<Topic<?, ?>> all() {
+        return List.of(interruptSamples, softnetSamples, linkSamples, interfaceConfigSamples, kernelSettingsSamples,
+                latencySamples, hotspots, commands, commandResults, deadLetters);
+    }
+
+    private <V extends org.apache.avro.specific.SpecificRecord> Topic<String, V> sample(String suffix, Class<V> type) {
+        Serde<V> serde = AvroSerde.of(type);
+        return new Topic<>(name(suffix), Serdes.String(), serde, SAMPLE_PARTITIONS, SAMPLE_RETENTION, false);
+    }
+
+    private String name(String suffix) {
+        return (namespace.isEmpty() ? "" : namespace + ".") + PREFIX + suffix;
+    }
+}

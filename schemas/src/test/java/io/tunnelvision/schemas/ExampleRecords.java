@@ -1,0 +1,111 @@
+package io.tunnelvision.schemas;
+
+import io.tunnelvision.schemas.avro.CommandResult;
+import io.tunnelvision.schemas.avro.CommandStatus;
+import io.tunnelvision.schemas.avro.Hotspot;
+import io.tunnelvision.schemas.avro.HotspotScope;
+import io.tunnelvision.schemas.avro.HotspotState;
+import io.tunnelvision.schemas.avro.HotspotType;
+import io.tunnelvision.schemas.avro.InterfaceConfig;
+import io.tunnelvision.schemas.avro.InterfaceConfigSample;
+import io.tunnelvision.schemas.avro.InterfaceKind;
+import io.tunnelvision.schemas.avro.InterruptSample;
+import io.tunnelvision.schemas.avro.IrqLine;
+import io.tunnelvision.schemas.avro.KernelSettingsSample;
+import io.tunnelvision.schemas.avro.LatencySample;
+import io.tunnelvision.schemas.avro.LinkCounters;
+import io.tunnelvision.schemas.avro.LinkSample;
+import io.tunnelvision.schemas.avro.PeerLatency;
+import io.tunnelvision.schemas.avro.ProbePath;
+import io.tunnelvision.schemas.avro.ProbeStats;
+import io.tunnelvision.schemas.avro.RxQueue;
+import io.tunnelvision.schemas.avro.SampleHeader;
+import io.tunnelvision.schemas.avro.Severity;
+import io.tunnelvision.schemas.avro.SoftnetCpu;
+import io.tunnelvision.schemas.avro.SoftnetSample;
+import io.tunnelvision.schemas.avro.TuningAction;
+import io.tunnelvision.schemas.avro.TuningCommand;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+
+/** One fully populated record of every type, values shaped like a real 4-CPU gateway. */
+public final class ExampleRecords {
+
+    public static final long T0 = 1_790_000_000_000L;
+
+    private ExampleRecords() {
+    }
+
+    public static SampleHeader header(String host, long sequence) {
+        return new SampleHeader(host, "5f1c1f0e-7a2b-4b9e-9d51-0c1e2a3b4c5d", sequence, T0 + sequence * 1000, "0.1.0");
+    }
+
+    public static List<SpecificRecord> all(String host) {
+        return List.of(interrupts(host), softnet(host), link(host), interfaceConfig(host), kernel(host),
+                latency(host), hotspot(host), command(host), result(host));
+    }
+
+    public static InterruptSample interrupts(String host) {
+        return new InterruptSample(header(host, 1), List.of(0, 1, 2, 3),
+                List.of(new IrqLine("45", "IR-PCI-MSI", "524288", "edge", List.of("eth0-TxRx-0"),
+                                List.of(4_294_967_000L, 12L, 0L, 3L)),
+                        new IrqLine("46", "PCI-MSI", "524289-edge", null, List.of("virtio0-input.0", "virtio0-output.0"),
+                                List.of(1L, 2L, 3L, 4L))),
+                List.of(100L, 200L, 300L, 400L),
+                List.of(9_000L, 10L, 11L, 12L),
+                List.of(500L, 5L, 6L, 7L),
+                List.of(3_000L, 20L, 21L, 22L),
+                List.of(100_000L, 100_000L, 100_000L, 100_000L));
+    }
+
+    public static SoftnetSample softnet(String host) {
+        return new SoftnetSample(header(host, 2), List.of(
+                new SoftnetCpu(0, 0, 123_456L, 7L, 42L, 0L, 0L, 0L),
+                new SoftnetCpu(1, null, 99L, 0L, 0L, null, null, null)));
+    }
+
+    public static LinkSample link(String host) {
+        return new LinkSample(header(host, 3), List.of(
+                new LinkCounters("tun0", 1_000_000L, 900L, 0L, 3L, 0L, 1L, 0L, 2_000_000L, 1_800L, 0L, 17L, 0L, 0L)));
+    }
+
+    public static InterfaceConfigSample interfaceConfig(String host) {
+        return new InterfaceConfigSample(header(host, 4), List.of(
+                new InterfaceConfig("vxlan0", 7, InterfaceKind.VXLAN, 1500, 1000, "up",
+                        List.of(new RxQueue("rx-0", "00000000,0000000f", 0)), "eth0"),
+                new InterfaceConfig("eth0", 2, InterfaceKind.PHYSICAL, 1500, 1000, "up",
+                        List.of(new RxQueue("rx-0", "0", null)), null)));
+    }
+
+    public static KernelSettingsSample kernel(String host) {
+        return new KernelSettingsSample(header(host, 5), 212_992L, 212_992L, 300L, 2_000L, 1_000L, 0L,
+                Map.of("all", 1, "default", 1, "tun0", 2), Map.of("0", "performance", "1", "powersave"),
+                12L, 0L, 12L, 1_500L, 750L, 0L, 1_400L, 700L, 0L);
+    }
+
+    public static LatencySample latency(String host) {
+        return new LatencySample(header(host, 6), 1_000L, List.of(new PeerLatency("gw-2", "vxlan0", List.of(
+                new ProbeStats(ProbePath.OVERLAY, "10.99.0.2:7447", 64, 5, 5, 180L, 210L, 260L, 20L, 0.0),
+                new ProbeStats(ProbePath.OVERLAY, "10.99.0.2:7447", 1400, 5, 1, 900L, 900L, 900L, null, 0.8),
+                new ProbeStats(ProbePath.UNDERLAY, "192.0.2.2:7447", 64, 5, 0, null, null, null, null, 1.0)))));
+    }
+
+    public static Hotspot hotspot(String host) {
+        return new Hotspot("hs-" + host + "-1", HotspotScope.HOST, host, HotspotType.SOFTNET_SQUEEZE,
+                Severity.CRITICAL, HotspotState.OPEN, "cpu0", "cpu0 squeezed 120 times/s",
+                Map.of("timeSqueezePerSec", 120.0), List.of(), T0, T0 + 10_000, T0 + 10_000, T0 + 10_000, null);
+    }
+
+    public static TuningCommand command(String host) {
+        return new TuningCommand("cmd-" + host + "-1", 1L, host, T0, T0 + 60_000, TuningAction.NETDEV_BUDGET,
+                "host", "600", "300", "hs-" + host + "-1", "softnet squeeze on cpu0", false, null, "planner-1",
+                ByteBuffer.wrap(new byte[] {1, 2, 3, 4}));
+    }
+
+    public static CommandResult result(String host) {
+        return new CommandResult("cmd-" + host + "-1", host, CommandStatus.APPLIED, null, "300", "600",
+                T0 + 2_000, "0.1.0");
+    }
+}
