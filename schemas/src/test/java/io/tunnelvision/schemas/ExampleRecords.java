@@ -1,6 +1,18 @@
 package io.tunnelvision.schemas;
 
+import io.tunnelvision.schemas.avro.CommandDecision;
+import io.tunnelvision.schemas.avro.CommandOutcome;
 import io.tunnelvision.schemas.avro.CommandResult;
+import io.tunnelvision.schemas.avro.Decision;
+import io.tunnelvision.schemas.avro.InterruptRates;
+import io.tunnelvision.schemas.avro.IrqLineRate;
+import io.tunnelvision.schemas.avro.KernelRates;
+import io.tunnelvision.schemas.avro.LinkRate;
+import io.tunnelvision.schemas.avro.LinkRates;
+import io.tunnelvision.schemas.avro.RateHeader;
+import io.tunnelvision.schemas.avro.SoftnetCpuRate;
+import io.tunnelvision.schemas.avro.SoftnetRates;
+import io.tunnelvision.schemas.avro.Verdict;
 import io.tunnelvision.schemas.avro.CommandStatus;
 import io.tunnelvision.schemas.avro.Hotspot;
 import io.tunnelvision.schemas.avro.HotspotScope;
@@ -44,7 +56,8 @@ public final class ExampleRecords {
 
     public static List<SpecificRecord> all(String host) {
         return List.of(interrupts(host), softnet(host), link(host), interfaceConfig(host), kernel(host),
-                latency(host), hotspot(host), command(host), result(host));
+                latency(host), hotspot(host), command(host), result(host), decision(host), outcome(host),
+                interruptRates(host), softnetRates(host), linkRates(host), kernelRates(host));
     }
 
     public static InterruptSample interrupts(String host) {
@@ -107,5 +120,39 @@ public final class ExampleRecords {
     public static CommandResult result(String host) {
         return new CommandResult("cmd-" + host + "-1", host, CommandStatus.APPLIED, null, "300", "600",
                 T0 + 2_000, "0.1.0");
+    }
+
+    public static RateHeader rateHeader(String host) {
+        return new RateHeader(host, "5f1c1f0e-7a2b-4b9e-9d51-0c1e2a3b4c5d", T0, T0 + 1_000, 1L, 2L);
+    }
+
+    public static CommandDecision decision(String host) {
+        return new CommandDecision("cmd-" + host + "-1", host, Decision.APPROVE, "alice", "looks right", T0 + 500);
+    }
+
+    public static CommandOutcome outcome(String host) {
+        return new CommandOutcome("cmd-" + host + "-1", host, "hs-" + host + "-1", Verdict.VERIFIED,
+                "timeSqueezePerSec", 120.0, 0.5, null, T0 + 30_000);
+    }
+
+    public static InterruptRates interruptRates(String host) {
+        return new InterruptRates(rateHeader(host), List.of(0, 1),
+                List.of(new IrqLineRate("45", List.of("eth0-TxRx-0"), List.of(9_500.0, 3.0))),
+                List.of(10.0, 12.0), List.of(9_000.0, 4.0), List.of(1.0, 2.0), List.of(0.61, 0.01));
+    }
+
+    public static SoftnetRates softnetRates(String host) {
+        return new SoftnetRates(rateHeader(host), List.of(
+                new SoftnetCpuRate(0, 9_000.0, 2.0, 120.0, 0.0, 0.0, 3L),
+                new SoftnetCpuRate(1, 4.0, 0.0, 0.0, null, null, null)));
+    }
+
+    public static LinkRates linkRates(String host) {
+        return new LinkRates(rateHeader(host), List.of(new LinkRate("tun0", 1.0e6, 900.0, 0.0, 0.0, 0.0, 1.0, 0.0,
+                2.0e6, 1_800.0, 0.0, 17.0, 0.0, 0.0)));
+    }
+
+    public static KernelRates kernelRates(String host) {
+        return new KernelRates(rateHeader(host), 12.0, 0.0, 12.0, 150.0, 0.0, 140.0, null);
     }
 }

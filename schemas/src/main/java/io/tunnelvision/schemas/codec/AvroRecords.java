@@ -1,12 +1,18 @@
 package io.tunnelvision.schemas.codec;
 
+import io.tunnelvision.schemas.avro.CommandDecision;
+import io.tunnelvision.schemas.avro.CommandOutcome;
 import io.tunnelvision.schemas.avro.CommandResult;
 import io.tunnelvision.schemas.avro.Hotspot;
 import io.tunnelvision.schemas.avro.InterfaceConfigSample;
 import io.tunnelvision.schemas.avro.InterruptSample;
+import io.tunnelvision.schemas.avro.InterruptRates;
+import io.tunnelvision.schemas.avro.KernelRates;
 import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LatencySample;
+import io.tunnelvision.schemas.avro.LinkRates;
 import io.tunnelvision.schemas.avro.LinkSample;
+import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.TuningCommand;
 import java.util.List;
@@ -26,7 +32,13 @@ public final class AvroRecords {
             LatencySample.class,
             Hotspot.class,
             TuningCommand.class,
-            CommandResult.class);
+            CommandResult.class,
+            CommandDecision.class,
+            CommandOutcome.class,
+            InterruptRates.class,
+            SoftnetRates.class,
+            LinkRates.class,
+            KernelRates.class);
 
     private AvroRecords() {
     }

@@ -1,12 +1,18 @@
 package io.tunnelvision.schemas.topic;
 
+import io.tunnelvision.schemas.avro.CommandDecision;
+import io.tunnelvision.schemas.avro.CommandOutcome;
 import io.tunnelvision.schemas.avro.CommandResult;
 import io.tunnelvision.schemas.avro.Hotspot;
 import io.tunnelvision.schemas.avro.InterfaceConfigSample;
 import io.tunnelvision.schemas.avro.InterruptSample;
+import io.tunnelvision.schemas.avro.InterruptRates;
+import io.tunnelvision.schemas.avro.KernelRates;
 import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LatencySample;
+import io.tunnelvision.schemas.avro.LinkRates;
 import io.tunnelvision.schemas.avro.LinkSample;
+import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.TuningCommand;
 import io.tunnelvision.schemas.codec.AvroSerde;
@@ -40,9 +46,18 @@ public final class Topics {
     public final Topic<String, InterfaceConfigSample> interfaceConfigSamples;
     public final Topic<String, KernelSettingsSample> kernelSettingsSamples;
     public final Topic<String, LatencySample> latencySamples;
+    public final Topic<String, InterruptRates> interruptRates;
+    public final Topic<String, SoftnetRates> softnetRates;
+    public final Topic<String, LinkRates> linkRates;
+    public final Topic<String, KernelRates> kernelRates;
     public final Topic<String, Hotspot> hotspots;
+    /** Signed commands for the agents, keyed by target host. */
     public final Topic<String, TuningCommand> commands;
+    /** Commands the planner would issue, waiting for an operator (approval mode). */
+    public final Topic<String, TuningCommand> commandProposals;
+    public final Topic<String, CommandDecision> commandDecisions;
     public final Topic<String, CommandResult> commandResults;
+    public final Topic<String, CommandOutcome> commandOutcomes;
     /** Poison records as they arrived, with headers saying where from and why. */
     public final Topic<byte[], byte[]> deadLetters;
 
@@ -58,12 +73,16 @@ public final class Topics {
         interfaceConfigSamples = sample("samples-interface-config", InterfaceConfigSample.class);
         kernelSettingsSamples = sample("samples-kernel-settings", KernelSettingsSample.class);
         latencySamples = sample("samples-latency", LatencySample.class);
-        hotspots = new Topic<>(name("hotspots"), Serdes.String(), AvroSerde.of(Hotspot.class),
-                SAMPLE_PARTITIONS, EVENT_RETENTION, false);
-        commands = new Topic<>(name("commands"), Serdes.String(), AvroSerde.of(TuningCommand.class),
-                SAMPLE_PARTITIONS, EVENT_RETENTION, false);
-        commandResults = new Topic<>(name("command-results"), Serdes.String(), AvroSerde.of(CommandResult.class),
-                SAMPLE_PARTITIONS, EVENT_RETENTION, false);
+        interruptRates = sample("rates-interrupts", InterruptRates.class);
+        softnetRates = sample("rates-softnet", SoftnetRates.class);
+        linkRates = sample("rates-link", LinkRates.class);
+        kernelRates = sample("rates-kernel", KernelRates.class);
+        hotspots = event("hotspots", Hotspot.class);
+        commands = event("commands", TuningCommand.class);
+        commandProposals = event("command-proposals", TuningCommand.class);
+        commandDecisions = event("command-decisions", CommandDecision.class);
+        commandResults = event("command-results", CommandResult.class);
+        commandOutcomes = event("command-outcomes", CommandOutcome.class);
         deadLetters = new Topic<>(name("dead-letters"), Serdes.ByteArray(), Serdes.ByteArray(),
                 1, EVENT_RETENTION, false);
     }
@@ -84,12 +103,18 @@ public final class Topics {
 
     public List<Topic<?, ?>> all() {
         return List.of(interruptSamples, softnetSamples, linkSamples, interfaceConfigSamples, kernelSettingsSamples,
-                latencySamples, hotspots, commands, commandResults, deadLetters);
+                latencySamples, interruptRates, softnetRates, linkRates, kernelRates, hotspots, commands,
+                commandProposals, commandDecisions, commandResults, commandOutcomes, deadLetters);
     }
 
     private <V extends org.apache.avro.specific.SpecificRecord> Topic<String, V> sample(String suffix, Class<V> type) {
         Serde<V> serde = AvroSerde.of(type);
         return new Topic<>(name(suffix), Serdes.String(), serde, SAMPLE_PARTITIONS, SAMPLE_RETENTION, false);
+    }
+
+    private <V extends org.apache.avro.specific.SpecificRecord> Topic<String, V> event(String suffix, Class<V> type) {
+        return new Topic<>(name(suffix), Serdes.String(), AvroSerde.of(type), SAMPLE_PARTITIONS, EVENT_RETENTION,
+                false);
     }
 
     private String name(String suffix) {

@@ -26,6 +26,12 @@ class AvroCodecTest {
     }
 
     @Test
+    void theExamplesCoverEveryTopLevelRecord() {
+        assertEquals(new java.util.HashSet<>(AvroRecords.all()),
+                ExampleRecords.all("gw-1").stream().map(Object::getClass).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    @Test
     void payloadStartsWithTheSingleObjectMarkerAndTheWriterFingerprint() {
         AvroCodec<SoftnetSample> codec = AvroCodec.of(SoftnetSample.class);
         byte[] payload = codec.encode(ExampleRecords.softnet("gw-1"));

@@ -55,6 +55,13 @@ class AvroRoundTripIT {
         roundTrip(topics.hotspots, host, ExampleRecords.hotspot(host));
         roundTrip(topics.commands, host, ExampleRecords.command(host));
         roundTrip(topics.commandResults, host, ExampleRecords.result(host));
+        roundTrip(topics.commandProposals, host, ExampleRecords.command(host));
+        roundTrip(topics.commandDecisions, host, ExampleRecords.decision(host));
+        roundTrip(topics.commandOutcomes, host, ExampleRecords.outcome(host));
+        roundTrip(topics.interruptRates, host, ExampleRecords.interruptRates(host));
+        roundTrip(topics.softnetRates, host, ExampleRecords.softnetRates(host));
+        roundTrip(topics.linkRates, host, ExampleRecords.linkRates(host));
+        roundTrip(topics.kernelRates, host, ExampleRecords.kernelRates(host));
     }
 
     @Test

@@ -20,7 +20,7 @@ class TopicsTest {
             assertTrue(topic.name().startsWith(Topics.PREFIX), topic.name());
             assertTrue(names.add(topic.name()), "duplicate " + topic.name());
         }
-        assertEquals(10, names.size());
+        assertEquals(17, names.size());
     }
 
     @Test
@@ -49,6 +49,13 @@ class TopicsTest {
         assertRoundTrip(topics.hotspots, ExampleRecords.hotspot("gw-1"));
         assertRoundTrip(topics.commands, ExampleRecords.command("gw-1"));
         assertRoundTrip(topics.commandResults, ExampleRecords.result("gw-1"));
+        assertRoundTrip(topics.commandProposals, ExampleRecords.command("gw-1"));
+        assertRoundTrip(topics.commandDecisions, ExampleRecords.decision("gw-1"));
+        assertRoundTrip(topics.commandOutcomes, ExampleRecords.outcome("gw-1"));
+        assertRoundTrip(topics.interruptRates, ExampleRecords.interruptRates("gw-1"));
+        assertRoundTrip(topics.softnetRates, ExampleRecords.softnetRates("gw-1"));
+        assertRoundTrip(topics.linkRates, ExampleRecords.linkRates("gw-1"));
+        assertRoundTrip(topics.kernelRates, ExampleRecords.kernelRates("gw-1"));
     }
 
     @Test
