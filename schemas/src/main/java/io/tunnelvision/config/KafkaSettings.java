@@ -1,5 +1,6 @@
 package io.tunnelvision.config;
 
+import io.tunnelvision.schemas.topic.Topics;
 import java.util.List;
 
 /** Settings every module that talks to Kafka shares. */
@@ -16,5 +17,15 @@ public final class KafkaSettings {
 
     public static List<Setting> all() {
         return List.of(BOOTSTRAP, TOPIC_NAMESPACE);
+    }
+
+    /** The topic registry in the namespace the environment names. */
+    public static Topics topics(Env env) {
+        String namespace = env.string(TOPIC_NAMESPACE);
+        try {
+            return Topics.inNamespace(namespace);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(TOPIC_NAMESPACE.env() + "=" + namespace + " is not usable: " + e.getMessage(), e);
+        }
     }
 }

@@ -27,7 +27,8 @@ class SchemaHistoryTest {
             assertEquals(VersionedSchemaStore.fingerprint(compiled), VersionedSchemaStore.fingerprint(latest),
                     () -> type.getSimpleName() + " changed: add it as "
                             + SchemaHistory.resourcePath(type.getSimpleName(), versions.size() + 1)
-                            + " under schemas/src/main/resources with this content:\n" + compiled.toString(true));
+                            + " under schemas/src/main/resources with this content:\n"
+                            + org.apache.avro.SchemaFormatter.format("json/pretty", compiled));
         }
     }
 

@@ -1,0 +1,160 @@
+package io.tunnelvision.agent;
+
+import io.tunnelvision.config.ConfigException;
+import io.tunnelvision.config.Env;
+import io.tunnelvision.config.KafkaSettings;
+import io.tunnelvision.config.Setting;
+import io.tunnelvision.schemas.topic.Topics;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** Everything the host agent reads from its environment. */
+public final class AgentConfig {
+
+    public static final Setting HOST_ID = Setting.optional("TUNNELVISION_AGENT_HOST_ID", "",
+            "Name of this gateway in every sample it sends; empty means the kernel hostname"
+                    + " (<proc root>/sys/kernel/hostname)");
+    public static final Setting PROC_ROOT = Setting.optional("TUNNELVISION_AGENT_PROC_ROOT", "/proc",
+            "Where procfs is mounted; a container points it at the host's /proc, tests at a directory tree");
+    public static final Setting SYS_ROOT = Setting.optional("TUNNELVISION_AGENT_SYS_ROOT", "/sys",
+            "Where sysfs is mounted; a container points it at the host's /sys, tests at a directory tree");
+    public static final Setting SAMPLE_INTERVAL = Setting.optional("TUNNELVISION_AGENT_SAMPLE_INTERVAL", "1s",
+            "How often the collectors run, between 100ms and 10m (e.g. 500ms, 1s, PT2S)");
+    public static final Setting SPOOL_DIR = Setting.optional("TUNNELVISION_AGENT_SPOOL_DIR",
+            "/var/lib/tunnelvision/spool", "Directory where samples wait while Kafka cannot be reached");
+    public static final Setting SPOOL_MAX_BYTES = Setting.optional("TUNNELVISION_AGENT_SPOOL_MAX_BYTES",
+            String.valueOf(256L * 1024 * 1024), "Most disk the spool may use, in bytes (at least 1 MiB)");
+    public static final Setting METRICS_PORT = Setting.optional("TUNNELVISION_AGENT_METRICS_PORT", "9464",
+            "TCP port of the agent's own metrics endpoint");
+    public static final Setting DRY_RUN = Setting.optional("TUNNELVISION_AGENT_DRY_RUN", "true",
+            "When true the agent only logs the tuning commands it receives instead of applying them");
+
+    // Below 100ms the agent's own reads of /proc/interrupts start to load the gateway it is meant to relieve;
+    // above 10m the rates are too coarse to show a hotspot before users feel it.
+    private static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+    private static final Duration MAX_INTERVAL = Duration.ofMinutes(10);
+    // The setting is in bytes: anything under 1 MiB is far more likely a unit mistake than a wish.
+    private static final long MIN_SPOOL_BYTES = 1024L * 1024;
+
+    private final String hostId;
+    private final Path procRoot;
+    private final Path sysRoot;
+    private final Duration sampleInterval;
+    private final Path spoolDir;
+    private final long spoolMaxBytes;
+    private final int metricsPort;
+    private final boolean dryRun;
+    private final String kafkaBootstrap;
+    private final Topics topics;
+
+    public AgentConfig(Env env) {
+        this.procRoot = path(env, PROC_ROOT);
+        this.sysRoot = path(env, SYS_ROOT);
+        String configuredHostId = env.string(HOST_ID);
+        this.hostId = configuredHostId.isEmpty() ? kernelHostname(procRoot) : configuredHostId;
+        this.sampleInterval = env.duration(SAMPLE_INTERVAL);
+        if (sampleInterval.compareTo(MIN_INTERVAL) < 0 || sampleInterval.compareTo(MAX_INTERVAL) > 0) {
+            throw new ConfigException(SAMPLE_INTERVAL.env() + "=" + env.string(SAMPLE_INTERVAL)
+                    + " is out of range: use a value between 100ms and 10m");
+        }
+        this.spoolDir = path(env, SPOOL_DIR);
+        this.spoolMaxBytes = env.longValue(SPOOL_MAX_BYTES, MIN_SPOOL_BYTES, Long.MAX_VALUE);
+        this.metricsPort = env.integer(METRICS_PORT, 1, 65_535);
+        this.dryRun = env.bool(DRY_RUN);
+        this.kafkaBootstrap = env.string(KafkaSettings.BOOTSTRAP);
+        this.topics = KafkaSettings.topics(env);
+    }
+
+    public static List<Setting> settings() {
+        return List.of(HOST_ID, PROC_ROOT, SYS_ROOT, SAMPLE_INTERVAL, SPOOL_DIR, SPOOL_MAX_BYTES, METRICS_PORT,
+                DRY_RUN, KafkaSettings.BOOTSTRAP, KafkaSettings.TOPIC_NAMESPACE);
+    }
+
+    public String hostId() {
+        return hostId;
+    }
+
+    public Path procRoot() {
+        return procRoot;
+    }
+
+    public Path sysRoot() {
+        return sysRoot;
+    }
+
+    public Duration sampleInterval() {
+        return sampleInterval;
+    }
+
+    public Path spoolDir() {
+        return spoolDir;
+    }
+
+    public long spoolMaxBytes() {
+        return spoolMaxBytes;
+    }
+
+    public int metricsPort() {
+        return metricsPort;
+    }
+
+    public boolean dryRun() {
+        return dryRun;
+    }
+
+    public String kafkaBootstrap() {
+        return kafkaBootstrap;
+    }
+
+    /** The topic registry in the configured namespace. */
+    public Topics topics() {
+        return topics;
+    }
+
+    @Override
+    public String toString() {
+        return "AgentConfig{hostId=" + hostId + ", procRoot=" + procRoot + ", sysRoot=" + sysRoot
+                + ", sampleInterval=" + sampleInterval + ", spoolDir=" + spoolDir + ", spoolMaxBytes="
+                + spoolMaxBytes + ", metricsPort=" + metricsPort + ", dryRun=" + dryRun + ", kafkaBootstrap="
+                + kafkaBootstrap + ", topicNamespace=" + topics.namespace() + "}";
+    }
+
+    /**
+     * The kernel's hostname is read under the configured proc root, so tests decide it with a file; the JVM's
+     * idea of the local host name is only a fallback for systems where that file cannot be read.
+     */
+    private static String kernelHostname(Path procRoot) {
+        Path file = procRoot.resolve("sys/kernel/hostname");
+        try {
+            String name = Files.readString(file, StandardCharsets.UTF_8).trim();
+            if (!name.isEmpty()) {
+                return name;
+            }
+        } catch (IOException e) {
+            // not readable here: fall through to the JVM's answer
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            throw new ConfigException(HOST_ID.env() + " is not set and the hostname could be read neither from "
+                    + file + " nor from the resolver: set " + HOST_ID.env() + " to this gateway's name", e);
+        }
+    }
+
+    private static Path path(Env env, Setting setting) {
+        String raw = env.string(setting);
+        try {
+            return Path.of(raw);
+        } catch (InvalidPathException e) {
+            throw new ConfigException(setting.env() + "=" + raw + " is not a usable path: " + e.getReason(), e);
+        }
+    }
+
+}

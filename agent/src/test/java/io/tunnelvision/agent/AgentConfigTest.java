@@ -1,0 +1,120 @@
+package io.tunnelvision.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tunnelvision.config.ConfigException;
+import io.tunnelvision.config.Env;
+import io.tunnelvision.config.KafkaSettings;
+import io.tunnelvision.config.Setting;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class AgentConfigTest {
+
+    @TempDir
+    Path procRoot;
+
+    @Test
+    void unsetSettingsTakeTheirDefaults() throws IOException {
+        givenKernelHostname("gw-ams-01\n");
+
+        AgentConfig config = new AgentConfig(new Env(Map.of("TUNNELVISION_AGENT_PROC_ROOT", procRoot.toString())));
+
+        assertEquals("gw-ams-01", config.hostId());
+        assertEquals(Path.of("/sys"), config.sysRoot());
+        assertEquals(Duration.ofSeconds(1), config.sampleInterval());
+        assertEquals(Path.of("/var/lib/tunnelvision/spool"), config.spoolDir());
+        assertEquals(256L * 1024 * 1024, config.spoolMaxBytes());
+        assertEquals(9464, config.metricsPort());
+        assertTrue(config.dryRun(), "a fresh agent must never touch the kernel unless told to");
+        assertEquals("localhost:9092", config.kafkaBootstrap());
+        assertEquals("", config.topics().namespace());
+    }
+
+    @Test
+    void anEmptyEnvironmentReadsTheRealProcAndStillFindsAHostId() {
+        AgentConfig config = new AgentConfig(new Env(Map.of()));
+
+        assertEquals(Path.of("/proc"), config.procRoot());
+        assertFalse(config.hostId().isBlank());
+    }
+
+    @Test
+    void everySettingCanBeOverridden() throws IOException {
+        givenKernelHostname("ignored-because-set-explicitly");
+
+        AgentConfig config = new AgentConfig(new Env(Map.of(
+                "TUNNELVISION_AGENT_HOST_ID", "gw-fra-07",
+                "TUNNELVISION_AGENT_PROC_ROOT", procRoot.toString(),
+                "TUNNELVISION_AGENT_SYS_ROOT", "/host/sys",
+                "TUNNELVISION_AGENT_SAMPLE_INTERVAL", "250ms",
+                "TUNNELVISION_AGENT_SPOOL_DIR", "/data/spool",
+                "TUNNELVISION_AGENT_SPOOL_MAX_BYTES", "2097152",
+                "TUNNELVISION_AGENT_METRICS_PORT", "19464",
+                "TUNNELVISION_AGENT_DRY_RUN", "false",
+                "TUNNELVISION_KAFKA_BOOTSTRAP", "kafka-1:9092,kafka-2:9092",
+                "TUNNELVISION_TOPIC_NAMESPACE", "staging")));
+
+        assertEquals("gw-fra-07", config.hostId());
+        assertEquals(procRoot, config.procRoot());
+        assertEquals(Path.of("/host/sys"), config.sysRoot());
+        assertEquals(Duration.ofMillis(250), config.sampleInterval());
+        assertEquals(Path.of("/data/spool"), config.spoolDir());
+        assertEquals(2_097_152L, config.spoolMaxBytes());
+        assertEquals(19464, config.metricsPort());
+        assertFalse(config.dryRun());
+        assertEquals("kafka-1:9092,kafka-2:9092", config.kafkaBootstrap());
+        assertEquals("staging", config.topics().namespace());
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+            "TUNNELVISION_AGENT_SAMPLE_INTERVAL, often",
+            "TUNNELVISION_AGENT_SAMPLE_INTERVAL, 0s",
+            "TUNNELVISION_AGENT_SAMPLE_INTERVAL, 1h",
+            "TUNNELVISION_AGENT_SPOOL_MAX_BYTES, 256",
+            "TUNNELVISION_AGENT_SPOOL_MAX_BYTES, 256MiB",
+            "TUNNELVISION_AGENT_METRICS_PORT, 70000",
+            "TUNNELVISION_AGENT_DRY_RUN, maybe",
+            "TUNNELVISION_TOPIC_NAMESPACE, Staging_1",
+    })
+    void aBadValueIsRejectedWithAMessageNamingTheVariable(String variable, String value) throws IOException {
+        givenKernelHostname("gw-ams-01");
+
+        ConfigException error = assertThrows(ConfigException.class, () -> new AgentConfig(new Env(Map.of(
+                "TUNNELVISION_AGENT_PROC_ROOT", procRoot.toString(),
+                variable, value))));
+
+        assertTrue(error.getMessage().contains(variable + "="),
+                "message should name the variable and its value: " + error.getMessage());
+    }
+
+    @Test
+    void settingsListEachVariableItReadsOnceIncludingTheSharedKafkaOnes() {
+        var names = new HashSet<String>();
+        for (Setting setting : AgentConfig.settings()) {
+            assertTrue(names.add(setting.env()), "listed twice: " + setting.env());
+            assertFalse(setting.isRequired(), "the agent must start on a bare gateway, but requires " + setting.env());
+        }
+        assertTrue(names.contains(KafkaSettings.BOOTSTRAP.env()));
+        assertTrue(names.contains(KafkaSettings.TOPIC_NAMESPACE.env()));
+        assertEquals(10, names.size());
+    }
+
+    private void givenKernelHostname(String content) throws IOException {
+        Path file = procRoot.resolve("sys/kernel/hostname");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+    }
+}

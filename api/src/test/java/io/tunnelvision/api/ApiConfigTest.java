@@ -1,0 +1,110 @@
+package io.tunnelvision.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tunnelvision.config.ConfigException;
+import io.tunnelvision.config.Env;
+import io.tunnelvision.config.KafkaSettings;
+import io.tunnelvision.config.Setting;
+import java.util.HashSet;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ApiConfigTest {
+
+    private static final String URL = "jdbc:postgresql://db.example:5432/tunnelvision";
+
+    @Test
+    void unsetSettingsTakeTheirDefaults() {
+        ApiConfig config = new ApiConfig(new Env(Map.of("TUNNELVISION_DB_URL", URL)));
+
+        assertEquals("localhost:9092", config.kafkaBootstrap());
+        assertEquals("", config.topics().namespace());
+        assertEquals(URL, config.dbUrl());
+        assertEquals("tunnelvision", config.dbUser());
+        assertEquals("", config.dbPassword());
+        assertEquals(8080, config.httpPort());
+    }
+
+    @Test
+    void everySettingCanBeOverridden() {
+        ApiConfig config = new ApiConfig(new Env(Map.of(
+                "TUNNELVISION_KAFKA_BOOTSTRAP", "kafka:9092",
+                "TUNNELVISION_TOPIC_NAMESPACE", "staging",
+                "TUNNELVISION_DB_URL", URL + "?currentSchema=tv",
+                "TUNNELVISION_DB_USER", "api",
+                "TUNNELVISION_DB_PASSWORD", "s3cret",
+                "TUNNELVISION_API_HTTP_PORT", "18080")));
+
+        assertEquals("kafka:9092", config.kafkaBootstrap());
+        assertEquals("staging", config.topics().namespace());
+        assertEquals(URL + "?currentSchema=tv", config.dbUrl());
+        assertEquals("api", config.dbUser());
+        assertEquals("s3cret", config.dbPassword());
+        assertEquals(18080, config.httpPort());
+    }
+
+    @Test
+    void theDatabaseUrlIsRequired() {
+        ConfigException error = assertThrows(ConfigException.class, () -> new ApiConfig(new Env(Map.of())));
+
+        assertTrue(error.getMessage().contains("TUNNELVISION_DB_URL is not set"), error.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgres://db:5432/tunnelvision", "jdbc:mysql://db:3306/tunnelvision",
+            "jdbc:postgresql://db:notaport/tunnelvision"})
+    void aUrlThatIsNotPostgresJdbcIsRejected(String url) {
+        ConfigException error = assertThrows(ConfigException.class,
+                () -> new ApiConfig(new Env(Map.of("TUNNELVISION_DB_URL", url))));
+
+        assertTrue(error.getMessage().startsWith("TUNNELVISION_DB_URL=" + url + " is not a PostgreSQL JDBC URL"),
+                error.getMessage());
+    }
+
+    @Test
+    void aBadPortIsRejectedWithAMessageNamingTheVariable() {
+        ConfigException error = assertThrows(ConfigException.class, () -> new ApiConfig(new Env(Map.of(
+                "TUNNELVISION_DB_URL", URL,
+                "TUNNELVISION_API_HTTP_PORT", "http"))));
+
+        assertTrue(error.getMessage().contains("TUNNELVISION_API_HTTP_PORT=http"), error.getMessage());
+    }
+
+    @Test
+    void aBadTopicNamespaceIsRejectedWithAMessageNamingTheVariable() {
+        ConfigException error = assertThrows(ConfigException.class, () -> new ApiConfig(new Env(Map.of(
+                "TUNNELVISION_DB_URL", URL,
+                "TUNNELVISION_TOPIC_NAMESPACE", "Staging_1"))));
+
+        assertTrue(error.getMessage().contains("TUNNELVISION_TOPIC_NAMESPACE=Staging_1"), error.getMessage());
+    }
+
+    @Test
+    void passwordsNeverAppearInTheLoggedForm() {
+        ApiConfig config = new ApiConfig(new Env(Map.of(
+                "TUNNELVISION_DB_URL", URL + "?user=api&password=in-url-secret&ssl=true",
+                "TUNNELVISION_DB_PASSWORD", "variable-secret")));
+
+        String logged = config.toString();
+
+        assertFalse(logged.contains("secret"), logged);
+        assertTrue(logged.contains("ssl=true"), "the rest of the URL should stay readable: " + logged);
+    }
+
+    @Test
+    void settingsListEachVariableItReadsOnceIncludingTheSharedKafkaOnes() {
+        var names = new HashSet<String>();
+        for (Setting setting : ApiConfig.settings()) {
+            assertTrue(names.add(setting.env()), "listed twice: " + setting.env());
+        }
+        assertTrue(names.contains(KafkaSettings.BOOTSTRAP.env()));
+        assertTrue(names.contains(KafkaSettings.TOPIC_NAMESPACE.env()));
+        assertEquals(6, names.size());
+    }
+}

@@ -1,0 +1,96 @@
+package io.tunnelvision.streams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tunnelvision.config.ConfigException;
+import io.tunnelvision.config.Env;
+import io.tunnelvision.config.KafkaSettings;
+import io.tunnelvision.config.Setting;
+import io.tunnelvision.streams.StreamsAppConfig.PlannerMode;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class StreamsAppConfigTest {
+
+    @Test
+    void unsetSettingsTakeTheirDefaults() {
+        StreamsAppConfig config = new StreamsAppConfig(new Env(Map.of()));
+
+        assertEquals("localhost:9092", config.kafkaBootstrap());
+        assertEquals("", config.topics().namespace());
+        assertEquals("tunnelvision-streams", config.applicationId());
+        assertEquals(Path.of("/var/lib/tunnelvision/streams"), config.stateDir());
+        assertEquals(1, config.threads());
+        assertEquals(PlannerMode.APPROVAL, config.plannerMode(),
+                "nothing may reach a gateway's kernel without an operator unless asked for");
+    }
+
+    @Test
+    void everySettingCanBeOverridden() {
+        StreamsAppConfig config = new StreamsAppConfig(new Env(Map.of(
+                "TUNNELVISION_KAFKA_BOOTSTRAP", "kafka:9092",
+                "TUNNELVISION_TOPIC_NAMESPACE", "staging",
+                "TUNNELVISION_STREAMS_APPLICATION_ID", "tunnelvision-streams-canary",
+                "TUNNELVISION_STREAMS_STATE_DIR", "/tmp/state",
+                "TUNNELVISION_STREAMS_THREADS", "4",
+                "TUNNELVISION_STREAMS_PLANNER_MODE", "Auto")));
+
+        assertEquals("kafka:9092", config.kafkaBootstrap());
+        assertEquals("staging", config.topics().namespace());
+        assertEquals("tunnelvision-streams-canary", config.applicationId());
+        assertEquals(Path.of("/tmp/state"), config.stateDir());
+        assertEquals(4, config.threads());
+        assertEquals(PlannerMode.AUTO, config.plannerMode());
+    }
+
+    @Test
+    void plannerCanBeSwitchedOff() {
+        StreamsAppConfig config = new StreamsAppConfig(new Env(Map.of("TUNNELVISION_STREAMS_PLANNER_MODE", "off")));
+
+        assertEquals(PlannerMode.OFF, config.plannerMode());
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+            "TUNNELVISION_STREAMS_PLANNER_MODE, yolo",
+            "TUNNELVISION_STREAMS_THREADS, 0",
+            "TUNNELVISION_STREAMS_THREADS, many",
+            "TUNNELVISION_STREAMS_APPLICATION_ID, tunnel vision",
+            "TUNNELVISION_STREAMS_APPLICATION_ID, tunnelvision/streams",
+            "TUNNELVISION_TOPIC_NAMESPACE, Staging_1",
+    })
+    void aBadValueIsRejectedWithAMessageNamingTheVariable(String variable, String value) {
+        ConfigException error = assertThrows(ConfigException.class,
+                () -> new StreamsAppConfig(new Env(Map.of(variable, value))));
+
+        assertTrue(error.getMessage().contains(variable + "=" + value),
+                "message should name the variable and its value: " + error.getMessage());
+    }
+
+    @Test
+    void aBadPlannerModeListsTheAcceptedOnes() {
+        ConfigException error = assertThrows(ConfigException.class,
+                () -> new StreamsAppConfig(new Env(Map.of("TUNNELVISION_STREAMS_PLANNER_MODE", "manual"))));
+
+        assertTrue(error.getMessage().contains("auto|approval|off"), error.getMessage());
+    }
+
+    @Test
+    void settingsListEachVariableItReadsOnceIncludingTheSharedKafkaOnes() {
+        var names = new HashSet<String>();
+        for (Setting setting : StreamsAppConfig.settings()) {
+            assertTrue(names.add(setting.env()), "listed twice: " + setting.env());
+            assertFalse(setting.isRequired(), "unexpected required setting " + setting.env());
+        }
+        assertTrue(names.contains(KafkaSettings.BOOTSTRAP.env()));
+        assertTrue(names.contains(KafkaSettings.TOPIC_NAMESPACE.env()));
+        assertEquals(6, names.size());
+    }
+}
