@@ -8,7 +8,7 @@ FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .
 # The cache mount keeps ~/.m2 between builds, so a source change downloads nothing.
-RUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests package
+RUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests -pl agent,streams,api -am package
 
 # What every service image shares: a JRE, an unprivileged user and a writable /var/lib/tunnelvision holding
 # the agent's spool and the streams app's state stores (created here so a volume mounted there inherits the owner).
