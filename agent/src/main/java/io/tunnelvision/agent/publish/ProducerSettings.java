@@ -1,0 +1,43 @@
+package io.tunnelvision.agent.publish;
+
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * How the agent's producer talks to Kafka: transactional (so a batch replayed from the spool is never seen twice),
+ * every replica acknowledges, zstd (samples compress well), and short client-side timeouts, because the spool,
+ * not the producer's memory, is what rides out an outage.
+ */
+public final class ProducerSettings {
+
+    private ProducerSettings() {
+    }
+
+    /** How long the producer itself retries a record before the sender takes it back to the spool. */
+    public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(15);
+
+    /** {@code hostId} names the transactional id: one agent per host, so a restarted agent fences its old self. */
+    public static Map<String, Object> forBootstrap(String bootstrapServers, String hostId) {
+        return forBootstrap(bootstrapServers, hostId, DEFAULT_DELIVERY_TIMEOUT);
+    }
+
+    public static Map<String, Object> forBootstrap(String bootstrapServers, String hostId,
+                                                   Duration deliveryTimeout) {
+        int delivery = Math.toIntExact(deliveryTimeout.toMillis());
+        int request = Math.max(500, delivery / 3);
+        return Map.ofEntries(
+                Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                Map.entry(ProducerConfig.CLIENT_ID_CONFIG, "agent-" + hostId),
+                Map.entry(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "agent-" + hostId),
+                Map.entry(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Math.max(delivery * 2, 10_000)),
+                Map.entry(ProducerConfig.ACKS_CONFIG, "all"),
+                Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd"),
+                Map.entry(ProducerConfig.LINGER_MS_CONFIG, 20),
+                Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, request),
+                Map.entry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, request),
+                Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, delivery),
+                Map.entry(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2_000));
+    }
+}

@@ -1,0 +1,137 @@
+package io.tunnelvision.agent.publish;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drains the spool to Kafka in order, one Kafka transaction per batch: the batch is committed in the spool only
+ * after Kafka committed the transaction. A batch that fails is aborted (or its producer is replaced, which fences
+ * and aborts it) and sent again from its start after a backoff, so read_committed consumers see every sample
+ * exactly once and in order, even across broker outages and agent restarts.
+ */
+public final class SpoolSender implements Runnable, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SpoolSender.class);
+    private static final int BATCH = 500;
+    private static final Duration IDLE_WAIT = Duration.ofMillis(100);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+
+    private final DiskSpool spool;
+    private final Supplier<Producer<byte[], byte[]>> producers;
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong failedBatches = new AtomicLong();
+    private volatile boolean running = true;
+    private Producer<byte[], byte[]> producer;
+    private Thread thread;
+
+    /** {@code producers} makes transactional producers, all with this agent's one transactional id. */
+    public SpoolSender(DiskSpool spool, Supplier<Producer<byte[], byte[]>> producers) {
+        this.spool = spool;
+        this.producers = producers;
+    }
+
+    public synchronized SpoolSender start() {
+        thread = new Thread(this, "spool-sender");
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    @Override
+    public void run() {
+        long backoffMs = 100;
+        while (running) {
+            List<DiskSpool.Entry> batch = spool.peek(BATCH);
+            if (batch.isEmpty()) {
+                sleep(IDLE_WAIT.toMillis());
+                continue;
+            }
+            if (send(batch)) {
+                spool.commit(batch.get(batch.size() - 1).next());
+                sent.addAndGet(batch.size());
+                backoffMs = 100;
+            } else {
+                failedBatches.incrementAndGet();
+                sleep(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF.toMillis());
+            }
+        }
+        discardProducer();
+    }
+
+    /** Sends the batch as one transaction; false if Kafka did not commit it. */
+    private boolean send(List<DiskSpool.Entry> batch) {
+        try {
+            if (producer == null) {
+                producer = producers.get();
+                producer.initTransactions();
+            }
+            producer.beginTransaction();
+            for (DiskSpool.Entry entry : batch) {
+                SpoolRecord r = entry.record();
+                producer.send(new ProducerRecord<>(r.topic(), r.key(), r.value()));
+            }
+            producer.commitTransaction();
+            return true;
+        } catch (KafkaException e) {
+            // Timeouts while the broker is away, fencing, anything: a fresh producer with the same transactional
+            // id aborts whatever this one left open, so dropping it is always safe.
+            LOG.warn("Kafka did not take {} spooled records ({}); {} waiting in the spool", batch.size(),
+                    e.toString(), spool.pendingRecords());
+            discardProducer();
+            return false;
+        }
+    }
+
+    private void discardProducer() {
+        if (producer != null) {
+            try {
+                producer.close(Duration.ZERO);
+            } catch (RuntimeException e) {
+                LOG.debug("closing a failed producer: {}", e.toString());
+            }
+            producer = null;
+        }
+    }
+
+    public long sentRecords() {
+        return sent.get();
+    }
+
+    public long failedBatches() {
+        return failedBatches.get();
+    }
+
+    private void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(Duration.ofSeconds(10).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
