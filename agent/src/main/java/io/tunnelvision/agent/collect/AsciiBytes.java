@@ -1,0 +1,56 @@
+package io.tunnelvision.agent.collect;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The first {@code length} bytes of an array shown as characters, one byte each: what {@link FileBuffer} hands
+ * to the parsers. Copies ({@link #subSequence}, {@link #toString}) decode as UTF-8, so that non-ASCII interface
+ * names survive; the parsers themselves only compare ASCII.
+ *
+ * <p>{@link Scan#decimals} reads the array directly: going through {@link #charAt} for every digit of a 13 MB
+ * {@code /proc/interrupts} costs several times the read itself.
+ */
+final class AsciiBytes implements CharSequence {
+
+    private final byte[] bytes;
+    private final int length;
+
+    AsciiBytes(byte[] bytes, int length) {
+        if (length < 0 || length > bytes.length) {
+            throw new IllegalArgumentException("length " + length + " outside 0.." + bytes.length);
+        }
+        this.bytes = bytes;
+        this.length = length;
+    }
+
+    /** The backing array; only indices below {@link #length()} belong to the text. */
+    byte[] bytes() {
+        return bytes;
+    }
+
+    @Override
+    public int length() {
+        return length;
+    }
+
+    @Override
+    public char charAt(int index) {
+        if (index < 0 || index >= length) {
+            throw new IndexOutOfBoundsException(index);
+        }
+        return (char) (bytes[index] & 0xff);
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+        if (start < 0 || end > length || start > end) {
+            throw new IndexOutOfBoundsException("[" + start + ", " + end + ") outside [0, " + length + ")");
+        }
+        return new String(bytes, start, end - start, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        return new String(bytes, 0, length, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,145 @@
+package io.tunnelvision.agent.collect;
+
+import io.tunnelvision.schemas.avro.InterfaceConfig;
+import io.tunnelvision.schemas.avro.InterfaceConfigSample;
+import io.tunnelvision.schemas.avro.InterfaceKind;
+import io.tunnelvision.schemas.avro.RxQueue;
+import io.tunnelvision.schemas.avro.SampleHeader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The settings of every interface in {@code /sys/class/net}: MTU, txqueuelen, state, kind, RPS per receive
+ * queue, and the underlay. See {@link InterfaceKinds} for how kind and underlay are told from sysfs.
+ *
+ * <p>An interface whose ifindex, type, mtu or tx_queue_len cannot be read is left out with a debug line (it
+ * was most likely deleted while being read); one whose files hold no number is left out and counted as
+ * malformed. A missing {@code rps_cpus} or {@code rps_flow_cnt} (kernels without CONFIG_RPS) is a null field.
+ */
+public final class InterfaceConfigCollector implements Collector<InterfaceConfigSample> {
+
+    public static final String NAME = "interface-config";
+
+    private static final Logger LOG = LoggerFactory.getLogger(InterfaceConfigCollector.class);
+
+    private static final Comparator<String> BY_QUEUE_NUMBER =
+            Comparator.comparingLong(InterfaceConfigCollector::queueNumber).thenComparing(Comparator.naturalOrder());
+
+    private final Path classNet;
+    private final AtomicLong malformed = new AtomicLong();
+
+    public InterfaceConfigCollector(Path sysRoot) {
+        this.classNet = sysRoot.resolve("class/net");
+    }
+
+    @Override
+    public InterfaceConfigSample collect(SampleHeader header) throws CollectException {
+        List<String> names;
+        try {
+            names = Dirs.subdirectories(classNet);
+        } catch (IOException e) {
+            throw new CollectException("Cannot list " + classNet + ": " + e.getMessage(), e);
+        }
+        if (names == null) {
+            throw new CollectException(classNet + " does not exist: check that the sys root points at a mounted "
+                    + "sysfs (in a container, the host's /sys of the gateway's network namespace)");
+        }
+        // Two passes, because an underlay is named by its ifindex and may come later in the listing.
+        List<Settings> read = new ArrayList<>(names.size());
+        Map<Integer, String> namesByIfindex = new HashMap<>();
+        for (String name : names) {
+            Settings settings = read(name);
+            if (settings != null) {
+                read.add(settings);
+                namesByIfindex.put(settings.facts().ifindex(), name);
+            }
+        }
+        List<InterfaceConfig> interfaces = new ArrayList<>(read.size());
+        for (Settings s : read) {
+            InterfaceKind kind = InterfaceKinds.kind(s.facts());
+            interfaces.add(new InterfaceConfig(s.facts().name(), s.facts().ifindex(), kind, s.mtu(), s.txQueueLen(),
+                    s.operState(), s.rxQueues(), InterfaceKinds.underlay(s.facts(), kind, namesByIfindex)));
+        }
+        return new InterfaceConfigSample(header, interfaces);
+    }
+
+    @Override
+    public long malformedLines() {
+        return malformed.get();
+    }
+
+    /** What one interface directory holds, or null if it could not be read. */
+    private Settings read(String name) {
+        Path dir = classNet.resolve(name);
+        try {
+            Integer ifindex = integer(dir.resolve("ifindex"));
+            Integer type = integer(dir.resolve("type"));
+            Integer mtu = integer(dir.resolve("mtu"));
+            Integer txQueueLen = integer(dir.resolve("tx_queue_len"));
+            if (ifindex == null || type == null || mtu == null || txQueueLen == null) {
+                LOG.debug("{} lacks ifindex, type, mtu or tx_queue_len: skipped (interface gone?)", dir);
+                return null;
+            }
+            Integer iflink = integer(dir.resolve("iflink"));
+            String operState = SmallFiles.read(dir.resolve("operstate"));
+            String tunFlags = SmallFiles.read(dir.resolve("tun_flags"));
+            List<String> lowers = new ArrayList<>();
+            for (String link : Dirs.entries(dir, "lower_")) {
+                lowers.add(link.substring("lower_".length()));
+            }
+            InterfaceFacts facts = new InterfaceFacts(name, ifindex, iflink == null ? ifindex : iflink, type,
+                    InterfaceKinds.devType(SmallFiles.read(dir.resolve("uevent"))),
+                    tunFlags == null ? null : Integer.decode(tunFlags), Files.exists(dir.resolve("device")), lowers);
+            return new Settings(facts, mtu, txQueueLen, operState == null ? "unknown" : operState, rxQueues(dir));
+        } catch (NumberFormatException e) {
+            malformed.incrementAndGet();
+            LOG.debug("{} has a file that should hold a number but does not: skipped ({})", dir, e.getMessage());
+            return null;
+        } catch (IOException e) {
+            LOG.debug("Cannot read {}: skipped (interface gone?): {}", dir, e.getMessage());
+            return null;
+        }
+    }
+
+    private List<RxQueue> rxQueues(Path dir) throws IOException {
+        Path queues = dir.resolve("queues");
+        List<String> names = Dirs.entries(queues, "rx-");
+        names.sort(BY_QUEUE_NUMBER);
+        List<RxQueue> rxQueues = new ArrayList<>(names.size());
+        for (String queue : names) {
+            Path q = queues.resolve(queue);
+            String rpsCpus = SmallFiles.read(q.resolve("rps_cpus"));
+            Integer rpsFlowCnt = integer(q.resolve("rps_flow_cnt"));
+            if (rpsCpus == null) {
+                LOG.debug("{} does not exist (kernel without CONFIG_RPS?)", q.resolve("rps_cpus"));
+            }
+            rxQueues.add(new RxQueue(queue, rpsCpus, rpsFlowCnt));
+        }
+        return rxQueues;
+    }
+
+    private static Integer integer(Path file) throws IOException {
+        String text = SmallFiles.read(file);
+        return text == null ? null : Integer.valueOf(text);
+    }
+
+    /** 10 for rx-10, so that rx-10 follows rx-9. */
+    private static long queueNumber(String queue) {
+        long n = Scan.decimal(queue, queue.indexOf('-') + 1, queue.length());
+        return n < 0 ? Long.MAX_VALUE : n;
+    }
+
+    /** One interface as read, kept until every ifindex is known. */
+    private record Settings(InterfaceFacts facts, int mtu, int txQueueLen, String operState,
+            List<RxQueue> rxQueues) {
+    }
+}

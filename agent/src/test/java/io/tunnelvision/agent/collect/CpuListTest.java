@@ -1,0 +1,36 @@
+package io.tunnelvision.agent.collect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.BitSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CpuListTest {
+
+    @Test
+    void rangesAndSingleCpusAreJoined() {
+        BitSet cpus = CpuList.parse("0-3,5,7-8\n");
+
+        assertEquals("{0, 1, 2, 3, 5, 7, 8}", cpus.toString());
+    }
+
+    @Test
+    void emptyListIsNoCpu() {
+        assertTrue(CpuList.parse("\n").isEmpty());
+    }
+
+    @Test
+    void realFileOfThisMachineIsRead() {
+        assertEquals(2, CpuList.parse(Fixtures.text("live-host/sys/devices/system/cpu/online")).cardinality());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3-1", "a", "1-", "-1", "0,,2"})
+    void malformedListsAreRefused(String list) {
+        assertThrows(IllegalArgumentException.class, () -> CpuList.parse(list));
+    }
+}

@@ -1,0 +1,110 @@
+package io.tunnelvision.agent.collect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.tunnelvision.schemas.avro.SoftnetCpu;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class SoftnetParserTest {
+
+    private static SoftnetParse parse(String fixture) {
+        return SoftnetParser.parse(Fixtures.text("layouts/softnet/" + fixture));
+    }
+
+    @Test
+    void nineColumnsGiveTheFirstThreeCountersAndNullsForTheRest() {
+        SoftnetParse parse = parse("9-columns-2.6.txt");
+
+        SoftnetCpu first = parse.cpus().get(0);
+        assertEquals(0xa4a1L, first.getProcessed());
+        assertEquals(0L, first.getDropped());
+        assertEquals(3L, first.getTimeSqueeze());
+        assertNull(first.getCpu());
+        assertNull(first.getReceivedRps());
+        assertNull(first.getFlowLimitCount());
+        assertNull(first.getBacklogLen());
+        assertEquals(2L, parse.cpus().get(1).getDropped());
+    }
+
+    @Test
+    void tenthColumnIsReceivedRps() {
+        SoftnetCpu second = parse("10-columns-3.2.txt").cpus().get(1);
+
+        assertEquals(0xbL, second.getReceivedRps());
+        assertNull(second.getFlowLimitCount());
+    }
+
+    @Test
+    void beforeColumn13RowIsNotTheCpuIdAndCpuIsNull() {
+        // Given CPU2 offline on a 4.19 kernel: three lines for CPUs 0, 1 and 3
+        SoftnetParse parse = parse("11-columns-4.19-cpu2-offline.txt");
+
+        SoftnetCpu third = parse.cpus().get(2);
+        assertEquals(2, third.getRow());
+        assertNull(third.getCpu());
+        assertEquals(0xffffffffL, third.getProcessed());
+        assertEquals(1000L, third.getDropped());
+        assertEquals(5L, third.getReceivedRps());
+        assertEquals(2L, third.getFlowLimitCount());
+        assertNull(third.getBacklogLen());
+    }
+
+    @Test
+    void fromColumn13TheCpuIdIsPrintedAndGapsShow() {
+        SoftnetParse parse = parse("13-columns-5.10-cpu2-offline.txt");
+
+        assertEquals(List.of(0, 1, 3), parse.cpus().stream().map(SoftnetCpu::getCpu).collect(Collectors.toList()));
+        SoftnetCpu third = parse.cpus().get(2);
+        assertEquals(2, third.getRow());
+        assertEquals(0xabcdefL, third.getProcessed());
+        assertEquals(0x20L, third.getTimeSqueeze());
+        assertEquals(0x30L, third.getReceivedRps());
+        assertEquals(0x40L, third.getFlowLimitCount());
+        assertEquals(0x50L, third.getBacklogLen());
+    }
+
+    @Test
+    void fifteenColumnsOfThisMachineAreRead() {
+        SoftnetParse parse = SoftnetParser.parse(Fixtures.text("live-host/proc/net/softnet_stat"));
+
+        assertEquals(2, parse.cpus().size());
+        SoftnetCpu first = parse.cpus().get(0);
+        assertEquals(0x97bL, first.getProcessed());
+        assertEquals(4L, first.getReceivedRps());
+        assertEquals(0, first.getCpu());
+        assertEquals(1, parse.cpus().get(1).getCpu());
+        assertEquals(0x20b6L, parse.cpus().get(1).getProcessed());
+        assertEquals(0, parse.malformedLines());
+    }
+
+    @Test
+    void unknownTrailingColumnsAreIgnored() {
+        SoftnetParse parse = parse("16-columns-future.txt");
+
+        assertEquals(2, parse.cpus().size());
+        assertEquals(1, parse.cpus().get(1).getCpu());
+        assertEquals(0, parse.malformedLines());
+    }
+
+    @Test
+    void cutShortAndNonHexLinesAreMalformedAndTheRestKept() {
+        SoftnetParse parse = parse("broken.txt");
+
+        // "0000zz00", the 12-column line among 13-column ones, the 4-column line, the lone "0000070"
+        assertEquals(4, parse.malformedLines());
+        assertEquals(List.of(0, 1, 3), parse.cpus().stream().map(SoftnetCpu::getRow).collect(Collectors.toList()));
+        assertEquals(3, parse.cpus().get(2).getCpu());
+        assertEquals(4L, parse.cpus().get(2).getTimeSqueeze());
+    }
+
+    @Test
+    void emptyFileGivesNoCpus() {
+        SoftnetParse parse = SoftnetParser.parse("");
+
+        assertEquals(0, parse.cpus().size());
+        assertEquals(0, parse.malformedLines());
+    }
+}
