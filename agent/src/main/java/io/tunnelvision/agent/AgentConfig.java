@@ -1,5 +1,6 @@
 package io.tunnelvision.agent;
 
+import io.tunnelvision.agent.collect.InterruptsParser;
 import io.tunnelvision.config.ConfigException;
 import io.tunnelvision.config.Env;
 import io.tunnelvision.config.KafkaSettings;
@@ -13,7 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /** Everything the host agent reads from its environment. */
 public final class AgentConfig {
@@ -33,6 +37,11 @@ public final class AgentConfig {
             String.valueOf(256L * 1024 * 1024), "Most disk the spool may use, in bytes (at least 1 MiB)");
     public static final Setting METRICS_PORT = Setting.optional("TUNNELVISION_AGENT_METRICS_PORT", "9464",
             "TCP port of the agent's own metrics endpoint");
+    public static final Setting IRQ_DEVICES = Setting.optional("TUNNELVISION_AGENT_IRQ_DEVICES",
+            InterruptsParser.DEFAULT_DEVICES.pattern(),
+            "Regular expression: /proc/interrupts rows whose device names match are sent one by one, the rest as per-CPU totals");
+    public static final Setting DISABLED_COLLECTORS = Setting.optional("TUNNELVISION_AGENT_DISABLED_COLLECTORS", "",
+            "Comma-separated collectors to switch off: interrupts, softnet, link, interface-config, kernel-settings");
     public static final Setting DRY_RUN = Setting.optional("TUNNELVISION_AGENT_DRY_RUN", "true",
             "When true the agent only logs the tuning commands it receives instead of applying them");
 
@@ -51,6 +60,8 @@ public final class AgentConfig {
     private final long spoolMaxBytes;
     private final int metricsPort;
     private final boolean dryRun;
+    private final Pattern irqDevices;
+    private final List<String> disabledCollectors;
     private final String kafkaBootstrap;
     private final Topics topics;
 
@@ -68,13 +79,16 @@ public final class AgentConfig {
         this.spoolMaxBytes = env.longValue(SPOOL_MAX_BYTES, MIN_SPOOL_BYTES, Long.MAX_VALUE);
         this.metricsPort = env.integer(METRICS_PORT, 1, 65_535);
         this.dryRun = env.bool(DRY_RUN);
+        this.irqDevices = pattern(env, IRQ_DEVICES);
+        this.disabledCollectors = Arrays.stream(env.string(DISABLED_COLLECTORS).split(","))
+                .map(String::trim).filter(name -> !name.isEmpty()).toList();
         this.kafkaBootstrap = env.string(KafkaSettings.BOOTSTRAP);
         this.topics = KafkaSettings.topics(env);
     }
 
     public static List<Setting> settings() {
         return List.of(HOST_ID, PROC_ROOT, SYS_ROOT, SAMPLE_INTERVAL, SPOOL_DIR, SPOOL_MAX_BYTES, METRICS_PORT,
-                DRY_RUN, KafkaSettings.BOOTSTRAP, KafkaSettings.TOPIC_NAMESPACE);
+                IRQ_DEVICES, DISABLED_COLLECTORS, DRY_RUN, KafkaSettings.BOOTSTRAP, KafkaSettings.TOPIC_NAMESPACE);
     }
 
     public String hostId() {
@@ -105,6 +119,14 @@ public final class AgentConfig {
         return metricsPort;
     }
 
+    public Pattern irqDevices() {
+        return irqDevices;
+    }
+
+    public List<String> disabledCollectors() {
+        return disabledCollectors;
+    }
+
     public boolean dryRun() {
         return dryRun;
     }
@@ -130,6 +152,16 @@ public final class AgentConfig {
      * The kernel's hostname is read under the configured proc root, so tests decide it with a file; the JVM's
      * idea of the local host name is only a fallback for systems where that file cannot be read.
      */
+    private static Pattern pattern(Env env, Setting setting) {
+        String raw = env.string(setting);
+        try {
+            return Pattern.compile(raw);
+        } catch (PatternSyntaxException e) {
+            throw new ConfigException(setting.env() + "=" + raw + " is not a regular expression: "
+                    + e.getDescription(), e);
+        }
+    }
+
     private static String kernelHostname(Path procRoot) {
         Path file = procRoot.resolve("sys/kernel/hostname");
         try {

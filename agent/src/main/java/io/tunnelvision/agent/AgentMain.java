@@ -1,29 +1,29 @@
 package io.tunnelvision.agent;
 
+import io.tunnelvision.agent.cli.AgentCli;
 import io.tunnelvision.config.ConfigException;
-import io.tunnelvision.config.Env;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 
-/** Starts the host agent. */
+/** {@code tunnelvision-agent collect|doctor|run}. */
 public final class AgentMain {
-
-    private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
 
     private AgentMain() {
     }
 
     public static void main(String[] args) {
-        AgentConfig config;
-        try {
-            config = new AgentConfig(Env.system());
-        } catch (ConfigException e) {
-            LOG.error("Cannot start the agent: {}", e.getMessage());
-            System.exit(1);
-            return;
-        }
-        LOG.info("Resolved {}", config);
-        LOG.error("The agent's collectors are not built yet: nothing to run");
-        System.exit(2);
+        System.exit(commandLine().execute(args));
+    }
+
+    /** Bad settings are the operator's mistake, not a crash: one line naming the variable, exit code 1. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new AgentCli());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ConfigException) {
+                commandLine.getErr().println("configuration error: " + e.getMessage());
+                return 1;
+            }
+            throw e;
+        });
+        return cli;
     }
 }

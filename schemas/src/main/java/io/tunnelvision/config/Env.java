@@ -78,7 +78,8 @@ public final class Env {
         };
     }
 
-    static Duration parseDuration(String raw) {
+    /** Parses {@code 500ms}, {@code 1s}, {@code 5m}, {@code 1h} or ISO-8601; throws IllegalArgumentException. */
+    public static Duration parseDuration(String raw) {
         String s = raw.trim().toLowerCase(java.util.Locale.ROOT);
         try {
             if (s.startsWith("pt") || s.startsWith("p")) {

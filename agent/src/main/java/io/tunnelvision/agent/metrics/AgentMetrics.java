@@ -1,0 +1,63 @@
+package io.tunnelvision.agent.metrics;
+
+import io.tunnelvision.agent.collect.CollectorRegistry;
+import io.tunnelvision.agent.collect.CollectorStats;
+import io.tunnelvision.agent.publish.DiskSpool;
+import io.tunnelvision.agent.publish.SpoolSender;
+import io.tunnelvision.agent.run.AgentLoop;
+import java.util.List;
+
+/** The agent's own cost and health, rendered for a Prometheus scrape. */
+public final class AgentMetrics {
+
+    private final CollectorRegistry collectors;
+    private final DiskSpool spool;
+    private final SpoolSender sender;
+    private final AgentLoop loop;
+
+    public AgentMetrics(CollectorRegistry collectors, DiskSpool spool, SpoolSender sender, AgentLoop loop) {
+        this.collectors = collectors;
+        this.spool = spool;
+        this.sender = sender;
+        this.loop = loop;
+    }
+
+    public String render() {
+        PrometheusText text = new PrometheusText();
+        List<CollectorStats> stats = collectors.stats();
+        text.family("tunnelvision_collector_runs_total", "counter", "Collection attempts per collector.");
+        stats.forEach(s -> text.sample("tunnelvision_collector_runs_total", "collector", s.name(), s.runs()));
+        text.family("tunnelvision_collector_failures_total", "counter", "Collections that produced no sample.");
+        stats.forEach(s -> text.sample("tunnelvision_collector_failures_total", "collector", s.name(), s.failures()));
+        text.family("tunnelvision_collector_last_success", "gauge", "1 if the last collection succeeded.");
+        stats.forEach(s -> text.sample("tunnelvision_collector_last_success", "collector", s.name(),
+                s.lastSucceeded() ? 1 : 0));
+        text.family("tunnelvision_collector_duration_seconds_total", "counter", "Time spent collecting.");
+        stats.forEach(s -> text.sample("tunnelvision_collector_duration_seconds_total", "collector", s.name(),
+                s.totalDurationNanos() / 1e9));
+        text.family("tunnelvision_collector_last_duration_seconds", "gauge", "Duration of the last collection.");
+        stats.forEach(s -> text.sample("tunnelvision_collector_last_duration_seconds", "collector", s.name(),
+                s.lastDurationNanos() / 1e9));
+        text.family("tunnelvision_collector_malformed_lines_total", "counter",
+                "Lines skipped because they did not parse.");
+        stats.forEach(s -> text.sample("tunnelvision_collector_malformed_lines_total", "collector", s.name(),
+                s.malformedLines()));
+        text.family("tunnelvision_spool_bytes", "gauge", "Bytes waiting in the on-disk spool.")
+                .sample("tunnelvision_spool_bytes", spool.bytes());
+        text.family("tunnelvision_spool_pending_records", "gauge", "Samples not yet delivered to Kafka.")
+                .sample("tunnelvision_spool_pending_records", spool.pendingRecords());
+        text.family("tunnelvision_spool_dropped_records_total", "counter",
+                        "Samples dropped because the spool reached its size limit.")
+                .sample("tunnelvision_spool_dropped_records_total", spool.droppedRecords());
+        text.family("tunnelvision_spool_corrupt_records_total", "counter",
+                        "Torn or corrupt records cut from the spool at start.")
+                .sample("tunnelvision_spool_corrupt_records_total", spool.corruptRecords());
+        text.family("tunnelvision_samples_published_total", "counter", "Samples written to the spool.")
+                .sample("tunnelvision_samples_published_total", loop.publishedSamples());
+        text.family("tunnelvision_samples_sent_total", "counter", "Samples Kafka committed.")
+                .sample("tunnelvision_samples_sent_total", sender.sentRecords());
+        text.family("tunnelvision_send_failures_total", "counter", "Batches Kafka did not take (retried).")
+                .sample("tunnelvision_send_failures_total", sender.failedBatches());
+        return text.toString();
+    }
+}

@@ -1,0 +1,68 @@
+package io.tunnelvision.agent.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tunnelvision.agent.collect.CollectorRegistry;
+import io.tunnelvision.agent.publish.DiskSpool;
+import io.tunnelvision.agent.publish.SamplePublisher;
+import io.tunnelvision.schemas.avro.SoftnetSample;
+import io.tunnelvision.schemas.topic.Topics;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentLoopTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRoundSpoolsOneSampleOfEverySourceWithOneSharedSequence() throws Exception {
+        Path tree = Path.of(getClass().getClassLoader().getResource("fixtures/live-host").toURI());
+        Topics topics = Topics.inNamespace("test");
+        try (DiskSpool spool = DiskSpool.open(dir.resolve("spool"), 1 << 20)) {
+            AgentLoop loop = loop(tree, topics, spool, new SequenceStore(dir));
+
+            assertEquals(5, loop.tick());
+            assertEquals(5, loop.tick());
+
+            List<DiskSpool.Entry> entries = spool.peek(100);
+            assertEquals(10, entries.size());
+            Set<String> topicNames = new HashSet<>();
+            entries.forEach(e -> topicNames.add(e.record().topic()));
+            assertEquals(Set.of(topics.interruptSamples.name(), topics.softnetSamples.name(), topics.linkSamples.name(),
+                    topics.interfaceConfigSamples.name(), topics.kernelSettingsSamples.name()), topicNames);
+            SoftnetSample second = entries.stream().filter(e -> e.record().topic().equals(topics.softnetSamples.name()))
+                    .map(e -> topics.softnetSamples.valueSerde().deserializer().deserialize("", e.record().value()))
+                    .toList().get(1);
+            assertEquals(1L, second.getHeader().getSequence());
+            assertEquals("gw-test", second.getHeader().getHostId());
+            assertEquals(1_790_000_000_000L, second.getHeader().getSampleTimeMs());
+        }
+    }
+
+    @Test
+    void theSequenceKeepsRisingAcrossRestarts() {
+        SequenceStore first = new SequenceStore(dir);
+        assertEquals(0, first.take());
+        assertEquals(1, first.take());
+        SequenceStore afterRestart = new SequenceStore(dir);
+        assertTrue(afterRestart.take() >= 2);
+    }
+
+    private static AgentLoop loop(Path tree, Topics topics, DiskSpool spool, SequenceStore sequences)
+            throws URISyntaxException {
+        CollectorRegistry registry = CollectorRegistry.standard(tree.resolve("proc"), tree.resolve("sys"));
+        return new AgentLoop(new HostIdentity("gw-test", "boot-1", "test"), new CollectionRound(registry),
+                new SampleRouting(topics, new SamplePublisher(spool)), sequences,
+                Clock.fixed(Instant.ofEpochMilli(1_790_000_000_000L), ZoneOffset.UTC));
+    }
+}
