@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class RepositoryRulesTest {
 
     private static final Path ROOT = RepoRoot.find();
-    private static final List<String> MODULES = List.of("schemas", "embedded", "agent", "streams", "api", "local");
+    private static final List<String> MODULES = List.of("schemas", "embedded", "agent", "streams", "api", "local", "bench");
 
     @Test
     void topicNamesAreWrittenOnlyInTheRegistry() throws IOException {

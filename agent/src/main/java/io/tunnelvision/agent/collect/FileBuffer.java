@@ -17,7 +17,7 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe, and what {@link #read} returns is valid only until the next call.
  */
-final class FileBuffer {
+public final class FileBuffer {
 
     // procfs hands out at most a few pages per read; bigger chunks would only make the JDK keep a bigger
     // temporary native buffer per thread.
@@ -26,7 +26,7 @@ final class FileBuffer {
     private byte[] bytes = new byte[CHUNK];
 
     /** The file's content, or null if it does not exist. */
-    CharSequence read(Path file) throws IOException {
+    public CharSequence read(Path file) throws IOException {
         int length = 0;
         try (InputStream in = Files.newInputStream(file)) {
             while (true) {
