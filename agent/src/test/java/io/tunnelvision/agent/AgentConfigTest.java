@@ -109,7 +109,7 @@ class AgentConfigTest {
         }
         assertTrue(names.contains(KafkaSettings.BOOTSTRAP.env()));
         assertTrue(names.contains(KafkaSettings.TOPIC_NAMESPACE.env()));
-        assertEquals(10, names.size());
+        assertEquals(12, names.size());
     }
 
     private void givenKernelHostname(String content) throws IOException {

@@ -6,6 +6,6 @@ import picocli.CommandLine.Command;
 @Command(name = "tunnelvision-agent", mixinStandardHelpOptions = true,
         versionProvider = AgentVersionProvider.class,
         description = "Watches the interrupt path of this gateway's tunnels and publishes it to Tunnelvision.",
-        subcommands = {CollectCommand.class, RunCommand.class})
+        subcommands = {CollectCommand.class, DoctorCommand.class, RunCommand.class})
 public final class AgentCli {
 }

@@ -1,0 +1,60 @@
+package io.tunnelvision.agent.doctor;
+
+import io.tunnelvision.agent.collect.CollectException;
+import io.tunnelvision.agent.collect.CollectorRegistry;
+import io.tunnelvision.agent.collect.RegisteredCollector;
+import io.tunnelvision.schemas.avro.InterfaceConfigSample;
+import io.tunnelvision.schemas.avro.InterruptSample;
+import io.tunnelvision.schemas.avro.KernelSettingsSample;
+import io.tunnelvision.schemas.avro.LinkSample;
+import io.tunnelvision.schemas.avro.SampleHeader;
+import io.tunnelvision.schemas.avro.SoftnetSample;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import org.apache.avro.specific.SpecificRecord;
+
+/** Makes a {@link HostReading} with the agent's own collectors plus a {@link HostFactsReader}. */
+public final class HostReader {
+
+    private static final String HOST_ID = "doctor";
+    private static final String BOOT_ID = "";
+    private static final String VERSION = "doctor";
+
+    private final CollectorRegistry registry;
+    private final HostFactsReader facts;
+    private final Clock clock;
+    private long sequence;
+
+    public HostReader(Path procRoot, Path sysRoot, Clock clock) {
+        this.registry = CollectorRegistry.standard(procRoot, sysRoot);
+        this.facts = new HostFactsReader(procRoot, sysRoot);
+        this.clock = clock;
+    }
+
+    /** @throws DoctorException when a file every kernel has cannot be read (wrong root) */
+    public HostReading read() {
+        Instant now = clock.instant();
+        SampleHeader header = new SampleHeader(HOST_ID, BOOT_ID, sequence++, now.toEpochMilli(), VERSION);
+        InterruptSample interrupts = collect(InterruptSample.class, header);
+        return new HostReading(now, interrupts, collect(SoftnetSample.class, header),
+                collect(LinkSample.class, header), collect(InterfaceConfigSample.class, header),
+                collect(KernelSettingsSample.class, header), facts.read(interrupts.getOnlineCpus()));
+    }
+
+    /** Same as {@link #read()} but dated {@code at}: for fixture trees, which have no time of their own. */
+    public HostReading read(Instant at) {
+        HostReading r = read();
+        return new HostReading(at, r.interrupts(), r.softnet(), r.links(), r.interfaces(), r.kernel(), r.facts());
+    }
+
+    private <T extends SpecificRecord> T collect(Class<T> type, SampleHeader header) {
+        RegisteredCollector<T> collector = registry.find(type).orElseThrow(
+                () -> new IllegalStateException("No collector for " + type.getSimpleName()));
+        try {
+            return collector.collect(header);
+        } catch (CollectException e) {
+            throw new DoctorException("The doctor cannot read this host: " + e.getMessage(), e);
+        }
+    }
+}
