@@ -5,7 +5,12 @@ import io.tunnelvision.config.Env;
 import io.tunnelvision.config.KafkaSettings;
 import io.tunnelvision.config.Setting;
 import io.tunnelvision.schemas.topic.Topics;
+import io.tunnelvision.streams.detect.DetectionThresholds;
+import io.tunnelvision.streams.plan.PlannerSettings;
+import io.tunnelvision.streams.plan.RemediationPolicy;
 import java.nio.file.InvalidPathException;
+import java.time.Duration;
+import java.util.function.Function;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -51,6 +56,36 @@ public final class StreamsAppConfig {
             "What the planner does with a hotspot: " + PlannerMode.names()
                     + " (send commands, propose them for approval, only report)");
 
+    public static final Setting COMMIT_INTERVAL = Setting.optional("TUNNELVISION_STREAMS_COMMIT_INTERVAL", "100ms",
+            "How often transactions commit (exactly-once): the floor of the sample-to-command latency");
+    public static final Setting SIGNING_KEY_FILE = Setting.optional("TUNNELVISION_STREAMS_SIGNING_KEY_FILE",
+            "/var/lib/tunnelvision/keys/planner.key.pem",
+            "Ed25519 private key (PKCS#8 PEM) commands are signed with; created with its .pub.pem on first start"
+                    + " if missing (give agents the public file)");
+    public static final Setting DRY_RUN = Setting.optional("TUNNELVISION_STREAMS_DRY_RUN", "false",
+            "Send commands flagged dry-run: agents only report what they would change");
+    public static final Setting POLICY = Setting.optional("TUNNELVISION_STREAMS_POLICY", "",
+            "Overrides of the hotspot-to-command policy, TYPE=ACTION[+ACTION],... (TYPE= switches one off); default "
+                    + RemediationPolicy.DEFAULT);
+    public static final Setting THRESHOLDS = Setting.optional("TUNNELVISION_STREAMS_THRESHOLDS", "",
+            "Overrides of detector thresholds and windows, name=value,... (e.g. squeezePerSec=20,openAfter=2)");
+    public static final Setting COOLDOWN = Setting.optional("TUNNELVISION_STREAMS_COOLDOWN", "15m",
+            "No second change of the same setting on the same host within this time");
+    public static final Setting COMMAND_TTL = Setting.optional("TUNNELVISION_STREAMS_COMMAND_TTL", "5m",
+            "A command expires this long after it is issued");
+    public static final Setting MAX_UNVERIFIED = Setting.optional("TUNNELVISION_STREAMS_MAX_UNVERIFIED", "5",
+            "Fleet-wide limit of commands sent but not yet verified (1 to 10000)");
+    public static final Setting CANARY_HOSTS = Setting.optional("TUNNELVISION_STREAMS_CANARY_HOSTS", "2",
+            "For a fleet-wide hotspot, how many hosts get a command first; the rest wait until those verified");
+    public static final Setting VERIFY_INTERVALS = Setting.optional("TUNNELVISION_STREAMS_VERIFY_INTERVALS", "5",
+            "Intervals after an applied change that are compared with those before it (1 to 1000)");
+    public static final Setting MIN_IMPROVEMENT = Setting.optional("TUNNELVISION_STREAMS_MIN_IMPROVEMENT", "0.2",
+            "Fraction by which the hotspot's metric must fall for a change to be kept, else it is rolled back");
+    public static final Setting ROLLBACK_BACKOFF = Setting.optional("TUNNELVISION_STREAMS_ROLLBACK_BACKOFF", "6h",
+            "After a rollback, the same setting on the same host is not changed again for this long");
+    public static final Setting VERIFY_TIMEOUT = Setting.optional("TUNNELVISION_STREAMS_VERIFY_TIMEOUT", "30m",
+            "A change still without a verdict this long after it was planned stops counting as unverified");
+
     // Kafka's own rule for the names it derives topics from; checked here so a typo fails at start-up with
     // the variable's name instead of deep inside the first rebalance.
     private static final Pattern KAFKA_LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
@@ -61,6 +96,11 @@ public final class StreamsAppConfig {
     private final Path stateDir;
     private final int threads;
     private final PlannerMode plannerMode;
+    private final Duration commitInterval;
+    private final Path signingKeyFile;
+    private final DetectionThresholds thresholds;
+    private final RemediationPolicy policy;
+    private final PlannerSettings plannerSettings;
 
     public StreamsAppConfig(Env env) {
         this.kafkaBootstrap = env.string(KafkaSettings.BOOTSTRAP);
@@ -79,10 +119,47 @@ public final class StreamsAppConfig {
         }
         this.threads = env.integer(THREADS, 1, 64);
         this.plannerMode = PlannerMode.parse(PLANNER_MODE, env.string(PLANNER_MODE));
+        this.commitInterval = env.duration(COMMIT_INTERVAL);
+        this.signingKeyFile = path(SIGNING_KEY_FILE, env.string(SIGNING_KEY_FILE));
+        this.thresholds = parsed(THRESHOLDS, env, DetectionThresholds.defaults()::withOverrides);
+        this.policy = parsed(POLICY, env, RemediationPolicy::parse);
+        String rawImprovement = env.string(MIN_IMPROVEMENT);
+        double minImprovement;
+        try {
+            minImprovement = Double.parseDouble(rawImprovement);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(MIN_IMPROVEMENT.env() + "=" + rawImprovement + " is not a number", e);
+        }
+        if (!(minImprovement >= 0 && minImprovement < 1)) {
+            throw new ConfigException(MIN_IMPROVEMENT.env() + "=" + rawImprovement + " is out of range [0, 1)");
+        }
+        this.plannerSettings = new PlannerSettings(plannerMode != PlannerMode.OFF, plannerMode == PlannerMode.APPROVAL,
+                env.bool(DRY_RUN), env.duration(COOLDOWN), env.duration(ROLLBACK_BACKOFF), env.duration(COMMAND_TTL),
+                env.integer(MAX_UNVERIFIED, 1, 10_000), env.integer(CANARY_HOSTS, 1, 1000),
+                env.integer(VERIFY_INTERVALS, 1, 1000), minImprovement, env.duration(VERIFY_TIMEOUT));
+    }
+
+    private static Path path(Setting setting, String raw) {
+        try {
+            return Path.of(raw);
+        } catch (InvalidPathException e) {
+            throw new ConfigException(setting.env() + "=" + raw + " is not a usable path: " + e.getReason(), e);
+        }
+    }
+
+    private static <T> T parsed(Setting setting, Env env, Function<String, T> parser) {
+        String raw = env.string(setting);
+        try {
+            return parser.apply(raw);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(setting.env() + "=" + raw + " is not usable: " + e.getMessage(), e);
+        }
     }
 
     public static List<Setting> settings() {
-        return List.of(KafkaSettings.BOOTSTRAP, KafkaSettings.TOPIC_NAMESPACE, APPLICATION_ID, STATE_DIR, THREADS, PLANNER_MODE);
+        return List.of(KafkaSettings.BOOTSTRAP, KafkaSettings.TOPIC_NAMESPACE, APPLICATION_ID, STATE_DIR, THREADS,
+                PLANNER_MODE, COMMIT_INTERVAL, SIGNING_KEY_FILE, DRY_RUN, POLICY, THRESHOLDS, COOLDOWN, COMMAND_TTL,
+                MAX_UNVERIFIED, CANARY_HOSTS, VERIFY_INTERVALS, MIN_IMPROVEMENT, ROLLBACK_BACKOFF, VERIFY_TIMEOUT);
     }
 
     public String kafkaBootstrap() {
@@ -110,12 +187,33 @@ public final class StreamsAppConfig {
         return plannerMode;
     }
 
+    public Duration commitInterval() {
+        return commitInterval;
+    }
+
+    public Path signingKeyFile() {
+        return signingKeyFile;
+    }
+
+    public DetectionThresholds thresholds() {
+        return thresholds;
+    }
+
+    public RemediationPolicy policy() {
+        return policy;
+    }
+
+    public PlannerSettings plannerSettings() {
+        return plannerSettings;
+    }
+
     @Override
     public String toString() {
         return "StreamsAppConfig{kafkaBootstrap=" + kafkaBootstrap + ", topicNamespace=" + topics.namespace()
                 + ", applicationId=" + applicationId
                 + ", stateDir=" + stateDir + ", threads=" + threads + ", plannerMode="
-                + plannerMode.name().toLowerCase(Locale.ROOT) + "}";
+                + plannerMode.name().toLowerCase(Locale.ROOT) + ", commitInterval=" + commitInterval
+                + ", signingKeyFile=" + signingKeyFile + ", " + plannerSettings + ", " + thresholds + "}";
     }
 
 }

@@ -2,28 +2,77 @@ package io.tunnelvision.streams;
 
 import io.tunnelvision.config.ConfigException;
 import io.tunnelvision.config.Env;
+import io.tunnelvision.schemas.sign.CommandSigner;
+import io.tunnelvision.schemas.sign.Ed25519Keys;
+import io.tunnelvision.schemas.sign.SigningException;
+import io.tunnelvision.streams.topology.TunnelvisionTopology;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts the Kafka Streams application. */
+/** Loads the config, builds the topology, logs it, starts it, waits for RUNNING and stops it cleanly on exit. */
 public final class StreamsMain {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamsMain.class);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
 
     private StreamsMain() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         StreamsAppConfig config;
+        CommandSigner signer;
         try {
             config = new StreamsAppConfig(Env.system());
-        } catch (ConfigException e) {
+            signer = signer(config.signingKeyFile());
+        } catch (ConfigException | SigningException e) {
             LOG.error("Cannot start the streams app: {}", e.getMessage());
             System.exit(1);
             return;
         }
         LOG.info("Resolved {}", config);
-        LOG.error("The streams topologies are not built yet: nothing to run");
-        System.exit(2);
+        Topology topology = new TunnelvisionTopology(config.topics(), config.thresholds(), config.policy(),
+                config.plannerSettings(), signer).build();
+        LOG.info("Topology:\n{}", topology.describe());
+
+        KafkaStreams streams = new KafkaStreams(topology, StreamsProperties.of(config));
+        CountDownLatch running = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            LOG.info("Streams state {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> streams.close(Duration.ofSeconds(30)), "streams-shutdown"));
+        streams.start();
+        if (!running.await(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            LOG.warn("Not RUNNING after {}; still trying (state {})", START_TIMEOUT, streams.state());
+        } else {
+            LOG.info("Streams app running, commands signed with key {}", signer.keyId());
+        }
+    }
+
+    /** The planner's key, created on first start so a fresh deployment runs; agents trust only what they are given. */
+    static CommandSigner signer(Path keyFile) {
+        if (!Files.exists(keyFile)) {
+            String file = keyFile.getFileName().toString();
+            if (!file.endsWith(".key.pem")) {
+                throw new SigningException(keyFile + " does not exist, and a key is only created for a name ending"
+                        + " in .key.pem (its public half goes next to it as .pub.pem)");
+            }
+            String name = file.substring(0, file.length() - ".key.pem".length());
+            Path dir = keyFile.toAbsolutePath().getParent();
+            Ed25519Keys.KeyFiles created = Ed25519Keys.write(Ed25519Keys.generate(), dir, name);
+            LOG.warn("No signing key at {}: created key {} there; give agents {}", keyFile, created.keyId(),
+                    created.publicKey());
+            return CommandSigner.fromFile(created.privateKey());
+        }
+        return CommandSigner.fromFile(keyFile);
     }
 }

@@ -51,10 +51,31 @@ class StreamsAppConfigTest {
     }
 
     @Test
+    void plannerSafetyRailsAndThresholdsComeFromTheEnvironment() {
+        StreamsAppConfig config = new StreamsAppConfig(new Env(Map.of(
+                "TUNNELVISION_STREAMS_MAX_UNVERIFIED", "3",
+                "TUNNELVISION_STREAMS_CANARY_HOSTS", "4",
+                "TUNNELVISION_STREAMS_COOLDOWN", "2m",
+                "TUNNELVISION_STREAMS_DRY_RUN", "true",
+                "TUNNELVISION_STREAMS_THRESHOLDS", "squeezePerSec=25,openAfter=2",
+                "TUNNELVISION_STREAMS_POLICY", "TX_DROPS=")));
+
+        assertEquals(3, config.plannerSettings().maxUnverified());
+        assertEquals(4, config.plannerSettings().canaryHosts());
+        assertEquals(java.time.Duration.ofMinutes(2), config.plannerSettings().cooldown());
+        assertTrue(config.plannerSettings().dryRun());
+        assertTrue(config.plannerSettings().approval(), "approval stays the default mode");
+        assertEquals(25.0, config.thresholds().squeezePerSec());
+        assertEquals(2, config.thresholds().openAfter());
+        assertTrue(config.policy().actionsFor(io.tunnelvision.schemas.avro.HotspotType.TX_DROPS).isEmpty());
+    }
+
+    @Test
     void plannerCanBeSwitchedOff() {
         StreamsAppConfig config = new StreamsAppConfig(new Env(Map.of("TUNNELVISION_STREAMS_PLANNER_MODE", "off")));
 
         assertEquals(PlannerMode.OFF, config.plannerMode());
+        assertFalse(config.plannerSettings().enabled());
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -65,6 +86,10 @@ class StreamsAppConfigTest {
             "TUNNELVISION_STREAMS_APPLICATION_ID, tunnel vision",
             "TUNNELVISION_STREAMS_APPLICATION_ID, tunnelvision/streams",
             "TUNNELVISION_TOPIC_NAMESPACE, Staging_1",
+            "TUNNELVISION_STREAMS_THRESHOLDS, squeeze=3",
+            "TUNNELVISION_STREAMS_POLICY, TX_DROPS=REBOOT",
+            "TUNNELVISION_STREAMS_MIN_IMPROVEMENT, 1.5",
+            "TUNNELVISION_STREAMS_MAX_UNVERIFIED, 0",
     })
     void aBadValueIsRejectedWithAMessageNamingTheVariable(String variable, String value) {
         ConfigException error = assertThrows(ConfigException.class,
@@ -91,6 +116,6 @@ class StreamsAppConfigTest {
         }
         assertTrue(names.contains(KafkaSettings.BOOTSTRAP.env()));
         assertTrue(names.contains(KafkaSettings.TOPIC_NAMESPACE.env()));
-        assertEquals(6, names.size());
+        assertEquals(19, names.size());
     }
 }

@@ -1,0 +1,120 @@
+package io.tunnelvision.streams.detect;
+
+import io.tunnelvision.schemas.avro.HotspotType;
+import io.tunnelvision.schemas.avro.InterfaceConfig;
+import io.tunnelvision.schemas.avro.InterfaceConfigSample;
+import io.tunnelvision.schemas.avro.KernelRates;
+import io.tunnelvision.schemas.avro.LatencySample;
+import io.tunnelvision.schemas.avro.PeerLatency;
+import io.tunnelvision.schemas.avro.ProbePath;
+import io.tunnelvision.schemas.avro.ProbeStats;
+import io.tunnelvision.streams.detect.Encapsulation.Family;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * A tunnel whose MTU plus its encapsulation overhead exceeds its underlay's MTU, so its big packets fragment.
+ * The configuration alone only makes it a suspect; the interval is bad when rising fragmentation counters or
+ * lost large probes (while small ones get through) confirm it.
+ */
+public final class MtuMismatchDetector {
+
+    private final DetectionThresholds thresholds;
+
+    public MtuMismatchDetector(DetectionThresholds thresholds) {
+        this.thresholds = thresholds;
+    }
+
+    public List<Finding> evaluate(InterfaceConfigSample config, KernelRates kernel, LatencySample latency) {
+        double fragments = value(kernel == null ? null : kernel.getIpFragCreatesPerSec())
+                + value(kernel == null ? null : kernel.getIpReasmReqdsPerSec());
+        List<Finding> findings = new ArrayList<>();
+        for (InterfaceConfig tunnel : Tunnels.tunnels(config)) {
+            Optional<InterfaceConfig> underlay = Tunnels.find(config, tunnel.getUnderlay());
+            if (tunnel.getUnderlay() == null || underlay.isEmpty()) {
+                continue;
+            }
+            Family family = family(latency, tunnel.getName());
+            OptionalInt overhead = Encapsulation.overhead(tunnel.getKind(), family);
+            if (overhead.isEmpty()) {
+                continue;
+            }
+            int underlayMtu = underlay.get().getMtu();
+            boolean tooBig = tunnel.getMtu() + overhead.getAsInt() > underlayMtu;
+            double largeLoss = largeProbeLoss(latency, tunnel.getName());
+            Map<String, Double> evidence = new HashMap<>();
+            evidence.put("mtu", (double) tunnel.getMtu());
+            evidence.put("underlayMtu", (double) underlayMtu);
+            evidence.put("overhead", (double) overhead.getAsInt());
+            evidence.put("recommendedMtu", (double) (underlayMtu - overhead.getAsInt()));
+            evidence.put("fragmentsPerSec", fragments);
+            evidence.put("largeProbeLoss", largeLoss);
+            // what a fix must bring down: fragments, and large-probe loss when that is the evidence
+            double metric = fragments + largeLoss;
+            boolean confirmed = fragments >= thresholds.fragmentsPerSec() || largeLoss >= thresholds.largeProbeLoss();
+            if (tooBig && confirmed) {
+                findings.add(Finding.bad(HotspotType.MTU_MISMATCH, tunnel.getName(), metric,
+                        Math.max(thresholds.fragmentsPerSec(), Double.MIN_VALUE), evidence, String.format(
+                                "%s has MTU %d but %s over %s (MTU %d) leaves room for %d: %.1f fragments/s",
+                                tunnel.getName(), tunnel.getMtu(), tunnel.getKind(), underlay.get().getName(),
+                                underlayMtu, underlayMtu - overhead.getAsInt(), fragments)));
+            } else {
+                findings.add(Finding.good(HotspotType.MTU_MISMATCH, tunnel.getName(), metric, evidence));
+            }
+        }
+        return findings;
+    }
+
+    private static double value(Double rate) {
+        return rate == null ? 0 : rate;
+    }
+
+    private static Family family(LatencySample latency, String tunnel) {
+        if (latency == null) {
+            return Family.UNKNOWN;
+        }
+        for (PeerLatency peer : latency.getPeers()) {
+            if (!tunnel.equals(peer.getTunnelInterface())) {
+                continue;
+            }
+            for (ProbeStats probe : peer.getProbes()) {
+                if (probe.getPath() == ProbePath.UNDERLAY) {
+                    Family family = Encapsulation.familyOf(probe.getAddress());
+                    if (family != Family.UNKNOWN) {
+                        return family;
+                    }
+                }
+            }
+        }
+        return Family.UNKNOWN;
+    }
+
+    /** Worst loss of large overlay probes, counted only when small overlay probes on the same tunnel get through. */
+    private double largeProbeLoss(LatencySample latency, String tunnel) {
+        if (latency == null) {
+            return 0;
+        }
+        double large = 0;
+        double small = 0;
+        for (PeerLatency peer : latency.getPeers()) {
+            if (!tunnel.equals(peer.getTunnelInterface())) {
+                continue;
+            }
+            for (ProbeStats probe : peer.getProbes()) {
+                if (probe.getPath() != ProbePath.OVERLAY || probe.getSent() == 0) {
+                    continue;
+                }
+                if (probe.getSizeBytes() >= thresholds.largeProbeBytes()) {
+                    large = Math.max(large, probe.getLossRatio());
+                } else {
+                    small = Math.max(small, probe.getLossRatio());
+                }
+            }
+        }
+        return small < thresholds.largeProbeLoss() / 2 ? large : 0;
+    }
+}

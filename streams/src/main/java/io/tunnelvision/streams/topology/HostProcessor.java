@@ -1,0 +1,278 @@
+package io.tunnelvision.streams.topology;
+
+import io.tunnelvision.schemas.avro.CommandOutcome;
+import io.tunnelvision.schemas.avro.CommandResult;
+import io.tunnelvision.schemas.avro.Hotspot;
+import io.tunnelvision.schemas.avro.InterfaceConfigSample;
+import io.tunnelvision.schemas.avro.InterruptRates;
+import io.tunnelvision.schemas.avro.InterruptSample;
+import io.tunnelvision.schemas.avro.KernelRates;
+import io.tunnelvision.schemas.avro.KernelSettingsSample;
+import io.tunnelvision.schemas.avro.LatencySample;
+import io.tunnelvision.schemas.avro.LinkRates;
+import io.tunnelvision.schemas.avro.LinkSample;
+import io.tunnelvision.schemas.avro.SoftnetCpuRate;
+import io.tunnelvision.schemas.avro.SoftnetRates;
+import io.tunnelvision.schemas.avro.SoftnetSample;
+import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.streams.avro.HostMetrics;
+import io.tunnelvision.streams.avro.HostState;
+import io.tunnelvision.streams.avro.Track;
+import io.tunnelvision.streams.detect.BacklogDropDetector;
+import io.tunnelvision.streams.detect.DetectionThresholds;
+import io.tunnelvision.streams.detect.Finding;
+import io.tunnelvision.streams.detect.HotspotTracker;
+import io.tunnelvision.streams.detect.IrqConcentrationDetector;
+import io.tunnelvision.streams.detect.MtuMismatchDetector;
+import io.tunnelvision.streams.detect.RpsOffDetector;
+import io.tunnelvision.streams.detect.RxOverrunDetector;
+import io.tunnelvision.streams.detect.SoftirqConcentrationDetector;
+import io.tunnelvision.streams.detect.SoftnetSqueezeDetector;
+import io.tunnelvision.streams.detect.TxDropDetector;
+import io.tunnelvision.streams.detect.UdpBufferErrorDetector;
+import io.tunnelvision.streams.fleet.FleetOutlierDetector;
+import io.tunnelvision.streams.plan.HostContext;
+import io.tunnelvision.streams.plan.PlannerSettings;
+import io.tunnelvision.streams.plan.RemediationPlanner;
+import io.tunnelvision.streams.plan.RemediationPolicy;
+import io.tunnelvision.streams.rates.InterruptRateCalculator;
+import io.tunnelvision.streams.rates.KernelRateCalculator;
+import io.tunnelvision.streams.rates.LinkRateCalculator;
+import io.tunnelvision.streams.rates.RateTracker;
+import io.tunnelvision.streams.rates.SampleOrder;
+import io.tunnelvision.streams.rates.SoftnetRateCalculator;
+import io.tunnelvision.streams.topology.Outbound.Destination;
+import io.tunnelvision.streams.verify.RemediationVerifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The per-host stage, partitioned by host: samples become rates, rates become findings, findings become
+ * hotspots through hysteresis, open hotspots become command candidates, and agents' results plus later rates
+ * become verdicts. Everything one host needs is on its partition, so this stage scales out with the partitions.
+ */
+final class HostProcessor implements Processor<String, SpecificRecord, String, Outbound> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HostProcessor.class);
+    /** A track neither open nor seen for this long is forgotten, so departed interfaces do not pile up. */
+    private static final long TRACK_IDLE_MS = Duration.ofHours(1).toMillis();
+
+    private final HotspotTracker tracker;
+    private final RemediationPlanner planner;
+    private final RemediationVerifier verifier;
+    private final IrqConcentrationDetector irqConcentration;
+    private final SoftirqConcentrationDetector softirqConcentration;
+    private final RpsOffDetector rpsOff;
+    private final SoftnetSqueezeDetector softnetSqueeze;
+    private final BacklogDropDetector backlogDrops;
+    private final TxDropDetector txDrops;
+    private final RxOverrunDetector rxOverruns;
+    private final UdpBufferErrorDetector udpBufferErrors;
+    private final MtuMismatchDetector mtuMismatch;
+
+    private ProcessorContext<String, Outbound> context;
+    private RateTracker<InterruptSample, InterruptRates> interrupts;
+    private RateTracker<SoftnetSample, SoftnetRates> softnet;
+    private RateTracker<LinkSample, LinkRates> links;
+    private RateTracker<KernelSettingsSample, KernelRates> kernel;
+    private KeyValueStore<String, InterfaceConfigSample> interfaceConfigs;
+    private KeyValueStore<String, LatencySample> latencies;
+    private KeyValueStore<String, InterruptRates> interruptRates;
+    private KeyValueStore<String, HostState> hostStates;
+
+    HostProcessor(DetectionThresholds thresholds, RemediationPolicy policy, PlannerSettings plannerSettings) {
+        this.tracker = HotspotTracker.of(thresholds);
+        this.planner = new RemediationPlanner(policy, plannerSettings);
+        this.verifier = new RemediationVerifier(plannerSettings);
+        this.irqConcentration = new IrqConcentrationDetector(thresholds);
+        this.softirqConcentration = new SoftirqConcentrationDetector(thresholds);
+        this.rpsOff = new RpsOffDetector(thresholds);
+        this.softnetSqueeze = new SoftnetSqueezeDetector(thresholds);
+        this.backlogDrops = new BacklogDropDetector(thresholds);
+        this.txDrops = new TxDropDetector(thresholds);
+        this.rxOverruns = new RxOverrunDetector(thresholds);
+        this.udpBufferErrors = new UdpBufferErrorDetector(thresholds);
+        this.mtuMismatch = new MtuMismatchDetector(thresholds);
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Outbound> context) {
+        this.context = context;
+        interrupts = new RateTracker<>(context.getStateStore(TunnelvisionTopology.PREVIOUS_INTERRUPTS),
+                InterruptSample::getHeader, new InterruptRateCalculator());
+        softnet = new RateTracker<>(context.getStateStore(TunnelvisionTopology.PREVIOUS_SOFTNET),
+                SoftnetSample::getHeader, new SoftnetRateCalculator());
+        links = new RateTracker<>(context.getStateStore(TunnelvisionTopology.PREVIOUS_LINK),
+                LinkSample::getHeader, new LinkRateCalculator());
+        kernel = new RateTracker<>(context.getStateStore(TunnelvisionTopology.PREVIOUS_KERNEL),
+                KernelSettingsSample::getHeader, new KernelRateCalculator());
+        interfaceConfigs = context.getStateStore(TunnelvisionTopology.LATEST_INTERFACE_CONFIG);
+        latencies = context.getStateStore(TunnelvisionTopology.LATEST_LATENCY);
+        interruptRates = context.getStateStore(TunnelvisionTopology.LATEST_INTERRUPT_RATES);
+        hostStates = context.getStateStore(TunnelvisionTopology.HOST_STATE);
+    }
+
+    @Override
+    public void process(Record<String, SpecificRecord> record) {
+        String host = record.key();
+        if (host == null) {
+            LOG.warn("dropping a {} without a key: every record is keyed by host id",
+                    record.value() == null ? "tombstone" : record.value().getClass().getSimpleName());
+            return;
+        }
+        long now = record.timestamp();
+        SpecificRecord value = record.value();
+        if (value instanceof InterruptSample sample) {
+            onInterrupts(host, sample, now);
+        } else if (value instanceof SoftnetSample sample) {
+            onSoftnet(host, sample, now);
+        } else if (value instanceof LinkSample sample) {
+            onLink(host, sample, now);
+        } else if (value instanceof KernelSettingsSample sample) {
+            onKernel(host, sample, now);
+        } else if (value instanceof InterfaceConfigSample sample) {
+            keepLatest(interfaceConfigs, host, sample, sample.getHeader(), interfaceConfigs.get(host) == null ? null
+                    : interfaceConfigs.get(host).getHeader());
+        } else if (value instanceof LatencySample sample) {
+            keepLatest(latencies, host, sample, sample.getHeader(), latencies.get(host) == null ? null
+                    : latencies.get(host).getHeader());
+        } else if (value instanceof CommandResult result) {
+            onResult(host, result, now);
+        }
+    }
+
+    private void onInterrupts(String host, InterruptSample sample, long now) {
+        interrupts.accept(host, sample).rates().ifPresent(rates -> {
+            emit(host, Destination.INTERRUPT_RATES, rates, now);
+            interruptRates.put(host, rates);
+            List<Finding> findings = new ArrayList<>(irqConcentration.evaluate(rates));
+            findings.addAll(softirqConcentration.evaluate(rates));
+            findings.addAll(rpsOff.evaluate(rates, interfaceConfigs.get(host)));
+            handle(host, findings, rates.getHeader().getFromMs(), now);
+        });
+    }
+
+    private void onSoftnet(String host, SoftnetSample sample, long now) {
+        softnet.accept(host, sample).rates().ifPresent(rates -> {
+            emit(host, Destination.SOFTNET_RATES, rates, now);
+            List<Finding> findings = new ArrayList<>(softnetSqueeze.evaluate(rates));
+            findings.addAll(backlogDrops.evaluate(rates));
+            handle(host, findings, rates.getHeader().getFromMs(), now);
+            double squeeze = rates.getCpus().stream().mapToDouble(SoftnetCpuRate::getTimeSqueezePerSec).sum();
+            double dropped = rates.getCpus().stream().mapToDouble(SoftnetCpuRate::getDroppedPerSec).sum();
+            emitMetrics(host, Map.of(FleetOutlierDetector.SQUEEZE, squeeze, FleetOutlierDetector.BACKLOG_DROPS,
+                    dropped), now);
+        });
+    }
+
+    private void onLink(String host, LinkSample sample, long now) {
+        links.accept(host, sample).rates().ifPresent(rates -> {
+            emit(host, Destination.LINK_RATES, rates, now);
+            List<Finding> findings = new ArrayList<>(
+                    txDrops.evaluate(rates, interfaceConfigs.get(host), interruptRates.get(host)));
+            findings.addAll(rxOverruns.evaluate(rates));
+            handle(host, findings, rates.getHeader().getFromMs(), now);
+        });
+    }
+
+    private void onKernel(String host, KernelSettingsSample sample, long now) {
+        kernel.accept(host, sample).rates().ifPresent(rates -> {
+            emit(host, Destination.KERNEL_RATES, rates, now);
+            List<Finding> findings = new ArrayList<>(udpBufferErrors.evaluate(rates));
+            findings.addAll(mtuMismatch.evaluate(interfaceConfigs.get(host), rates, latencies.get(host)));
+            handle(host, findings, rates.getHeader().getFromMs(), now);
+            if (rates.getUdpRcvbufErrorsPerSec() != null) {
+                emitMetrics(host, Map.of(FleetOutlierDetector.UDP_RCVBUF_ERRORS, rates.getUdpRcvbufErrorsPerSec()),
+                        now);
+            }
+        });
+    }
+
+    private void onResult(String host, CommandResult result, long now) {
+        HostState state = hostState(host);
+        if (verifier.onResult(state, result)) {
+            emit(host, Destination.FLEET, result, now);
+        }
+        hostStates.put(host, state);
+    }
+
+    /** Hysteresis, verification and planning for one interval's findings, in one read and write of the host's state. */
+    private void handle(String host, List<Finding> findings, long intervalStartMs, long now) {
+        if (findings.isEmpty()) {
+            return;
+        }
+        HostState state = hostState(host);
+        HostContext hostContext = null;
+        for (Finding finding : findings) {
+            Track track = state.getTracks().computeIfAbsent(finding.trackKey(), k -> HotspotTracker.newTrack(finding));
+            tracker.apply(track, host, finding, intervalStartMs, now).ifPresent(hotspot -> publish(host, hotspot, now));
+            for (RemediationVerifier.Judgement judgement
+                    : verifier.observe(state, host, finding.trackKey(), finding.metric(), intervalStartMs, now)) {
+                emitOutcome(host, judgement.outcome(), now);
+                judgement.rollback().ifPresent(rollback -> emit(host, Destination.FLEET, rollback, now));
+            }
+            if (tracker.isOpen(track)) {
+                if (hostContext == null) {
+                    hostContext = context(host);
+                }
+                for (TuningCommand candidate : planner.plan(state, host, track, finding, hostContext, now)) {
+                    emit(host, Destination.FLEET, candidate, now);
+                }
+            }
+        }
+        for (CommandOutcome outcome : verifier.expire(state, host, now)) {
+            emitOutcome(host, outcome, now);
+        }
+        state.getTracks().values().removeIf(t -> t.getHotspotId() == null && now - t.getLastSeenMs() > TRACK_IDLE_MS);
+        state.getCooldownUntilMs().values().removeIf(until -> until <= now);
+        hostStates.put(host, state);
+    }
+
+    private HostContext context(String host) {
+        InterruptSample lastInterrupts = interrupts.latest(host).orElse(null);
+        return new HostContext(interfaceConfigs.get(host), kernel.latest(host).orElse(null),
+                lastInterrupts == null ? List.of() : lastInterrupts.getOnlineCpus());
+    }
+
+    private HostState hostState(String host) {
+        HostState state = hostStates.get(host);
+        return state != null ? state : HostState.newBuilder().build();
+    }
+
+    private static <S> void keepLatest(KeyValueStore<String, S> store, String host, S sample,
+                                       io.tunnelvision.schemas.avro.SampleHeader header,
+                                       io.tunnelvision.schemas.avro.SampleHeader previous) {
+        if (SampleOrder.of(previous, header).keep()) {
+            store.put(host, sample);
+        }
+    }
+
+    private void publish(String host, Hotspot hotspot, long now) {
+        emit(host, Destination.HOTSPOTS, hotspot, now);
+        emit(host, Destination.FLEET, hotspot, now);
+    }
+
+    private void emitOutcome(String host, CommandOutcome outcome, long now) {
+        emit(host, Destination.OUTCOMES, outcome, now);
+        emit(host, Destination.FLEET, outcome, now);
+    }
+
+    private void emitMetrics(String host, Map<String, Double> values, long now) {
+        emit(host, Destination.FLEET, HostMetrics.newBuilder().setHostId(host).setTimeMs(now)
+                .setValues(new HashMap<>(values)).build(), now);
+    }
+
+    private void emit(String host, Destination destination, SpecificRecord value, long now) {
+        context.forward(new Record<>(host, new Outbound(destination, value), now));
+    }
+}

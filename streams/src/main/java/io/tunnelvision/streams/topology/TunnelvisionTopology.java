@@ -1,0 +1,197 @@
+package io.tunnelvision.streams.topology;
+
+import io.tunnelvision.schemas.avro.CommandOutcome;
+import io.tunnelvision.schemas.avro.Hotspot;
+import io.tunnelvision.schemas.avro.InterfaceConfigSample;
+import io.tunnelvision.schemas.avro.InterruptRates;
+import io.tunnelvision.schemas.avro.InterruptSample;
+import io.tunnelvision.schemas.avro.KernelRates;
+import io.tunnelvision.schemas.avro.KernelSettingsSample;
+import io.tunnelvision.schemas.avro.LatencySample;
+import io.tunnelvision.schemas.avro.LinkRates;
+import io.tunnelvision.schemas.avro.LinkSample;
+import io.tunnelvision.schemas.avro.SoftnetRates;
+import io.tunnelvision.schemas.avro.SoftnetSample;
+import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.schemas.codec.AvroSerde;
+import io.tunnelvision.schemas.sign.CommandSigner;
+import io.tunnelvision.schemas.topic.Topic;
+import io.tunnelvision.schemas.topic.Topics;
+import io.tunnelvision.streams.avro.FleetTypeState;
+import io.tunnelvision.streams.avro.GateState;
+import io.tunnelvision.streams.avro.HostMetrics;
+import io.tunnelvision.streams.avro.HostState;
+import io.tunnelvision.streams.avro.Track;
+import io.tunnelvision.streams.detect.DetectionThresholds;
+import io.tunnelvision.streams.plan.PlannerSettings;
+import io.tunnelvision.streams.plan.RemediationPolicy;
+import io.tunnelvision.streams.state.AnyRecordSerde;
+import io.tunnelvision.streams.state.InternalSerdes;
+import io.tunnelvision.streams.topology.Outbound.Destination;
+import java.util.List;
+import java.util.Objects;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The whole app as one topology:
+ * <pre>
+ *  samples-* + command-results ──(by host, 12 partitions)──▶ host stage ──▶ rates-*, hotspots, command-outcomes
+ *                                                                │
+ *          command-decisions ──▶ (re-keyed "fleet", 1 partition) ◀┘ hotspots, headline rates, candidates,
+ *                                        │                          outcomes, settled results
+ *                                        ▼
+ *                                   fleet stage ──▶ hotspots (fleet, outliers), commands | command-proposals
+ * </pre>
+ * Every store is persistent (RocksDB, changelogged): it holds hysteresis streaks, cooldowns, pending
+ * verifications and the gate's counters, which must survive a restart or a fail-over to another instance
+ * without a replay of the input, and a local copy means a restarted instance does not re-read its changelogs.
+ */
+public final class TunnelvisionTopology {
+
+    /** Last accepted sample per host and kind: the baseline of the next rate. */
+    public static final String PREVIOUS_INTERRUPTS = "previous-interrupts";
+    public static final String PREVIOUS_SOFTNET = "previous-softnet";
+    public static final String PREVIOUS_LINK = "previous-link";
+    /** Also the planner's view of the host's sysctls (expected values). */
+    public static final String PREVIOUS_KERNEL = "previous-kernel";
+    /** Latest interface settings per host: tunnels, RPS masks, MTUs, the planner's expected values. */
+    public static final String LATEST_INTERFACE_CONFIG = "latest-interface-config";
+    /** Latest probe results per host, for the MTU check. */
+    public static final String LATEST_LATENCY = "latest-latency";
+    /** Latest interrupt rates per host: whether its CPUs are saturated when its links drop. */
+    public static final String LATEST_INTERRUPT_RATES = "latest-interrupt-rates";
+    /** Hysteresis tracks, cooldowns and pending verifications per host. */
+    public static final String HOST_STATE = "host-state";
+    /** Fleet stage: per hotspot type, the hosts that have it and the fleet hotspot with its canaries. */
+    public static final String FLEET_TYPES = "fleet-types";
+    /** Fleet stage: each host's latest headline rates, the population of the outlier check. */
+    public static final String FLEET_HOST_METRICS = "fleet-host-metrics";
+    /** Fleet stage: hysteresis of each (metric, host) outlier. */
+    public static final String FLEET_OUTLIER_TRACKS = "fleet-outlier-tracks";
+    /** Gate: command sequence and unverified commands. */
+    public static final String GATE = "gate";
+    /** Gate: commands waiting for capacity or for their canaries. */
+    public static final String GATE_HELD = "gate-held";
+    /** Gate: proposals waiting for an operator (approval mode). */
+    public static final String GATE_PROPOSALS = "gate-proposals";
+
+    static final String FLEET_KEY = "fleet";
+    static final String FLEET_REPARTITION = "fleet";
+
+    private final Topics topics;
+    private final DetectionThresholds thresholds;
+    private final RemediationPolicy policy;
+    private final PlannerSettings plannerSettings;
+    private final CommandSigner signer;
+
+    public TunnelvisionTopology(Topics topics, DetectionThresholds thresholds, RemediationPolicy policy,
+                                PlannerSettings plannerSettings, CommandSigner signer) {
+        this.topics = Objects.requireNonNull(topics, "topics");
+        this.thresholds = Objects.requireNonNull(thresholds, "thresholds");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.plannerSettings = Objects.requireNonNull(plannerSettings, "plannerSettings");
+        this.signer = Objects.requireNonNull(signer, "signer");
+    }
+
+    public Topology build() {
+        StreamsBuilder builder = new StreamsBuilder();
+        addHostStores(builder);
+        addFleetStores(builder);
+
+        KStream<String, SpecificRecord> hostInput = source(builder, topics.interruptSamples)
+                .merge(source(builder, topics.softnetSamples), Named.as("merge-softnet"))
+                .merge(source(builder, topics.linkSamples), Named.as("merge-link"))
+                .merge(source(builder, topics.kernelSettingsSamples), Named.as("merge-kernel"))
+                .merge(source(builder, topics.interfaceConfigSamples), Named.as("merge-interface-config"))
+                .merge(source(builder, topics.latencySamples), Named.as("merge-latency"))
+                .merge(source(builder, topics.commandResults), Named.as("merge-results"));
+        KStream<String, Outbound> hostOutput = hostInput.process(
+                () -> new HostProcessor(thresholds, policy, plannerSettings), Named.as("host-stage"),
+                PREVIOUS_INTERRUPTS, PREVIOUS_SOFTNET, PREVIOUS_LINK, PREVIOUS_KERNEL, LATEST_INTERFACE_CONFIG,
+                LATEST_LATENCY, LATEST_INTERRUPT_RATES, HOST_STATE);
+        route(hostOutput, Destination.INTERRUPT_RATES, topics.interruptRates, InterruptRates.class);
+        route(hostOutput, Destination.SOFTNET_RATES, topics.softnetRates, SoftnetRates.class);
+        route(hostOutput, Destination.LINK_RATES, topics.linkRates, LinkRates.class);
+        route(hostOutput, Destination.KERNEL_RATES, topics.kernelRates, KernelRates.class);
+        route(hostOutput, Destination.HOTSPOTS, topics.hotspots, Hotspot.class);
+        route(hostOutput, Destination.OUTCOMES, topics.commandOutcomes, CommandOutcome.class);
+
+        KStream<String, SpecificRecord> fleetInput = hostOutput
+                .filter((host, out) -> out.destination() == Destination.FLEET, Named.as("host-to-fleet"))
+                .mapValues(Outbound::value, Named.as("host-to-fleet-unwrap"))
+                .merge(source(builder, topics.commandDecisions), Named.as("merge-decisions"))
+                .selectKey((host, value) -> FLEET_KEY, Named.as("key-fleet"))
+                .repartition(Repartitioned.<String, SpecificRecord>with(Serdes.String(), fleetSerde())
+                        .withName(FLEET_REPARTITION).withNumberOfPartitions(1));
+        KStream<String, Outbound> fleetOutput = fleetInput.process(
+                () -> new FleetProcessor(thresholds, plannerSettings, signer), Named.as("fleet-stage"),
+                FLEET_TYPES, FLEET_HOST_METRICS, FLEET_OUTLIER_TRACKS, GATE, GATE_HELD, GATE_PROPOSALS);
+        route(fleetOutput, Destination.HOTSPOTS, topics.hotspots, Hotspot.class, "fleet-");
+        route(fleetOutput, Destination.COMMANDS, topics.commands, TuningCommand.class, "fleet-");
+        route(fleetOutput, Destination.PROPOSALS, topics.commandProposals, TuningCommand.class, "fleet-");
+        return builder.build();
+    }
+
+    private static void addHostStores(StreamsBuilder builder) {
+        builder.addStateStore(store(PREVIOUS_INTERRUPTS, AvroSerde.of(InterruptSample.class)));
+        builder.addStateStore(store(PREVIOUS_SOFTNET, AvroSerde.of(SoftnetSample.class)));
+        builder.addStateStore(store(PREVIOUS_LINK, AvroSerde.of(LinkSample.class)));
+        builder.addStateStore(store(PREVIOUS_KERNEL, AvroSerde.of(KernelSettingsSample.class)));
+        builder.addStateStore(store(LATEST_INTERFACE_CONFIG, AvroSerde.of(InterfaceConfigSample.class)));
+        builder.addStateStore(store(LATEST_LATENCY, AvroSerde.of(LatencySample.class)));
+        builder.addStateStore(store(LATEST_INTERRUPT_RATES, AvroSerde.of(InterruptRates.class)));
+        builder.addStateStore(store(HOST_STATE, InternalSerdes.of(HostState.class)));
+    }
+
+    private static void addFleetStores(StreamsBuilder builder) {
+        builder.addStateStore(store(FLEET_TYPES, InternalSerdes.of(FleetTypeState.class)));
+        builder.addStateStore(store(FLEET_HOST_METRICS, InternalSerdes.of(HostMetrics.class)));
+        builder.addStateStore(store(FLEET_OUTLIER_TRACKS, InternalSerdes.of(Track.class)));
+        builder.addStateStore(store(GATE, InternalSerdes.of(GateState.class)));
+        builder.addStateStore(store(GATE_HELD, AvroSerde.of(TuningCommand.class)));
+        builder.addStateStore(store(GATE_PROPOSALS, AvroSerde.of(TuningCommand.class)));
+    }
+
+    private static <V> org.apache.kafka.streams.state.StoreBuilder<?> store(String name, Serde<V> serde) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), serde);
+    }
+
+    /** The fleet repartition topic carries every record type the fleet stage reads. */
+    static AnyRecordSerde fleetSerde() {
+        return new AnyRecordSerde(List.of(AvroSerde.of(Hotspot.class), InternalSerdes.of(HostMetrics.class),
+                AvroSerde.of(TuningCommand.class), AvroSerde.of(CommandOutcome.class),
+                AvroSerde.of(io.tunnelvision.schemas.avro.CommandResult.class),
+                AvroSerde.of(io.tunnelvision.schemas.avro.CommandDecision.class)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <V extends SpecificRecord> KStream<String, SpecificRecord> source(StreamsBuilder builder,
+                                                                                    Topic<String, V> topic) {
+        KStream<String, V> stream = builder.stream(topic.name(),
+                Consumed.with(topic.keySerde(), topic.valueSerde()).withName("source-" + topic.name()));
+        return (KStream<String, SpecificRecord>) (KStream<String, ?>) stream;
+    }
+
+    private static <V extends SpecificRecord> void route(KStream<String, Outbound> output, Destination destination,
+                                                         Topic<String, V> topic, Class<V> type) {
+        route(output, destination, topic, type, "");
+    }
+
+    private static <V extends SpecificRecord> void route(KStream<String, Outbound> output, Destination destination,
+                                                         Topic<String, V> topic, Class<V> type, String prefix) {
+        String name = prefix + destination.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        output.filter((key, out) -> out.destination() == destination, Named.as("select-" + name))
+                .mapValues(out -> type.cast(out.value()), Named.as("unwrap-" + name))
+                .to(topic.name(), Produced.with(topic.keySerde(), topic.valueSerde()).withName("sink-" + name));
+    }
+}

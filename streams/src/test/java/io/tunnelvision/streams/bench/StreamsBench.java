@@ -1,0 +1,135 @@
+package io.tunnelvision.streams.bench;
+
+import io.tunnelvision.schemas.avro.InterfaceKind;
+import io.tunnelvision.schemas.avro.SoftnetSample;
+import io.tunnelvision.schemas.sign.CommandSigner;
+import io.tunnelvision.schemas.sign.Ed25519Keys;
+import io.tunnelvision.streams.StreamsAppConfig;
+import io.tunnelvision.streams.topology.GatewaySim;
+import io.tunnelvision.streams.topology.KafkaFixture;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Benchmarks on the real (in-JVM) broker, run on demand and never as part of the suite (the name matches
+ * neither *Test nor *IT): {@code mvn -o -pl streams test -Dtest=StreamsBench -Dsurefire.failIfNoSpecifiedTests=false}.
+ * Prints the figures for BENCHMARKS.md.
+ */
+class StreamsBench {
+
+    private static final int HOSTS = 200;
+    private static final int SAMPLES_PER_HOST = 250;
+
+    @Test
+    void throughputAgainstAPlainConsumerAndSampleToCommandLatency() throws Exception {
+        try (KafkaFixture kafka = new KafkaFixture()) {
+            throughput(kafka);
+        }
+        try (KafkaFixture kafka = new KafkaFixture()) {
+            latency(kafka);
+        }
+    }
+
+    private static void throughput(KafkaFixture kafka) throws InterruptedException {
+        List<GatewaySim> sims = new ArrayList<>();
+        for (int i = 0; i < HOSTS; i++) {
+            sims.add(new GatewaySim("gw-bench-" + i, 8));
+        }
+        for (int s = 0; s < SAMPLES_PER_HOST; s++) {
+            for (GatewaySim sim : sims) {
+                kafka.send(kafka.topics.softnetSamples, sim.host(), sim.softnet(s % 7 == 0 ? 1 : 0, 0), sim.timeMs());
+                sim.step();
+            }
+        }
+        kafka.flush();
+        int total = HOSTS * SAMPLES_PER_HOST;
+
+        long begin = System.nanoTime();
+        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        int read = 0;
+        try (KafkaConsumer<String, SoftnetSample> consumer = new KafkaConsumer<>(props,
+                kafka.topics.softnetSamples.keySerde().deserializer(),
+                kafka.topics.softnetSamples.valueSerde().deserializer())) {
+            consumer.subscribe(List.of(kafka.topics.softnetSamples.name()));
+            while (read < total) {
+                read += consumer.poll(Duration.ofMillis(200)).count();
+            }
+        }
+        double plainSeconds = (System.nanoTime() - begin) / 1e9;
+
+        StreamsAppConfig config = kafka.config(Map.of("TUNNELVISION_STREAMS_PLANNER_MODE", "off"));
+        begin = System.nanoTime();
+        KafkaStreams streams = kafka.start(config, CommandSigner.of(Ed25519Keys.generate()));
+        int expectedRates = total - HOSTS;
+        kafka.readUntil(kafka.topics.softnetRates, records -> records.size() >= expectedRates,
+                Duration.ofMinutes(10));
+        double streamsSeconds = (System.nanoTime() - begin) / 1e9;
+        streams.close(Duration.ofSeconds(30));
+        System.out.printf("BENCH throughput: %d softnet samples (%d hosts x %d CPUs x %d samples)%n", total, HOSTS, 8,
+                SAMPLES_PER_HOST);
+        System.out.printf("BENCH plain consumer (Avro decode): %.1f s, %.0f records/s%n", plainSeconds,
+                total / plainSeconds);
+        System.out.printf("BENCH topology (EOS, start included): %.1f s, %.0f records/s, ratio %.2f%n",
+                streamsSeconds, total / streamsSeconds, plainSeconds / streamsSeconds);
+    }
+
+    /** 40 hosts sample every second; each turns bad at its own moment; time from its first bad sample to its command. */
+    private static void latency(KafkaFixture kafka) throws InterruptedException {
+        StreamsAppConfig config = kafka.config(Map.of("TUNNELVISION_STREAMS_THRESHOLDS", "fleetMinHosts=1000"));
+        KafkaStreams streams = kafka.start(config, CommandSigner.of(Ed25519Keys.generate()));
+        KafkaFixture.awaitRunning(streams);
+        int hosts = 40;
+        List<GatewaySim> sims = new ArrayList<>();
+        Map<String, Long> firstBadAt = new HashMap<>();
+        long start = System.currentTimeMillis();
+        for (int i = 0; i < hosts; i++) {
+            GatewaySim sim = new GatewaySim("gw-lat-" + i, 4);
+            kafka.send(kafka.topics.interfaceConfigSamples, sim.host(), sim.interfaces(
+                    GatewaySim.tunnel("tun0", InterfaceKind.TUN, 1400, 1000, "0", "eth0"),
+                    GatewaySim.physical("eth0", 1500)), start);
+            sims.add(sim);
+        }
+        Map<String, Long> commandAt = new HashMap<>();
+        Thread reader = new Thread(() -> kafka.readUntil(kafka.topics.commands, records -> {
+            records.forEach(r -> commandAt.putIfAbsent(r.key(), System.currentTimeMillis()));
+            return commandAt.size() >= hosts;
+        }, Duration.ofSeconds(60)));
+        reader.start();
+        for (int second = 0; second < 14; second++) {
+            long tick = start + second * 1000L;
+            Thread.sleep(Math.max(0, tick - System.currentTimeMillis()));
+            for (int i = 0; i < hosts; i++) {
+                GatewaySim sim = sims.get(i);
+                boolean bad = second >= 2 + (i % 5);
+                long now = System.currentTimeMillis();
+                if (bad) {
+                    firstBadAt.putIfAbsent(sim.host(), now);
+                }
+                kafka.send(kafka.topics.interruptSamples, sim.host(), sim.interrupts(2000, 0, 0.5, 0.1), now);
+                kafka.send(kafka.topics.linkSamples, sim.host(), sim.link("tun0", bad ? 40 : 0, 0), now);
+                sim.step();
+            }
+            kafka.flush();
+        }
+        reader.join();
+        long[] latencies = sims.stream().filter(s -> commandAt.containsKey(s.host()))
+                .mapToLong(s -> commandAt.get(s.host()) - firstBadAt.get(s.host())).sorted().toArray();
+        streams.close(Duration.ofSeconds(30));
+        System.out.printf("BENCH latency first bad sample -> command, 1 s sampling, openAfter=3, %d/%d hosts: "
+                        + "p50 %d ms, p99 %d ms, max %d ms%n", latencies.length, hosts,
+                latencies[latencies.length / 2], latencies[(int) Math.ceil(latencies.length * 0.99) - 1],
+                latencies[latencies.length - 1]);
+        System.out.println("BENCH all latencies ms " + Arrays.toString(latencies));
+    }
+}

@@ -1,0 +1,137 @@
+package io.tunnelvision.streams.topology;
+
+import io.tunnelvision.config.Env;
+import io.tunnelvision.embedded.fixture.SharedKafka;
+import io.tunnelvision.schemas.sign.CommandSigner;
+import io.tunnelvision.schemas.topic.Topic;
+import io.tunnelvision.schemas.topic.TopicCreator;
+import io.tunnelvision.schemas.topic.Topics;
+import io.tunnelvision.streams.StreamsAppConfig;
+import io.tunnelvision.streams.StreamsProperties;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** Topics in a fresh namespace on the shared broker, streams instances of the app, and typed produce/consume. */
+public final class KafkaFixture implements AutoCloseable {
+
+    public final String bootstrap = SharedKafka.get().bootstrapServers();
+    public final String namespace = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    public final Topics topics = Topics.inNamespace(namespace);
+    private final List<KafkaStreams> instances = new ArrayList<>();
+    private final KafkaProducer<String, byte[]> producer;
+
+    public KafkaFixture() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            new TopicCreator(admin).ensure(topics.all());
+        }
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** The app's config for this namespace, planner in auto mode unless {@code extra} says otherwise. */
+    public StreamsAppConfig config(Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "TUNNELVISION_KAFKA_BOOTSTRAP", bootstrap,
+                "TUNNELVISION_TOPIC_NAMESPACE", namespace,
+                "TUNNELVISION_STREAMS_APPLICATION_ID", namespace + "-streams",
+                "TUNNELVISION_STREAMS_STATE_DIR", tempDir(),
+                "TUNNELVISION_STREAMS_PLANNER_MODE", "auto",
+                "TUNNELVISION_STREAMS_COMMIT_INTERVAL", "100ms",
+                "TUNNELVISION_STREAMS_MAX_UNVERIFIED", "100"));
+        env.putAll(extra);
+        return new StreamsAppConfig(new Env(env));
+    }
+
+    /** Starts one instance; several with the same config share the application id (and the work). */
+    public KafkaStreams start(StreamsAppConfig config, CommandSigner signer) {
+        Properties props = StreamsProperties.of(config);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, tempDir());
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
+        KafkaStreams streams = new KafkaStreams(new TunnelvisionTopology(config.topics(), config.thresholds(),
+                config.policy(), config.plannerSettings(), signer).build(), props);
+        instances.add(streams);
+        streams.start();
+        return streams;
+    }
+
+    public static void awaitRunning(KafkaStreams... all) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 90_000;
+        for (KafkaStreams streams : all) {
+            while (streams.state() != KafkaStreams.State.RUNNING) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new AssertionError("streams not RUNNING: " + streams.state());
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    public <V> void send(Topic<String, V> topic, String key, V value, long timestampMs) {
+        producer.send(new ProducerRecord<>(topic.name(), null, timestampMs, key,
+                topic.valueSerde().serializer().serialize(topic.name(), value)));
+    }
+
+    public void sendRaw(String topic, String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key, value));
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
+    /** Reads committed records from the start of {@code topic} until {@code done} holds or the timeout passes. */
+    public <K, V> List<ConsumerRecord<K, V>> readUntil(Topic<K, V> topic, Predicate<List<ConsumerRecord<K, V>>> done,
+                                                       Duration timeout) {
+        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<K, V>> records = new ArrayList<>();
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer())) {
+            consumer.subscribe(List.of(topic.name()));
+            long deadline = System.currentTimeMillis() + timeout.toMillis();
+            while (!done.test(records) && System.currentTimeMillis() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    private static String tempDir() {
+        try {
+            return Files.createTempDirectory("tv-streams-it-").toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (KafkaStreams streams : instances) {
+            streams.close(Duration.ofSeconds(20));
+        }
+        producer.close();
+    }
+}
