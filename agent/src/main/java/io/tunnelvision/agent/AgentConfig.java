@@ -1,10 +1,13 @@
 package io.tunnelvision.agent;
 
+import io.tunnelvision.agent.apply.ApplyBounds;
+import io.tunnelvision.agent.apply.ExecutorSettings;
 import io.tunnelvision.agent.collect.InterruptsParser;
 import io.tunnelvision.config.ConfigException;
 import io.tunnelvision.config.Env;
 import io.tunnelvision.config.KafkaSettings;
 import io.tunnelvision.config.Setting;
+import io.tunnelvision.schemas.avro.TuningAction;
 import io.tunnelvision.schemas.topic.Topics;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,7 +18,9 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -43,7 +48,19 @@ public final class AgentConfig {
     public static final Setting DISABLED_COLLECTORS = Setting.optional("TUNNELVISION_AGENT_DISABLED_COLLECTORS", "",
             "Comma-separated collectors to switch off: interrupts, softnet, link, interface-config, kernel-settings");
     public static final Setting DRY_RUN = Setting.optional("TUNNELVISION_AGENT_DRY_RUN", "true",
-            "When true the agent only logs the tuning commands it receives instead of applying them");
+            "When true the agent answers every acceptable tuning command DRY_RUN with what it would change, and changes nothing");
+    public static final Setting TRUSTED_KEYS_DIR = Setting.optional("TUNNELVISION_AGENT_TRUSTED_KEYS_DIR",
+            "/etc/tunnelvision/trusted-keys", "Directory of the planner public keys (*.pub.pem) whose signed tuning"
+                    + " commands the agent accepts; without any, every command is rejected");
+    public static final Setting STATE_DIR = Setting.optional("TUNNELVISION_AGENT_STATE_DIR",
+            "/var/lib/tunnelvision/executor", "Directory of the command executor's replay guard, applied-changes"
+                    + " record (for rollbacks) and append-only audit.log");
+    public static final Setting APPLY_ACTIONS = Setting.optional("TUNNELVISION_AGENT_APPLY_ACTIONS", "all",
+            "Comma-separated tuning actions this agent may apply (e.g. TXQUEUELEN,RPS_CPUS), or all;"
+                    + " others are rejected");
+    public static final Setting APPLY_BOUNDS = Setting.optional("TUNNELVISION_AGENT_APPLY_BOUNDS", "",
+            "Overrides of the value bounds per action, e.g. MTU=1280..9000,TXQUEUELEN=500..5000; empty keeps"
+                    + " the built-in ones (see agent/README.md)");
 
     // Below 100ms the agent's own reads of /proc/interrupts start to load the gateway it is meant to relieve;
     // above 10m the rates are too coarse to show a hotspot before users feel it.
@@ -60,6 +77,10 @@ public final class AgentConfig {
     private final long spoolMaxBytes;
     private final int metricsPort;
     private final boolean dryRun;
+    private final Path trustedKeysDir;
+    private final Path stateDir;
+    private final Set<TuningAction> applyActions;
+    private final ApplyBounds applyBounds;
     private final Pattern irqDevices;
     private final List<String> disabledCollectors;
     private final String kafkaBootstrap;
@@ -79,6 +100,10 @@ public final class AgentConfig {
         this.spoolMaxBytes = env.longValue(SPOOL_MAX_BYTES, MIN_SPOOL_BYTES, Long.MAX_VALUE);
         this.metricsPort = env.integer(METRICS_PORT, 1, 65_535);
         this.dryRun = env.bool(DRY_RUN);
+        this.trustedKeysDir = path(env, TRUSTED_KEYS_DIR);
+        this.stateDir = path(env, STATE_DIR);
+        this.applyActions = actions(env);
+        this.applyBounds = bounds(env);
         this.irqDevices = pattern(env, IRQ_DEVICES);
         this.disabledCollectors = Arrays.stream(env.string(DISABLED_COLLECTORS).split(","))
                 .map(String::trim).filter(name -> !name.isEmpty()).toList();
@@ -88,7 +113,8 @@ public final class AgentConfig {
 
     public static List<Setting> settings() {
         return List.of(HOST_ID, PROC_ROOT, SYS_ROOT, SAMPLE_INTERVAL, SPOOL_DIR, SPOOL_MAX_BYTES, METRICS_PORT,
-                IRQ_DEVICES, DISABLED_COLLECTORS, DRY_RUN, KafkaSettings.BOOTSTRAP, KafkaSettings.TOPIC_NAMESPACE);
+                IRQ_DEVICES, DISABLED_COLLECTORS, DRY_RUN, TRUSTED_KEYS_DIR, STATE_DIR, APPLY_ACTIONS, APPLY_BOUNDS,
+                KafkaSettings.BOOTSTRAP, KafkaSettings.TOPIC_NAMESPACE);
     }
 
     public String hostId() {
@@ -131,6 +157,27 @@ public final class AgentConfig {
         return dryRun;
     }
 
+    public Path trustedKeysDir() {
+        return trustedKeysDir;
+    }
+
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    public Set<TuningAction> applyActions() {
+        return applyActions;
+    }
+
+    public ApplyBounds applyBounds() {
+        return applyBounds;
+    }
+
+    /** What the command executor needs, from these settings. */
+    public ExecutorSettings executorSettings() {
+        return ExecutorSettings.of(hostId, sysRoot, procRoot, stateDir, applyActions, applyBounds, dryRun);
+    }
+
     public String kafkaBootstrap() {
         return kafkaBootstrap;
     }
@@ -144,7 +191,8 @@ public final class AgentConfig {
     public String toString() {
         return "AgentConfig{hostId=" + hostId + ", procRoot=" + procRoot + ", sysRoot=" + sysRoot
                 + ", sampleInterval=" + sampleInterval + ", spoolDir=" + spoolDir + ", spoolMaxBytes="
-                + spoolMaxBytes + ", metricsPort=" + metricsPort + ", dryRun=" + dryRun + ", kafkaBootstrap="
+                + spoolMaxBytes + ", metricsPort=" + metricsPort + ", dryRun=" + dryRun + ", trustedKeysDir="
+                + trustedKeysDir + ", stateDir=" + stateDir + ", applyActions=" + applyActions + ", kafkaBootstrap="
                 + kafkaBootstrap + ", topicNamespace=" + topics.namespace() + "}";
     }
 
@@ -177,6 +225,40 @@ public final class AgentConfig {
         } catch (UnknownHostException e) {
             throw new ConfigException(HOST_ID.env() + " is not set and the hostname could be read neither from "
                     + file + " nor from the resolver: set " + HOST_ID.env() + " to this gateway's name", e);
+        }
+    }
+
+    private static Set<TuningAction> actions(Env env) {
+        String raw = env.string(APPLY_ACTIONS);
+        if (raw.equalsIgnoreCase("all")) {
+            return ExecutorSettings.allActions();
+        }
+        Set<TuningAction> actions = EnumSet.noneOf(TuningAction.class);
+        for (String name : raw.split(",")) {
+            String n = name.strip().toUpperCase(java.util.Locale.ROOT);
+            if (n.isEmpty()) {
+                continue;
+            }
+            try {
+                TuningAction action = TuningAction.valueOf(n);
+                if (action == TuningAction.UNKNOWN) {
+                    throw new IllegalArgumentException(n);
+                }
+                actions.add(action);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(APPLY_ACTIONS.env() + "=" + raw + " names '" + n + "', which is not one"
+                        + " of " + ExecutorSettings.allActions() + " (or use all)", e);
+            }
+        }
+        return actions;
+    }
+
+    private static ApplyBounds bounds(Env env) {
+        String raw = env.string(APPLY_BOUNDS);
+        try {
+            return ApplyBounds.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(APPLY_BOUNDS.env() + "=" + raw + " is not usable: " + e.getMessage(), e);
         }
     }
 

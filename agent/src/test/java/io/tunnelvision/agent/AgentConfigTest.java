@@ -5,14 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tunnelvision.agent.apply.ExecutorSettings;
 import io.tunnelvision.config.ConfigException;
 import io.tunnelvision.config.Env;
 import io.tunnelvision.config.KafkaSettings;
 import io.tunnelvision.config.Setting;
+import io.tunnelvision.schemas.avro.TuningAction;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -38,6 +41,10 @@ class AgentConfigTest {
         assertEquals(256L * 1024 * 1024, config.spoolMaxBytes());
         assertEquals(9464, config.metricsPort());
         assertTrue(config.dryRun(), "a fresh agent must never touch the kernel unless told to");
+        assertEquals(Path.of("/etc/tunnelvision/trusted-keys"), config.trustedKeysDir());
+        assertEquals(Path.of("/var/lib/tunnelvision/executor"), config.stateDir());
+        assertEquals(ExecutorSettings.allActions(), config.applyActions());
+        assertEquals("576..9000", config.applyBounds().of(TuningAction.MTU).orElseThrow().toString());
         assertEquals("localhost:9092", config.kafkaBootstrap());
         assertEquals("", config.topics().namespace());
     }
@@ -54,17 +61,21 @@ class AgentConfigTest {
     void everySettingCanBeOverridden() throws IOException {
         givenKernelHostname("ignored-because-set-explicitly");
 
-        AgentConfig config = new AgentConfig(new Env(Map.of(
-                "TUNNELVISION_AGENT_HOST_ID", "gw-fra-07",
-                "TUNNELVISION_AGENT_PROC_ROOT", procRoot.toString(),
-                "TUNNELVISION_AGENT_SYS_ROOT", "/host/sys",
-                "TUNNELVISION_AGENT_SAMPLE_INTERVAL", "250ms",
-                "TUNNELVISION_AGENT_SPOOL_DIR", "/data/spool",
-                "TUNNELVISION_AGENT_SPOOL_MAX_BYTES", "2097152",
-                "TUNNELVISION_AGENT_METRICS_PORT", "19464",
-                "TUNNELVISION_AGENT_DRY_RUN", "false",
-                "TUNNELVISION_KAFKA_BOOTSTRAP", "kafka-1:9092,kafka-2:9092",
-                "TUNNELVISION_TOPIC_NAMESPACE", "staging")));
+        AgentConfig config = new AgentConfig(new Env(Map.ofEntries(
+                Map.entry("TUNNELVISION_AGENT_HOST_ID", "gw-fra-07"),
+                Map.entry("TUNNELVISION_AGENT_PROC_ROOT", procRoot.toString()),
+                Map.entry("TUNNELVISION_AGENT_SYS_ROOT", "/host/sys"),
+                Map.entry("TUNNELVISION_AGENT_SAMPLE_INTERVAL", "250ms"),
+                Map.entry("TUNNELVISION_AGENT_SPOOL_DIR", "/data/spool"),
+                Map.entry("TUNNELVISION_AGENT_SPOOL_MAX_BYTES", "2097152"),
+                Map.entry("TUNNELVISION_AGENT_METRICS_PORT", "19464"),
+                Map.entry("TUNNELVISION_AGENT_DRY_RUN", "false"),
+                Map.entry("TUNNELVISION_AGENT_TRUSTED_KEYS_DIR", "/etc/tv/keys"),
+                Map.entry("TUNNELVISION_AGENT_STATE_DIR", "/data/executor"),
+                Map.entry("TUNNELVISION_AGENT_APPLY_ACTIONS", "txqueuelen, RPS_CPUS"),
+                Map.entry("TUNNELVISION_AGENT_APPLY_BOUNDS", "MTU=1280..1500"),
+                Map.entry("TUNNELVISION_KAFKA_BOOTSTRAP", "kafka-1:9092,kafka-2:9092"),
+                Map.entry("TUNNELVISION_TOPIC_NAMESPACE", "staging"))));
 
         assertEquals("gw-fra-07", config.hostId());
         assertEquals(procRoot, config.procRoot());
@@ -74,6 +85,11 @@ class AgentConfigTest {
         assertEquals(2_097_152L, config.spoolMaxBytes());
         assertEquals(19464, config.metricsPort());
         assertFalse(config.dryRun());
+        assertEquals(Path.of("/etc/tv/keys"), config.trustedKeysDir());
+        assertEquals(Path.of("/data/executor"), config.stateDir());
+        assertEquals(EnumSet.of(TuningAction.TXQUEUELEN, TuningAction.RPS_CPUS), config.applyActions());
+        assertEquals("1280..1500", config.applyBounds().of(TuningAction.MTU).orElseThrow().toString());
+        assertFalse(config.executorSettings().dryRun());
         assertEquals("kafka-1:9092,kafka-2:9092", config.kafkaBootstrap());
         assertEquals("staging", config.topics().namespace());
     }
@@ -87,6 +103,11 @@ class AgentConfigTest {
             "TUNNELVISION_AGENT_SPOOL_MAX_BYTES, 256MiB",
             "TUNNELVISION_AGENT_METRICS_PORT, 70000",
             "TUNNELVISION_AGENT_DRY_RUN, maybe",
+            "TUNNELVISION_AGENT_APPLY_ACTIONS, 'MTU,REBOOT'",
+            "TUNNELVISION_AGENT_APPLY_ACTIONS, UNKNOWN",
+            "TUNNELVISION_AGENT_APPLY_BOUNDS, MTU=9000..576",
+            "TUNNELVISION_AGENT_APPLY_BOUNDS, RPS_CPUS=0..3",
+            "TUNNELVISION_AGENT_APPLY_BOUNDS, MTU:576-9000",
             "TUNNELVISION_TOPIC_NAMESPACE, Staging_1",
     })
     void aBadValueIsRejectedWithAMessageNamingTheVariable(String variable, String value) throws IOException {
@@ -109,7 +130,7 @@ class AgentConfigTest {
         }
         assertTrue(names.contains(KafkaSettings.BOOTSTRAP.env()));
         assertTrue(names.contains(KafkaSettings.TOPIC_NAMESPACE.env()));
-        assertEquals(12, names.size());
+        assertEquals(16, names.size());
     }
 
     private void givenKernelHostname(String content) throws IOException {

@@ -1,6 +1,8 @@
 package io.tunnelvision.agent.cli;
 
 import io.tunnelvision.agent.AgentConfig;
+import io.tunnelvision.agent.apply.CommandConsumer;
+import io.tunnelvision.agent.apply.ExecutorWiring;
 import io.tunnelvision.agent.collect.CollectorRegistry;
 import io.tunnelvision.agent.metrics.AgentMetrics;
 import io.tunnelvision.agent.metrics.MetricsServer;
@@ -73,6 +75,7 @@ public final class RunCommand implements Callable<Integer> {
         AgentLoop loop = new AgentLoop(identity, new CollectionRound(registry),
                 new SampleRouting(config.topics(), new SamplePublisher(spool)),
                 new SequenceStore(config.spoolDir()), Clock.systemUTC());
+        CommandConsumer commands = ExecutorWiring.start(config, spool);
         MetricsServer metrics = new MetricsServer(new InetSocketAddress(config.metricsPort()),
                 new AgentMetrics(registry, spool, sender, loop)::render);
         loop.start(config.sampleInterval());
@@ -81,6 +84,7 @@ public final class RunCommand implements Callable<Integer> {
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            commands.close();
             loop.close();
             sender.close();
             spool.close();

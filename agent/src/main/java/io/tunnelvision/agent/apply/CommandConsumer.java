@@ -1,0 +1,220 @@
+package io.tunnelvision.agent.apply;
+
+import io.tunnelvision.schemas.avro.CommandResult;
+import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.schemas.topic.Topic;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads this host's commands and hands them to the {@link CommandExecutor}, one at a time and in order.
+ *
+ * <p>It assigns itself the one partition its host id maps to ({@link HostPartition}) instead of joining a
+ * group-managed subscription: no rebalances, and a gateway never fetches the fleet's commands. Records keyed for
+ * other hosts that share the partition are skipped unread. Reads are read_committed, so a command from an aborted
+ * planner transaction never runs. The offset is committed after the result has gone to the spool, so a command
+ * is handled at least once; the executor's replay guard makes the second time a refusal, never a second write.
+ */
+public final class CommandConsumer implements Runnable, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommandConsumer.class);
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private final Topic<String, TuningCommand> topic;
+    private final String hostId;
+    private final CommandExecutor executor;
+    private final ResultSink results;
+    private final Supplier<Consumer<byte[], byte[]>> consumers;
+    private final AtomicLong handled = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong undecodable = new AtomicLong();
+    private volatile boolean running = true;
+    private volatile Consumer<byte[], byte[]> consumer;
+    private Thread thread;
+
+    public CommandConsumer(Topic<String, TuningCommand> topic, String hostId, CommandExecutor executor,
+                           ResultSink results, Supplier<Consumer<byte[], byte[]>> consumers) {
+        this.topic = topic;
+        this.hostId = hostId;
+        this.executor = executor;
+        this.results = results;
+        this.consumers = consumers;
+    }
+
+    /**
+     * Consumer settings: no auto-commit, read_committed, and the earliest offset when the group has none yet, so
+     * that every command sent to a host gets a result (a stale one an EXPIRED result) even if the agent started
+     * late. The group only stores this host's offsets; it never rebalances because partitions are assigned.
+     */
+    public static Map<String, Object> consumerSettings(String bootstrapServers, String namespace, String hostId) {
+        String prefix = namespace.isEmpty() ? "" : namespace + ".";
+        String groupId = prefix + "tunnelvision-agent-" + hostId;
+        return Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, groupId,
+                ConsumerConfig.CLIENT_ID_CONFIG, "agent-executor-" + hostId,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+    }
+
+    public synchronized CommandConsumer start() {
+        thread = new Thread(this, "command-consumer");
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    @Override
+    public void run() {
+        long backoffMs = 200;
+        while (running) {
+            try {
+                if (consumer == null) {
+                    consumer = consumers.get();
+                    consumer.assign(List.of(partition(consumer)));
+                    LOG.info("reading commands for {} from {}", hostId, consumer.assignment());
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                    if (!running || !handle(record)) {
+                        break;
+                    }
+                }
+                backoffMs = 200;
+            } catch (WakeupException e) {
+                // close() woke us up
+            } catch (KafkaException | IllegalStateException e) {
+                if (!running) {
+                    break;
+                }
+                LOG.warn("command consumer: {}; retrying in {} ms", e.toString(), backoffMs);
+                discardConsumer();
+                sleep(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF.toMillis());
+            }
+        }
+        discardConsumer();
+    }
+
+    private TopicPartition partition(Consumer<byte[], byte[]> c) {
+        List<PartitionInfo> infos = c.partitionsFor(topic.name(), Duration.ofSeconds(10));
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("topic " + topic.name() + " does not exist (yet)");
+        }
+        return new TopicPartition(topic.name(), HostPartition.of(hostId, infos.size()));
+    }
+
+    /** False when the record must be retried: the consumer was rewound to it. */
+    private boolean handle(ConsumerRecord<byte[], byte[]> record) {
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        if (!hostId.equals(key)) {
+            skipped.incrementAndGet();
+            commit(tp, record.offset());
+            return true;
+        }
+        TuningCommand command;
+        try {
+            command = topic.valueSerde().deserializer().deserialize(record.topic(), record.value());
+        } catch (RuntimeException e) {
+            undecodable.incrementAndGet();
+            LOG.warn("skipping record {}-{}@{}: not a TuningCommand this agent can read ({})", record.topic(),
+                    record.partition(), record.offset(), e.toString());
+            commit(tp, record.offset());
+            return true;
+        }
+        try {
+            CommandResult result = executor.handle(command);
+            results.publish(result);
+            handled.incrementAndGet();
+        } catch (RuntimeException e) {
+            // the state directory or the spool cannot be written: nothing was applied without its record, so
+            // stop here and try the same command again rather than lose it
+            LOG.error("cannot handle command {} ({}); will retry", command.getCommandId(), e.toString());
+            consumer.seek(tp, record.offset());
+            sleep(5_000);
+            return false;
+        }
+        commit(tp, record.offset());
+        return true;
+    }
+
+    private void commit(TopicPartition tp, long offset) {
+        try {
+            consumer.commitSync(Map.of(tp, new OffsetAndMetadata(offset + 1)));
+        } catch (KafkaException e) {
+            // the next start reads this command again and the replay guard refuses it: no second write
+            LOG.warn("could not commit offset {} of {}: {}", offset + 1, tp, e.toString());
+        }
+    }
+
+    private void discardConsumer() {
+        Consumer<byte[], byte[]> c = consumer;
+        consumer = null;
+        if (c != null) {
+            try {
+                c.close(Duration.ofSeconds(2));
+            } catch (RuntimeException e) {
+                LOG.debug("closing the command consumer: {}", e.toString());
+            }
+        }
+    }
+
+    public long handledCommands() {
+        return handled.get();
+    }
+
+    public long skippedRecords() {
+        return skipped.get();
+    }
+
+    public long undecodableRecords() {
+        return undecodable.get();
+    }
+
+    private void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        Consumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(Duration.ofSeconds(10).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

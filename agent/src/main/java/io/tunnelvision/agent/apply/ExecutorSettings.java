@@ -1,0 +1,56 @@
+package io.tunnelvision.agent.apply;
+
+import io.tunnelvision.schemas.avro.TuningAction;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What the executor needs to know about this host and its operator's limits.
+ *
+ * @param dryRun when true (the default until an operator says otherwise) nothing is written, whatever the command
+ *               says; a command's own dryRun flag can only add caution, never remove it
+ */
+public record ExecutorSettings(String hostId, Path sysRoot, Path procRoot, Path stateDir, Set<TuningAction> allowed,
+                               ApplyBounds bounds, boolean dryRun, List<Path> ethtoolLocations,
+                               Duration clockSkew) {
+
+    /** How far this host's clock may be from the planner's before a fresh command looks stale or early. */
+    public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
+
+    public ExecutorSettings {
+        Objects.requireNonNull(hostId, "hostId");
+        Objects.requireNonNull(sysRoot, "sysRoot");
+        Objects.requireNonNull(procRoot, "procRoot");
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(bounds, "bounds");
+        Objects.requireNonNull(clockSkew, "clockSkew");
+        allowed = allowed.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(allowed));
+        ethtoolLocations = List.copyOf(ethtoolLocations);
+    }
+
+    /** Every action this agent knows; UNKNOWN (a newer planner's action) never. */
+    public static Set<TuningAction> allActions() {
+        return EnumSet.complementOf(EnumSet.of(TuningAction.UNKNOWN));
+    }
+
+    /** The production layout: the given roots, the standard ethtool locations, the default clock skew. */
+    public static ExecutorSettings of(String hostId, Path sysRoot, Path procRoot, Path stateDir,
+                                      Set<TuningAction> allowed, ApplyBounds bounds, boolean dryRun) {
+        return new ExecutorSettings(hostId, sysRoot, procRoot, stateDir, allowed, bounds, dryRun,
+                Ethtool.STANDARD_LOCATIONS, DEFAULT_CLOCK_SKEW);
+    }
+
+    public ExecutorSettings withDryRun(boolean value) {
+        return new ExecutorSettings(hostId, sysRoot, procRoot, stateDir, allowed, bounds, value, ethtoolLocations,
+                clockSkew);
+    }
+
+    public ExecutorSettings withEthtoolLocations(List<Path> locations) {
+        return new ExecutorSettings(hostId, sysRoot, procRoot, stateDir, allowed, bounds, dryRun, locations,
+                clockSkew);
+    }
+}

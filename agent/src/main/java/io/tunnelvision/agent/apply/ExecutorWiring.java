@@ -1,0 +1,56 @@
+package io.tunnelvision.agent.apply;
+
+import io.tunnelvision.agent.AgentConfig;
+import io.tunnelvision.agent.publish.DiskSpool;
+import io.tunnelvision.agent.publish.SamplePublisher;
+import io.tunnelvision.schemas.sign.CommandSignatureVerifier;
+import io.tunnelvision.schemas.sign.SigningException;
+import io.tunnelvision.schemas.sign.TrustedKeys;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.List;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds the executor and its consumer from the agent's settings, for {@code run}. */
+public final class ExecutorWiring {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutorWiring.class);
+
+    private ExecutorWiring() {
+    }
+
+    /** Starts consuming this host's commands; results go through {@code spool}. */
+    public static CommandConsumer start(AgentConfig config, DiskSpool spool) {
+        CommandExecutor executor = new CommandExecutor(config.executorSettings(), verifier(config), Clock.systemUTC());
+        ResultSink results = new SpoolResults(config.topics().commandResults, new SamplePublisher(spool));
+        CommandConsumer consumer = new CommandConsumer(config.topics().commands, config.hostId(), executor, results,
+                () -> new KafkaConsumer<>(CommandConsumer.consumerSettings(config.kafkaBootstrap(),
+                        config.topics().namespace(), config.hostId()),
+                        new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+        LOG.info("command executor: {}, trusting keys {}, actions {}, audit log {}",
+                config.dryRun() ? "DRY RUN (TUNNELVISION_AGENT_DRY_RUN=true)" : "applying",
+                executor.trustedKeyIds(), config.applyActions(), executor.auditLog());
+        return consumer.start();
+    }
+
+    /**
+     * The trusted keys; none (a missing or empty directory) is not fatal for the collector, but then every
+     * command is rejected with a reason that says so, which the planner sees in the results.
+     */
+    static CommandSignatureVerifier verifier(AgentConfig config) {
+        if (!Files.isDirectory(config.trustedKeysDir())) {
+            LOG.warn("{} ({}) does not exist: every tuning command will be rejected",
+                    config.trustedKeysDir(), AgentConfig.TRUSTED_KEYS_DIR.env());
+            return new CommandSignatureVerifier(List.of());
+        }
+        try {
+            return TrustedKeys.fromDirectory(config.trustedKeysDir());
+        } catch (SigningException e) {
+            LOG.warn("{}: every tuning command will be rejected", e.getMessage());
+            return new CommandSignatureVerifier(List.of());
+        }
+    }
+}

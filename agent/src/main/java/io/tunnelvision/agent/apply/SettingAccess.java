@@ -1,0 +1,31 @@
+package io.tunnelvision.agent.apply;
+
+/** Where one setting of one target lives and how to read and change it. */
+interface SettingAccess {
+
+    /** For results and the audit log: a path, or the ethtool command line. */
+    String where();
+
+    /** The kernel's current value, trimmed. */
+    String read() throws ApplyFailure;
+
+    void write(String value) throws ApplyFailure;
+
+    /** A one-value file of sysfs or procfs. */
+    record File(java.nio.file.Path path) implements SettingAccess {
+        @Override
+        public String where() {
+            return path.toString();
+        }
+
+        @Override
+        public String read() throws ApplyFailure {
+            return KernelFiles.read(path);
+        }
+
+        @Override
+        public void write(String value) throws ApplyFailure {
+            KernelFiles.write(path, value);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.tunnelvision.agent.apply;
+
+import io.tunnelvision.schemas.avro.TuningAction;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a command's action and target into the one file (or ethtool call) it may change, refusing any target that
+ * is not well-formed for its action or does not exist on this host. Names are validated before they touch a path,
+ * and the path is checked to stay under its root afterwards as well, so no spelling of {@code ../} gets through.
+ */
+final class Targets {
+
+    static final String HOST = "host";
+    private static final Pattern NUMBER = Pattern.compile("0|[1-9][0-9]{0,5}");
+    private static final Pattern RX_QUEUE = Pattern.compile("rx-(0|[1-9][0-9]{0,4})");
+
+    private final Path sysRoot;
+    private final Path procRoot;
+    private final Ethtool ethtool;
+
+    Targets(Path sysRoot, Path procRoot, Ethtool ethtool) {
+        this.sysRoot = sysRoot;
+        this.procRoot = procRoot;
+        this.ethtool = ethtool;
+    }
+
+    SettingAccess resolve(TuningAction action, String target) throws Refusal {
+        return switch (action) {
+            case TXQUEUELEN -> file(interfaceDir(target), "tx_queue_len");
+            case MTU -> file(interfaceDir(target), "mtu");
+            case RPS_CPUS -> file(rxQueueDir(target), "rps_cpus");
+            case RPS_FLOW_CNT -> file(rxQueueDir(target), "rps_flow_cnt");
+            case RPS_SOCK_FLOW_ENTRIES -> netCore(target, "rps_sock_flow_entries");
+            case NETDEV_BUDGET -> netCore(target, "netdev_budget");
+            case NETDEV_BUDGET_USECS -> netCore(target, "netdev_budget_usecs");
+            case NETDEV_MAX_BACKLOG -> netCore(target, "netdev_max_backlog");
+            case RMEM_MAX -> netCore(target, "rmem_max");
+            case WMEM_MAX -> netCore(target, "wmem_max");
+            case RP_FILTER -> rpFilter(target);
+            case IRQ_AFFINITY -> irqAffinity(target);
+            case CPU_GOVERNOR -> file(cpuDir(target).resolve("cpufreq"), "scaling_governor");
+            case COALESCE_RX_USECS -> coalesce(target);
+            case UNKNOWN -> throw Refusal.rejected("action UNKNOWN: the command uses an action this agent does "
+                    + "not know");
+        };
+    }
+
+    /** {@code /sys/class/net/<name>}, which must exist. */
+    Path interfaceDir(String name) throws Refusal {
+        String problem = InterfaceNames.problem(name);
+        if (problem != null) {
+            throw Refusal.rejected("target: " + problem);
+        }
+        Path dir = under(sysRoot.resolve("class/net"), name);
+        if (!Files.isDirectory(dir)) {
+            throw Refusal.rejected("target: there is no interface '" + name + "' on this host");
+        }
+        return dir;
+    }
+
+    private Path rxQueueDir(String target) throws Refusal {
+        int slash = target.indexOf('/');
+        if (slash < 0) {
+            throw Refusal.rejected("target '" + InterfaceNames.printable(target) + "' names no receive queue: use "
+                    + "<interface>/rx-<n>, e.g. tun0/rx-0");
+        }
+        String queue = target.substring(slash + 1);
+        Path dir = interfaceDir(target.substring(0, slash));
+        if (!RX_QUEUE.matcher(queue).matches()) {
+            throw Refusal.rejected("target '" + InterfaceNames.printable(target) + "': '"
+                    + InterfaceNames.printable(queue) + "' is not a receive queue such as rx-0");
+        }
+        Path queueDir = under(dir.resolve("queues"), queue);
+        if (!Files.isDirectory(queueDir)) {
+            throw Refusal.rejected("target: interface " + target.substring(0, slash) + " has no queue " + queue);
+        }
+        return queueDir;
+    }
+
+    private SettingAccess netCore(String target, String name) throws Refusal {
+        if (!HOST.equals(target)) {
+            throw Refusal.rejected("target '" + InterfaceNames.printable(target) + "': net.core." + name
+                    + " is host-wide, the target must be '" + HOST + "'");
+        }
+        return file(procRoot.resolve("sys/net/core"), name);
+    }
+
+    private SettingAccess rpFilter(String target) throws Refusal {
+        Path conf = procRoot.resolve("sys/net/ipv4/conf");
+        if (target.equals("all") || target.equals("default")) {
+            return file(conf.resolve(target), "rp_filter");
+        }
+        interfaceDir(target);
+        Path dir = under(conf, target);
+        if (!Files.isDirectory(dir)) {
+            throw Refusal.rejected("target: interface " + target + " has no IPv4 configuration (" + dir + ")");
+        }
+        return file(dir, "rp_filter");
+    }
+
+    private SettingAccess irqAffinity(String target) throws Refusal {
+        if (!NUMBER.matcher(target).matches()) {
+            throw Refusal.rejected("target '" + InterfaceNames.printable(target) + "' is not an IRQ number");
+        }
+        Path dir = under(procRoot.resolve("irq"), target);
+        if (!Files.isDirectory(dir)) {
+            throw Refusal.rejected("target: there is no IRQ " + target + " on this host");
+        }
+        return file(dir, "smp_affinity_list");
+    }
+
+    Path cpuDir(String target) throws Refusal {
+        if (!NUMBER.matcher(target).matches()) {
+            throw Refusal.rejected("target '" + InterfaceNames.printable(target) + "' is not a CPU number");
+        }
+        Path dir = under(sysRoot.resolve("devices/system/cpu"), "cpu" + target);
+        if (!Files.isDirectory(dir)) {
+            throw Refusal.rejected("target: there is no CPU " + target + " on this host");
+        }
+        if (!Files.exists(dir.resolve("cpufreq/scaling_governor"))) {
+            throw Refusal.rejected("target: CPU " + target + " has no cpufreq scaling governor (no frequency "
+                    + "scaling driver, as in most virtual machines)");
+        }
+        return dir;
+    }
+
+    private SettingAccess coalesce(String target) throws Refusal {
+        interfaceDir(target);
+        Path binary = ethtool.binary().orElseThrow(() -> Refusal.rejected("ethtool is not installed (looked for "
+                + ethtool.locations() + "): interrupt coalescing can only be changed through it; install the "
+                + "ethtool package or remove COALESCE_RX_USECS from TUNNELVISION_AGENT_APPLY_ACTIONS"));
+        return ethtool.rxUsecs(binary, target);
+    }
+
+    private static SettingAccess file(Path dir, String name) throws Refusal {
+        Path file = dir.resolve(name);
+        if (!Files.exists(file)) {
+            throw Refusal.rejected("target: " + file + " does not exist on this kernel");
+        }
+        return new SettingAccess.File(file);
+    }
+
+    /** {@code parent/child}, refusing anything that would end up elsewhere (belt and braces: names are checked). */
+    private static Path under(Path parent, String child) throws Refusal {
+        Path resolved = parent.resolve(child).normalize();
+        if (!resolved.getParent().equals(parent.normalize())) {
+            throw Refusal.rejected("target '" + InterfaceNames.printable(child) + "' leaves " + parent);
+        }
+        return resolved;
+    }
+}

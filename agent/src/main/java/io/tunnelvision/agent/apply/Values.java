@@ -1,0 +1,175 @@
+package io.tunnelvision.agent.apply;
+
+import io.tunnelvision.agent.collect.CpuList;
+import io.tunnelvision.agent.collect.CpuMask;
+import io.tunnelvision.schemas.avro.TuningAction;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * What a value means for each action: how it is parsed, whether it is within bounds and sane for this host, how
+ * the kernel wants it written, and when two spellings are the same value (compare-and-set must not fail because
+ * the planner wrote {@code 3} where the kernel prints {@code 03}).
+ */
+final class Values {
+
+    private static final Pattern DECIMAL = Pattern.compile("0|[1-9][0-9]{0,17}");
+    private static final Pattern GOVERNOR = Pattern.compile("[a-z0-9_]{1,15}");
+    private static final int MASK_WORD_BITS = 32;
+
+    private final Path sysRoot;
+    private final ApplyBounds bounds;
+
+    Values(Path sysRoot, ApplyBounds bounds) {
+        this.sysRoot = sysRoot;
+        this.bounds = bounds;
+    }
+
+    /**
+     * {@code raw} checked and written the way the kernel prints it.
+     *
+     * @param enforceBounds false for a rollback, which restores the kernel's own earlier value whatever the bounds
+     */
+    String check(TuningAction action, String target, String raw, boolean enforceBounds) throws Refusal {
+        return switch (action) {
+            case RPS_CPUS -> rpsMask(raw);
+            case IRQ_AFFINITY -> affinity(raw);
+            case CPU_GOVERNOR -> governor(target, raw);
+            case RPS_FLOW_CNT, RPS_SOCK_FLOW_ENTRIES -> powerOfTwo(action, decimal(action, raw, enforceBounds));
+            default -> Long.toString(decimal(action, raw, enforceBounds));
+        };
+    }
+
+    /** Whether the kernel's {@code current} value is the one the command expected. */
+    boolean same(TuningAction action, String current, String expected) throws Refusal {
+        try {
+            return switch (action) {
+                case RPS_CPUS -> CpuMask.parse(current).equals(CpuMask.parse(expected));
+                case IRQ_AFFINITY -> CpuList.parse(current).equals(CpuList.parse(expected));
+                case CPU_GOVERNOR -> current.strip().equals(expected.strip());
+                default -> Long.parseLong(current.strip()) == Long.parseLong(expected.strip());
+            };
+        } catch (IllegalArgumentException e) {
+            throw Refusal.rejected("expectedValue '" + InterfaceNames.printable(expected) + "' is not a value of "
+                    + action + ": " + e.getMessage());
+        }
+    }
+
+    private long decimal(TuningAction action, String raw, boolean enforceBounds) throws Refusal {
+        String value = raw.strip();
+        if (!DECIMAL.matcher(value).matches()) {
+            throw Refusal.rejected("value '" + InterfaceNames.printable(raw) + "' of " + action
+                    + " is not a non-negative whole number");
+        }
+        long n = Long.parseLong(value);
+        if (enforceBounds) {
+            ApplyBounds.Range range = bounds.of(action).orElseThrow(() -> Refusal.rejected(
+                    "no bounds are configured for " + action));
+            if (!range.contains(n)) {
+                throw Refusal.rejected("value " + n + " of " + action + " is outside the configured bounds " + range
+                        + " (TUNNELVISION_AGENT_APPLY_BOUNDS)");
+            }
+        }
+        return n;
+    }
+
+    /** The kernel rounds flow table sizes up to a power of two; asking for anything else is asking for a surprise. */
+    private static String powerOfTwo(TuningAction action, long n) throws Refusal {
+        if (n != 0 && Long.bitCount(n) != 1) {
+            throw Refusal.rejected("value " + n + " of " + action + " is not a power of two: the kernel would round "
+                    + "it up to " + Long.highestOneBit(n) * 2 + "; ask for that (or 0 to switch it off)");
+        }
+        return Long.toString(n);
+    }
+
+    /**
+     * An RPS mask: 0 (RPS off) or CPUs that are all online, in no more 32-bit words than the kernel's masks have
+     * ({@code nr_cpu_ids}, one more than the highest possible CPU). The kernel answers a mask naming CPUs it does
+     * not have with EOVERFLOW (6.x) or EINVAL/EIO on older kernels; refusing first gives the planner a reason.
+     */
+    private String rpsMask(String raw) throws Refusal {
+        String value = raw.strip();
+        int possible = cpus("possible").length();
+        int words = (possible + MASK_WORD_BITS - 1) / MASK_WORD_BITS;
+        int given = value.split(",", -1).length;
+        if (given > words) {
+            throw Refusal.rejected("RPS mask '" + InterfaceNames.printable(value) + "' has " + given
+                    + " 32-bit words but this kernel's masks have " + words + " (" + possible
+                    + " possible CPUs): the kernel would refuse it with EOVERFLOW");
+        }
+        BitSet mask;
+        try {
+            mask = CpuMask.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw Refusal.rejected(e.getMessage());
+        }
+        if (!mask.isEmpty()) {
+            requireOnline(mask, "RPS mask '" + value + "'");
+        }
+        return CpuMask.format(mask, possible);
+    }
+
+    private String affinity(String raw) throws Refusal {
+        BitSet cpus;
+        try {
+            cpus = CpuList.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw Refusal.rejected(e.getMessage());
+        }
+        if (cpus.isEmpty()) {
+            throw Refusal.rejected("IRQ affinity '" + InterfaceNames.printable(raw) + "' names no CPU");
+        }
+        requireOnline(cpus, "IRQ affinity '" + raw.strip() + "'");
+        return CpuLists.format(cpus);
+    }
+
+    private void requireOnline(BitSet cpus, String what) throws Refusal {
+        BitSet online = cpus("online");
+        if (!CpuMask.fits(cpus, online)) {
+            BitSet outside = (BitSet) cpus.clone();
+            outside.andNot(online);
+            throw Refusal.rejected(what + " names CPUs " + CpuLists.format(outside) + " that are not online on "
+                    + "this host (online: " + CpuLists.format(online) + ")");
+        }
+    }
+
+    private String governor(String cpu, String raw) throws Refusal {
+        String value = raw.strip();
+        if (!GOVERNOR.matcher(value).matches()) {
+            throw Refusal.rejected("'" + InterfaceNames.printable(raw) + "' is not a governor name");
+        }
+        Path cpufreq = sysRoot.resolve("devices/system/cpu/cpu" + cpu + "/cpufreq");
+        List<String> available = Arrays.asList(readOrEmpty(cpufreq.resolve("scaling_available_governors"))
+                .split("\\s+"));
+        if (!available.contains(value)) {
+            throw Refusal.rejected("governor '" + value + "' is not available on CPU " + cpu + " (available: "
+                    + String.join(" ", available) + ")");
+        }
+        return value;
+    }
+
+    private BitSet cpus(String which) throws Refusal {
+        Path file = sysRoot.resolve("devices/system/cpu").resolve(which);
+        try {
+            return CpuList.parse(KernelFiles.read(file));
+        } catch (ApplyFailure | IllegalArgumentException e) {
+            throw Refusal.rejected("cannot tell this host's " + which + " CPUs from " + file + ": "
+                    + e.getMessage());
+        }
+    }
+
+    private static String readOrEmpty(Path file) {
+        if (!Files.exists(file)) {
+            return "";
+        }
+        try {
+            return KernelFiles.read(file);
+        } catch (ApplyFailure e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,409 @@
+package io.tunnelvision.agent.apply;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tunnelvision.schemas.avro.CommandResult;
+import io.tunnelvision.schemas.avro.CommandStatus;
+import io.tunnelvision.schemas.avro.TuningAction;
+import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.schemas.sign.CommandSigner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The executor against a directory tree standing in for a 4-CPU gateway's /sys and /proc. */
+class CommandExecutorTest {
+
+    private static final String HOST = "gw-ams-01";
+    private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    @TempDir
+    Path dir;
+    private FakeHost host;
+    private final Commands planner = new Commands(HOST, NOW.toEpochMilli());
+
+    @BeforeEach
+    void givenAGateway() {
+        host = new FakeHost(dir);
+    }
+
+    private ExecutorSettings settings(boolean dryRun) {
+        return ExecutorSettings.of(HOST, host.sys, host.proc, dir.resolve("state"), ExecutorSettings.allActions(),
+                ApplyBounds.standard(), dryRun).withEthtoolLocations(List.of(dir.resolve("no/ethtool")));
+    }
+
+    private CommandExecutor applying() {
+        return new CommandExecutor(settings(false), Commands.trusting(), CLOCK);
+    }
+
+    // ---- applying, host-wide settings (never the host's own: a tree) ----
+
+    @ParameterizedTest(name = "{0} {2} -> {3}")
+    @CsvSource({
+            "NETDEV_BUDGET, proc/sys/net/core/netdev_budget, 300, 600",
+            "NETDEV_BUDGET_USECS, proc/sys/net/core/netdev_budget_usecs, 8000, 4000",
+            "NETDEV_MAX_BACKLOG, proc/sys/net/core/netdev_max_backlog, 1000, 5000",
+            "RMEM_MAX, proc/sys/net/core/rmem_max, 212992, 16777216",
+            "WMEM_MAX, proc/sys/net/core/wmem_max, 212992, 16777216",
+            "RPS_SOCK_FLOW_ENTRIES, proc/sys/net/core/rps_sock_flow_entries, 0, 32768",
+    })
+    void aHostWideSysctlIsWrittenOnceWithANewlineAndReadBack(TuningAction action, String file, String before,
+                                                             String after) throws IOException {
+        CommandResult result = applying().handle(planner.signed(action, "host", before, after));
+
+        assertEquals(CommandStatus.APPLIED, result.getStatus(), result.getReason());
+        assertEquals(before, result.getValueBefore());
+        assertEquals(after, result.getValueAfter());
+        assertEquals(after + "\n", Files.readString(dir.resolve(file)), "the kernel wants the value and a newline");
+    }
+
+    @Test
+    void irqAffinityIsWrittenAsTheKernelsCpuListAndComparedAsASet() {
+        CommandResult result = applying().handle(planner.signed(TuningAction.IRQ_AFFINITY, "24", "0,1,2,3", "3,2"));
+
+        assertEquals(CommandStatus.APPLIED, result.getStatus(), result.getReason());
+        assertEquals("0-3", result.getValueBefore());
+        assertEquals("2-3", result.getValueAfter());
+        assertEquals("2-3", host.read("proc/irq/24/smp_affinity_list"));
+    }
+
+    @Test
+    void theGovernorOfOneCpuIsSetWhenTheCpuOffersIt() {
+        CommandResult result = applying().handle(planner.signed(TuningAction.CPU_GOVERNOR, "1", "powersave",
+                "performance"));
+
+        assertEquals(CommandStatus.APPLIED, result.getStatus(), result.getReason());
+        assertEquals("performance", host.read("sys/devices/system/cpu/cpu1/cpufreq/scaling_governor"));
+        assertEquals("powersave", host.read("sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"));
+    }
+
+    @Test
+    void anRpsMaskIsWrittenInTheKernelsLayout() {
+        CommandResult result = applying().handle(planner.signed(TuningAction.RPS_CPUS, "tun0/rx-0", "00", "e"));
+
+        assertEquals(CommandStatus.APPLIED, result.getStatus(), result.getReason());
+        assertEquals("e", host.read("sys/class/net/tun0/queues/rx-0/rps_cpus"));
+    }
+
+    // ---- dry run ----
+
+    @Test
+    void byDefaultTheAgentOnlySaysWhatWouldChange() {
+        Map<String, String> before = host.snapshot();
+        CommandExecutor executor = new CommandExecutor(settings(true), Commands.trusting(), CLOCK);
+
+        CommandResult result = executor.handle(planner.signed(TuningAction.TXQUEUELEN, "tun0", "500", "1000"));
+
+        assertEquals(CommandStatus.DRY_RUN, result.getStatus());
+        assertTrue(result.getReason().contains("from 500 to 1000"), result.getReason());
+        assertEquals(before, host.snapshot());
+    }
+
+    @Test
+    void aCommandCanAskForADryRunButNeverForTheOpposite() {
+        Map<String, String> before = host.snapshot();
+
+        CommandResult result = applying().handle(Commands.sign(
+                planner.builder(TuningAction.TXQUEUELEN, "tun0", "500", "1000").setDryRun(true)));
+
+        assertEquals(CommandStatus.DRY_RUN, result.getStatus());
+        assertEquals(before, host.snapshot());
+    }
+
+    // ---- rollback ----
+
+    @Test
+    void aRollbackRestoresTheValueBeforeAsThisAgentReadIt() {
+        CommandExecutor executor = applying();
+        TuningCommand change = planner.signed(TuningAction.NETDEV_BUDGET, "host", "300", "600");
+        assertEquals(CommandStatus.APPLIED, executor.handle(change).getStatus());
+
+        // after a restart, from the record on disk
+        CommandResult result = applying().handle(Commands.sign(planner.builder(TuningAction.NETDEV_BUDGET, "host",
+                "600", "300").setRollbackOf(change.getCommandId())));
+
+        assertEquals(CommandStatus.ROLLED_BACK, result.getStatus(), result.getReason());
+        assertEquals("600", result.getValueBefore());
+        assertEquals("300", result.getValueAfter());
+        assertEquals("300", host.read("proc/sys/net/core/netdev_budget"));
+    }
+
+    @Test
+    void aRollbackRestoresEvenAValueOutsideTodaysBounds() {
+        FakeHost.file(host.sys, "class/net/tun0/tx_queue_len", "50");
+        CommandExecutor executor = applying();
+        TuningCommand change = planner.signed(TuningAction.TXQUEUELEN, "tun0", "50", "1000");
+        assertEquals(CommandStatus.APPLIED, executor.handle(change).getStatus());
+
+        CommandResult result = executor.handle(Commands.sign(planner.builder(TuningAction.TXQUEUELEN, "tun0",
+                "1000", "").setRollbackOf(change.getCommandId())));
+
+        assertEquals(CommandStatus.ROLLED_BACK, result.getStatus(), result.getReason());
+        assertEquals("50", host.read("sys/class/net/tun0/tx_queue_len"));
+    }
+
+    @Test
+    void aRollbackOfAChangeThisAgentNeverMadeOrOfAnotherSettingIsRefused() {
+        CommandExecutor executor = applying();
+        TuningCommand change = planner.signed(TuningAction.NETDEV_BUDGET, "host", "300", "600");
+        executor.handle(change);
+        Map<String, String> before = host.snapshot();
+
+        CommandResult unknown = executor.handle(Commands.sign(planner.builder(TuningAction.NETDEV_BUDGET, "host",
+                "600", "300").setRollbackOf("cmd-never-seen")));
+        CommandResult otherSetting = executor.handle(Commands.sign(planner.builder(TuningAction.NETDEV_MAX_BACKLOG,
+                "host", "1000", "300").setRollbackOf(change.getCommandId())));
+        CommandResult otherValue = executor.handle(Commands.sign(planner.builder(TuningAction.NETDEV_BUDGET, "host",
+                "600", "1000").setRollbackOf(change.getCommandId())));
+
+        assertEquals(CommandStatus.REJECTED, unknown.getStatus());
+        assertTrue(unknown.getReason().contains("no record"), unknown.getReason());
+        assertEquals(CommandStatus.REJECTED, otherSetting.getStatus());
+        assertEquals(CommandStatus.REJECTED, otherValue.getStatus());
+        assertTrue(otherValue.getReason().contains("was 300"), otherValue.getReason());
+        assertEquals(before, host.snapshot());
+    }
+
+    // ---- refusals: each leaves every file as it was ----
+
+    static Stream<Arguments> refusals() {
+        return Stream.of(
+                refusal("forged signature", CommandStatus.REJECTED, "does not verify", (p, b) -> {
+                    TuningCommand signed = Commands.sign(b);
+                    signed.setNewValue("10000");
+                    return signed;
+                }),
+                refusal("unknown key", CommandStatus.REJECTED, "not among this agent's trusted keys",
+                        (p, b) -> CommandSigner.of(Commands.STRANGER).sign(b.build())),
+                refusal("no signature", CommandStatus.REJECTED, "signature",
+                        (p, b) -> b.setKeyId(CommandSigner.of(Commands.PLANNER).keyId()).build()),
+                refusal("other host", CommandStatus.REJECTED, "is for 'gw-fra-07'",
+                        (p, b) -> Commands.sign(b.setHostId("gw-fra-07"))),
+                refusal("expired", CommandStatus.EXPIRED, "expired at",
+                        (p, b) -> Commands.sign(b.setIssuedAtMs(NOW.toEpochMilli() - 600_000)
+                                .setExpiresAtMs(NOW.toEpochMilli() - 60_000))),
+                refusal("issued in the future", CommandStatus.REJECTED, "in the future",
+                        (p, b) -> Commands.sign(b.setIssuedAtMs(NOW.toEpochMilli() + 3_600_000)
+                                .setExpiresAtMs(NOW.toEpochMilli() + 3_700_000))),
+                refusal("valid for a week", CommandStatus.REJECTED, "more than 24h",
+                        (p, b) -> Commands.sign(b.setExpiresAtMs(NOW.toEpochMilli() + 7 * 86_400_000L))),
+                refusal("out of range", CommandStatus.REJECTED, "outside the configured bounds 100..10000",
+                        (p, b) -> Commands.sign(b.setNewValue("100000"))),
+                refusal("below range", CommandStatus.REJECTED, "outside the configured bounds",
+                        (p, b) -> Commands.sign(b.setNewValue("10"))),
+                refusal("not a number", CommandStatus.REJECTED, "not a non-negative whole number",
+                        (p, b) -> Commands.sign(b.setNewValue("1000; reboot"))),
+                refusal("unknown action", CommandStatus.REJECTED, "action UNKNOWN",
+                        (p, b) -> Commands.sign(b.setAction(TuningAction.UNKNOWN))),
+                refusal("path trick in the interface name", CommandStatus.REJECTED, "contains '/'",
+                        (p, b) -> Commands.sign(b.setTarget("tun0/../../"))),
+                refusal("dot-dot as interface", CommandStatus.REJECTED, "not an interface name",
+                        (p, b) -> Commands.sign(b.setTarget(".."))),
+                refusal("path trick in a queue", CommandStatus.REJECTED, "not a receive queue",
+                        (p, b) -> Commands.sign(b.setAction(TuningAction.RPS_CPUS).setTarget("tun0/../../../etc")
+                                .setExpectedValue("0").setNewValue("1"))),
+                refusal("path trick in an IRQ", CommandStatus.REJECTED, "not an IRQ number",
+                        (p, b) -> Commands.sign(b.setAction(TuningAction.IRQ_AFFINITY).setTarget("../../etc")
+                                .setExpectedValue("0-3").setNewValue("1"))),
+                refusal("path trick in rp_filter", CommandStatus.REJECTED, "contains '/'",
+                        (p, b) -> Commands.sign(b.setAction(TuningAction.RP_FILTER).setTarget("../../../etc")
+                                .setExpectedValue("0").setNewValue("1"))),
+                refusal("interface name too long", CommandStatus.REJECTED, "longer than the kernel's 15 bytes",
+                        (p, b) -> Commands.sign(b.setTarget("tun0tun0tun0tun0"))),
+                refusal("whitespace in the name", CommandStatus.REJECTED, "does not allow",
+                        (p, b) -> Commands.sign(b.setTarget("tun 0"))),
+                refusal("NUL in the name", CommandStatus.REJECTED, "does not allow",
+                        (p, b) -> Commands.sign(b.setTarget("tun0\u0000x"))),
+                refusal("no such interface", CommandStatus.REJECTED, "no interface 'wg9'",
+                        (p, b) -> Commands.sign(b.setTarget("wg9"))),
+                refusal("no such IRQ", CommandStatus.REJECTED, "no IRQ 99",
+                        (p, b) -> Commands.sign(b.setAction(TuningAction.IRQ_AFFINITY).setTarget("99")
+                                .setExpectedValue("0-3").setNewValue("1"))),
+                refusal("sysctl aimed at an interface", CommandStatus.REJECTED, "must be 'host'",
+                        (p, b) -> Commands.sign(b.setAction(TuningAction.NETDEV_BUDGET).setTarget("tun0")
+                                .setExpectedValue("300").setNewValue("600"))),
+                refusal("mismatched expected value", CommandStatus.REJECTED, "compare-and-set",
+                        (p, b) -> Commands.sign(b.setExpectedValue("1000"))),
+                refusal("no expected value", CommandStatus.REJECTED, "no expectedValue",
+                        (p, b) -> Commands.sign(b.setExpectedValue(""))),
+                refusal("mask beyond the online CPUs", CommandStatus.REJECTED, "CPUs 4 that are not online",
+                        (p, b) -> Commands.sign(b.setAction(TuningAction.RPS_CPUS).setTarget("tun0/rx-0")
+                                .setExpectedValue("0").setNewValue("1f"))),
+                refusal("mask with a word too many", CommandStatus.REJECTED, "EOVERFLOW",
+                        (p, b) -> Commands.sign(b.setAction(TuningAction.RPS_CPUS).setTarget("tun0/rx-0")
+                                .setExpectedValue("0").setNewValue("00000000,00000003"))),
+                refusal("affinity beyond the online CPUs", CommandStatus.REJECTED, "not online",
+                        (p, b) -> Commands.sign(b.setAction(TuningAction.IRQ_AFFINITY).setTarget("24")
+                                .setExpectedValue("0-3").setNewValue("2-5"))),
+                refusal("flow count not a power of two", CommandStatus.REJECTED, "round it up to 8",
+                        (p, b) -> Commands.sign(b.setAction(TuningAction.RPS_FLOW_CNT).setTarget("tun0/rx-0")
+                                .setExpectedValue("0").setNewValue("5"))),
+                refusal("rp_filter 3", CommandStatus.REJECTED, "bounds 0..2",
+                        (p, b) -> Commands.sign(b.setAction(TuningAction.RP_FILTER).setTarget("tun0")
+                                .setExpectedValue("0").setNewValue("3"))),
+                refusal("governor this CPU does not offer", CommandStatus.REJECTED, "not available on CPU 2",
+                        (p, b) -> Commands.sign(b.setAction(TuningAction.CPU_GOVERNOR).setTarget("2")
+                                .setExpectedValue("powersave").setNewValue("turbo"))),
+                refusal("coalescing without ethtool", CommandStatus.REJECTED, "ethtool is not installed",
+                        (p, b) -> Commands.sign(b.setAction(TuningAction.COALESCE_RX_USECS).setTarget("eth0")
+                                .setExpectedValue("3").setNewValue("100"))));
+    }
+
+    private interface Tamper {
+        TuningCommand apply(Commands planner, TuningCommand.Builder valid);
+    }
+
+    private static Arguments refusal(String name, CommandStatus status, String reason, Tamper tamper) {
+        return Arguments.of(name, status, reason, tamper);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusals")
+    void aCommandThatFailsACheckIsRefusedWithItsReasonAndChangesNothing(String name, CommandStatus status,
+                                                                        String reason, Tamper tamper) {
+        Map<String, String> before = host.snapshot();
+        TuningCommand command = tamper.apply(planner,
+                planner.builder(TuningAction.TXQUEUELEN, "tun0", "500", "1000"));
+
+        CommandResult result = applying().handle(command);
+
+        assertEquals(status, result.getStatus(), result.getReason());
+        assertTrue(result.getReason().contains(reason), "reason: " + result.getReason());
+        assertNull(result.getValueAfter());
+        assertEquals(before, host.snapshot(), name + " must not change anything");
+    }
+
+    @Test
+    void anActionOutsideTheAllowlistIsRefused() {
+        Map<String, String> before = host.snapshot();
+        CommandExecutor onlyTxqueuelen = new CommandExecutor(new ExecutorSettings(HOST, host.sys, host.proc,
+                dir.resolve("state"), EnumSet.of(TuningAction.TXQUEUELEN), ApplyBounds.standard(), false,
+                List.of(), ExecutorSettings.DEFAULT_CLOCK_SKEW), Commands.trusting(), CLOCK);
+
+        CommandResult result = onlyTxqueuelen.handle(planner.signed(TuningAction.MTU, "tun0", "1500", "1400"));
+
+        assertEquals(CommandStatus.REJECTED, result.getStatus());
+        assertTrue(result.getReason().contains("MTU is not allowed"), result.getReason());
+        assertEquals(before, host.snapshot());
+    }
+
+    @Test
+    void aCommandIsNeverHandledTwiceNotEvenAfterARestart() {
+        TuningCommand command = planner.signed(TuningAction.TXQUEUELEN, "tun0", "500", "1000");
+        assertEquals(CommandStatus.APPLIED, applying().handle(command).getStatus());
+        FakeHost.file(host.sys, "class/net/tun0/tx_queue_len", "500"); // someone put it back
+        Map<String, String> before = host.snapshot();
+
+        CommandResult sameRun = applying().handle(command);
+        CommandResult afterRestart = applying().handle(command);
+
+        assertEquals(CommandStatus.REJECTED, sameRun.getStatus());
+        assertTrue(sameRun.getReason().startsWith("replay"), sameRun.getReason());
+        assertEquals(CommandStatus.REJECTED, afterRestart.getStatus());
+        assertEquals(before, host.snapshot());
+    }
+
+    @Test
+    void thePlannersCommandIdsWithSlashesAreAcceptedAndIdsWithSpacesAreNot() {
+        CommandExecutor executor = applying();
+
+        CommandResult planners = executor.handle(Commands.sign(planner.builder(TuningAction.RPS_CPUS, "tun0/rx-0",
+                "0", "3").setCommandId("gw-ams-01:softirq:tun0/rps_cpus/tun0/rx-0/1748779200000")));
+        CommandResult spaced = executor.handle(Commands.sign(planner.builder(TuningAction.TXQUEUELEN, "tun0", "500",
+                "1000").setCommandId("cmd 1")));
+
+        assertEquals(CommandStatus.APPLIED, planners.getStatus(), planners.getReason());
+        assertEquals(CommandStatus.REJECTED, spaced.getStatus());
+        assertTrue(spaced.getReason().contains("command id"), spaced.getReason());
+    }
+
+    @Test
+    void aNewIdWithAnOldSequenceIsAReplayToo() {
+        CommandExecutor executor = applying();
+        TuningCommand.Builder first = planner.builder(TuningAction.TXQUEUELEN, "tun0", "500", "1000");
+        long sequence = first.getSequence();
+        executor.handle(Commands.sign(first));
+
+        CommandResult result = applying().handle(Commands.sign(planner.builder(TuningAction.TXQUEUELEN, "tun0",
+                "1000", "2000").setSequence(sequence)));
+
+        assertEquals(CommandStatus.REJECTED, result.getStatus());
+        assertTrue(result.getReason().contains("sequence " + sequence + " is not above"), result.getReason());
+        assertEquals("1000", host.read("sys/class/net/tun0/tx_queue_len"));
+    }
+
+    // ---- ethtool ----
+
+    @Test
+    void coalescingRunsEthtoolAsAnArgumentListAndReadsItBack() throws IOException {
+        Path bin = dir.resolve("sbin/ethtool");
+        Path argv = dir.resolve("ethtool-argv");
+        Path state = dir.resolve("ethtool-rx-usecs");
+        Files.writeString(state, "3\n");
+        Files.createDirectories(bin.getParent());
+        // a stand-in for ethtool: -c prints the coalescing block, -C records its arguments one per line
+        Files.writeString(bin, "#!/bin/sh\n"
+                + "if [ \"$1\" = -c ]; then echo \"Coalesce parameters for $2:\"; echo \"rx-usecs: $(cat " + state
+                + ")\"; exit 0; fi\n"
+                + "for a in \"$@\"; do echo \"$a\" >> " + argv + "; done\n"
+                + "echo \"$4\" > " + state + "\n");
+        Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
+        CommandExecutor executor = new CommandExecutor(settings(false).withEthtoolLocations(
+                List.of(dir.resolve("none/ethtool"), bin)), Commands.trusting(), CLOCK);
+
+        CommandResult result = executor.handle(planner.signed(TuningAction.COALESCE_RX_USECS, "eth0", "3", "100"));
+
+        assertEquals(CommandStatus.APPLIED, result.getStatus(), result.getReason());
+        assertEquals("3", result.getValueBefore());
+        assertEquals("100", result.getValueAfter());
+        assertEquals(List.of("-C", "eth0", "rx-usecs", "100"), Files.readAllLines(argv));
+    }
+
+    // ---- the audit log ----
+
+    @Test
+    void everyCommandLeavesOneJsonLineInTheAuditLog() throws IOException {
+        CommandExecutor executor = applying();
+        TuningCommand applied = planner.signed(TuningAction.TXQUEUELEN, "tun0", "500", "1000");
+        TuningCommand refused = planner.signed(TuningAction.TXQUEUELEN, "tun0\"/x", "500", "1000");
+        executor.handle(applied);
+        executor.handle(refused);
+
+        List<String> lines = Files.readAllLines(executor.auditLog());
+
+        assertEquals(2, lines.size());
+        assertTrue(lines.get(0).startsWith("{\"time\":\"2025-06-01T12:00:00Z\",\"commandId\":\""
+                + applied.getCommandId() + "\""), lines.get(0));
+        assertTrue(lines.get(0).contains("\"status\":\"APPLIED\",\"outcome\":\"changed "), lines.get(0));
+        assertTrue(lines.get(0).contains("\"valueBefore\":\"500\",\"valueAfter\":\"1000\""), lines.get(0));
+        assertTrue(lines.get(1).contains("\"target\":\"tun0\\\"/x\""), lines.get(1));
+        assertTrue(lines.get(1).contains("\"status\":\"REJECTED\""), lines.get(1));
+    }
+
+    @Test
+    void theAllowlistOfAFreshAgentHasEveryKnownActionButUnknown() {
+        Set<TuningAction> all = ExecutorSettings.allActions();
+        assertEquals(TuningAction.values().length - 1, all.size());
+        assertTrue(!all.contains(TuningAction.UNKNOWN));
+    }
+
+}
