@@ -29,6 +29,31 @@ class ApiConfigTest {
         assertEquals("tunnelvision", config.dbUser());
         assertEquals("", config.dbPassword());
         assertEquals(8080, config.httpPort());
+        assertEquals(java.util.List.of(), config.tokens());
+        assertEquals("tunnelvision-api", config.consumerGroup());
+        assertEquals(8, config.dbPoolSize());
+        assertEquals(io.tunnelvision.api.db.Retention.DEFAULT, config.retention());
+    }
+
+    @Test
+    void tokensAndRetentionAreReadAndCheckedTogether() {
+        String hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        ApiConfig config = new ApiConfig(new Env(Map.of("TUNNELVISION_DB_URL", URL,
+                "TUNNELVISION_API_TOKENS", "alice:operator:" + hash,
+                "TUNNELVISION_API_RETENTION_RAW", "2h",
+                "TUNNELVISION_API_RETENTION_MINUTE", "P14D",
+                "TUNNELVISION_API_RETENTION_HOUR", "P90D")));
+
+        assertEquals("alice", config.tokens().get(0).name());
+        assertEquals(java.time.Duration.ofHours(2), config.retention().raw());
+        assertFalse(config.toString().contains(hash), "hashes stay out of logs too");
+        ConfigException tokens = assertThrows(ConfigException.class, () -> new ApiConfig(new Env(Map.of(
+                "TUNNELVISION_DB_URL", URL, "TUNNELVISION_API_TOKENS", "alice:root:" + hash))));
+        assertTrue(tokens.getMessage().startsWith("TUNNELVISION_API_TOKENS is not usable"), tokens.getMessage());
+        ConfigException retention = assertThrows(ConfigException.class, () -> new ApiConfig(new Env(Map.of(
+                "TUNNELVISION_DB_URL", URL, "TUNNELVISION_API_RETENTION_MINUTE", "1h",
+                "TUNNELVISION_API_RETENTION_RAW", "2h"))));
+        assertTrue(retention.getMessage().contains("TUNNELVISION_API_RETENTION_RAW"), retention.getMessage());
     }
 
     @Test
@@ -105,6 +130,6 @@ class ApiConfigTest {
         }
         assertTrue(names.contains(KafkaSettings.BOOTSTRAP.env()));
         assertTrue(names.contains(KafkaSettings.TOPIC_NAMESPACE.env()));
-        assertEquals(6, names.size());
+        assertEquals(12, names.size());
     }
 }

@@ -15,7 +15,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * The tables live in the URL's {@code currentSchema} when it names one, so several instances (or tests) can
  * share a server without seeing each other's rows.
  */
-public final class Database {
+public final class Database implements AutoCloseable {
 
     static final String MIGRATIONS = "classpath:db/migration";
 
@@ -45,6 +45,44 @@ public final class Database {
             dataSource.setPassword(password);
         }
         return new Database(dataSource, firstSchema(dataSource.getCurrentSchema()));
+    }
+
+    /**
+     * A pooled database for the running api: connections are opened lazily, so the api starts (and reports itself
+     * unhealthy) while PostgreSQL is still down, and a connection that PostgreSQL dropped is replaced on the next
+     * borrow.
+     */
+    public static Database pooled(String url, String user, String password, int poolSize) {
+        PGSimpleDataSource probe = new PGSimpleDataSource();
+        probe.setUrl(url); // validates the URL and tells the schema
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setPoolName("tunnelvision-api");
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        if (!password.isEmpty()) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(1);
+        // Fail fast while the database is down: ingest backs off and retries, HTTP answers 503.
+        config.setConnectionTimeout(3_000);
+        config.setValidationTimeout(1_000);
+        config.setInitializationFailTimeout(-1);
+        // Multi-row inserts from JDBC batches (see InsertRowSink).
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        return new Database(new com.zaxxer.hikari.HikariDataSource(config), firstSchema(probe.getCurrentSchema()));
+    }
+
+    /** Closes the pool, if this database has one. */
+    @Override
+    public void close() {
+        if (dataSource instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("Could not close the connection pool", e);
+            }
+        }
     }
 
     /** What {@link #migrate()} did. */

@@ -35,7 +35,7 @@ class HostDaoIT {
         Database.Migration migration = database.migrate();
 
         assertEquals(schema, migration.schema());
-        assertEquals(List.of("flyway_schema_history", "hosts"), tablesInSchema());
+        assertTrue(tablesInSchema().containsAll(List.of("flyway_schema_history", "hosts")), tablesInSchema().toString());
         assertEquals(List.of(), hosts.all());
     }
 
@@ -56,7 +56,7 @@ class HostDaoIT {
 
         database.migrate();
 
-        assertEquals(List.of("flyway_schema_history", "hosts"), tablesInSchema());
+        assertTrue(tablesInSchema().containsAll(List.of("flyway_schema_history", "hosts")), tablesInSchema().toString());
     }
 
     @Test

@@ -1,0 +1,26 @@
+package io.tunnelvision.api.db;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A table partitioned by range of {@code ts}, with the partition size and the tier whose retention it follows. */
+public record PartitionedTable(String name, Tier tier) {
+
+    public static final PartitionedTable LATENCY = new PartitionedTable("latency_samples", Tier.MINUTE);
+
+    public static PartitionedTable of(MetricFamily family, Tier tier) {
+        return new PartitionedTable(family.table(tier), tier);
+    }
+
+    /** Every partitioned table of the schema. */
+    public static List<PartitionedTable> all() {
+        List<PartitionedTable> tables = new ArrayList<>();
+        for (MetricFamily family : MetricFamily.values()) {
+            for (Tier tier : Tier.values()) {
+                tables.add(of(family, tier));
+            }
+        }
+        tables.add(LATENCY);
+        return List.copyOf(tables);
+    }
+}

@@ -1,0 +1,187 @@
+package io.tunnelvision.api.ingest;
+
+import io.tunnelvision.api.db.EventDao;
+import io.tunnelvision.api.db.EventRows;
+import io.tunnelvision.api.db.HostDao;
+import io.tunnelvision.api.db.HostKey;
+import io.tunnelvision.api.db.HostSighting;
+import io.tunnelvision.api.db.MetricFamily;
+import io.tunnelvision.api.db.PartitionMaintenance;
+import io.tunnelvision.api.db.PartitionedTable;
+import io.tunnelvision.api.db.RowBatch;
+import io.tunnelvision.api.db.RowSink;
+import io.tunnelvision.api.db.Tier;
+import io.tunnelvision.schemas.avro.CommandDecision;
+import io.tunnelvision.schemas.avro.CommandOutcome;
+import io.tunnelvision.schemas.avro.CommandResult;
+import io.tunnelvision.schemas.avro.Hotspot;
+import io.tunnelvision.schemas.avro.InterfaceConfigSample;
+import io.tunnelvision.schemas.avro.InterruptRates;
+import io.tunnelvision.schemas.avro.KernelRates;
+import io.tunnelvision.schemas.avro.KernelSettingsSample;
+import io.tunnelvision.schemas.avro.LatencySample;
+import io.tunnelvision.schemas.avro.LinkRates;
+import io.tunnelvision.schemas.avro.SoftnetRates;
+import io.tunnelvision.schemas.avro.TuningCommand;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Writes a batch of decoded records in one database transaction: the hosts first (their keys are needed by the
+ * metric rows), then every table. Either all of the batch is stored or none of it, which is what lets the consumer
+ * commit offsets only after this returns.
+ */
+public final class IngestWriter {
+
+    /** What a write did. */
+    public record Stats(int metricRows, int eventRows, int expired) {
+    }
+
+    private final Jdbi jdbi;
+    private final PartitionMaintenance partitions;
+    private final RowSink sink;
+    private final Map<String, Integer> hostKeys = new ConcurrentHashMap<>();
+
+    public IngestWriter(Jdbi jdbi, PartitionMaintenance partitions, RowSink sink) {
+        this.jdbi = jdbi;
+        this.partitions = partitions;
+        this.sink = sink;
+    }
+
+    /**
+     * @throws org.jdbi.v3.core.JdbiException or a wrapped {@link SQLException} when the database refuses or cannot
+     *                                         be reached; nothing of the batch is then stored
+     */
+    public Stats write(List<Item> items) {
+        List<Item> live = new ArrayList<>(items.size());
+        int expired = 0;
+        for (Item item : items) {
+            PartitionedTable table = RecordRows.partitionedTable(item);
+            if (table != null && partitions.isExpired(table, RecordRows.time(item))) {
+                expired++;
+                continue;
+            }
+            if (table != null) {
+                partitions.ensure(table, RecordRows.time(item));
+            }
+            live.add(item);
+        }
+        Map<String, Integer> newKeys = new HashMap<>();
+        Stats stats;
+        try {
+            stats = jdbi.inTransaction(handle -> writeInTransaction(handle, live, newKeys));
+        } catch (SQLException e) {
+            throw new StoreException("storing " + live.size() + " records failed: " + e.getMessage(), e);
+        }
+        // Only keys of committed host rows are remembered: a rolled-back insert gives its key to nobody.
+        hostKeys.putAll(newKeys);
+        return new Stats(stats.metricRows(), stats.eventRows(), expired);
+    }
+
+    private Stats writeInTransaction(Handle handle, List<Item> items, Map<String, Integer> newKeys)
+            throws SQLException {
+        Map<String, HostSighting> latest = new LinkedHashMap<>();
+        for (Item item : items) {
+            HostSighting sighting = RecordRows.sighting(item);
+            if (sighting != null) {
+                latest.merge(sighting.hostId(), sighting, HostSighting::latest);
+            }
+        }
+        HostDao hosts = handle.attach(HostDao.class);
+        if (!latest.isEmpty()) {
+            List<HostSighting> sightings = new ArrayList<>(latest.values());
+            // A fixed order keeps two api instances from deadlocking on the same host rows.
+            sightings.sort(Comparator.comparing(HostSighting::hostId));
+            hosts.recordSightings(sightings);
+        }
+        String[] missing = latest.keySet().stream().filter(h -> !hostKeys.containsKey(h)).toArray(String[]::new);
+        if (missing.length > 0) {
+            for (HostKey key : hosts.keys(missing)) {
+                newKeys.put(key.hostId(), key.hostKey());
+            }
+        }
+        Map<String, Integer> keys = new HashMap<>(hostKeys);
+        keys.putAll(newKeys);
+
+        RowBatch interrupts = RowBatch.of(MetricFamily.INTERRUPTS, Tier.RAW);
+        RowBatch softnet = RowBatch.of(MetricFamily.SOFTNET, Tier.RAW);
+        RowBatch link = RowBatch.of(MetricFamily.LINK, Tier.RAW);
+        RowBatch kernel = RowBatch.of(MetricFamily.KERNEL, Tier.RAW);
+        RowBatch latency = new RowBatch(PartitionedTable.LATENCY.name(), RecordRows.LATENCY_COLUMNS);
+        List<EventRows.Hotspot> hotspots = new ArrayList<>();
+        List<EventRows.Command> commands = new ArrayList<>();
+        List<EventRows.Decision> decisions = new ArrayList<>();
+        List<EventRows.Result> results = new ArrayList<>();
+        List<EventRows.Outcome> outcomes = new ArrayList<>();
+        List<EventRows.InterfaceConfig> configs = new ArrayList<>();
+        List<EventRows.KernelSettings> settings = new ArrayList<>();
+        for (Item item : items) {
+            Object value = item.value();
+            if (value instanceof InterruptRates r) {
+                RecordRows.addInterruptRows(interrupts, r, keys.get(r.getHeader().getHostId()));
+            } else if (value instanceof SoftnetRates r) {
+                RecordRows.addSoftnetRows(softnet, r, keys.get(r.getHeader().getHostId()));
+            } else if (value instanceof LinkRates r) {
+                RecordRows.addLinkRows(link, r, keys.get(r.getHeader().getHostId()));
+            } else if (value instanceof KernelRates r) {
+                RecordRows.addKernelRows(kernel, r, keys.get(r.getHeader().getHostId()));
+            } else if (value instanceof LatencySample s) {
+                RecordRows.addLatencyRows(latency, s, keys.get(s.getHeader().getHostId()));
+            } else if (value instanceof InterfaceConfigSample s) {
+                configs.addAll(RecordRows.interfaceConfigs(s, keys.get(s.getHeader().getHostId())));
+            } else if (value instanceof KernelSettingsSample s) {
+                settings.add(RecordRows.kernelSettings(s, keys.get(s.getHeader().getHostId())));
+            } else if (value instanceof Hotspot h) {
+                hotspots.add(RecordRows.hotspot(h));
+            } else if (value instanceof TuningCommand c) {
+                commands.add(RecordRows.command(c, item.source() == Source.COMMANDS));
+            } else if (value instanceof CommandDecision d) {
+                decisions.add(RecordRows.decision(d));
+            } else if (value instanceof CommandResult r) {
+                results.add(RecordRows.result(r));
+            } else if (value instanceof CommandOutcome o) {
+                outcomes.add(RecordRows.outcome(o));
+            }
+        }
+        int metricRows = 0;
+        for (RowBatch batch : List.of(interrupts, softnet, link, kernel, latency)) {
+            metricRows += sink.write(handle.getConnection(), batch);
+        }
+        EventDao events = handle.attach(EventDao.class);
+        // Configuration changes are compared with the row before them, so they go in time order.
+        configs.sort(Comparator.comparing(EventRows.InterfaceConfig::validFrom));
+        settings.sort(Comparator.comparing(EventRows.KernelSettings::validFrom));
+        if (!hotspots.isEmpty()) {
+            events.upsertHotspots(hotspots);
+        }
+        if (!commands.isEmpty()) {
+            events.upsertCommands(commands);
+        }
+        if (!decisions.isEmpty()) {
+            events.insertDecisions(decisions);
+        }
+        if (!results.isEmpty()) {
+            events.insertResults(results);
+        }
+        if (!outcomes.isEmpty()) {
+            events.upsertOutcomes(outcomes);
+        }
+        if (!configs.isEmpty()) {
+            events.insertInterfaceConfigs(configs);
+        }
+        if (!settings.isEmpty()) {
+            events.insertKernelSettings(settings);
+        }
+        int eventRows = hotspots.size() + commands.size() + decisions.size() + results.size() + outcomes.size()
+                + configs.size() + settings.size();
+        return new Stats(metricRows, eventRows, 0);
+    }
+}

@@ -1,0 +1,340 @@
+package io.tunnelvision.api.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tunnelvision.api.db.EventRows;
+import io.tunnelvision.api.db.HostSighting;
+import io.tunnelvision.api.db.MetricFamily;
+import io.tunnelvision.api.db.PartitionedTable;
+import io.tunnelvision.api.db.RowBatch;
+import io.tunnelvision.api.db.Tier;
+import io.tunnelvision.schemas.avro.CommandDecision;
+import io.tunnelvision.schemas.avro.CommandOutcome;
+import io.tunnelvision.schemas.avro.CommandResult;
+import io.tunnelvision.schemas.avro.Hotspot;
+import io.tunnelvision.schemas.avro.InterfaceConfig;
+import io.tunnelvision.schemas.avro.InterfaceConfigSample;
+import io.tunnelvision.schemas.avro.InterruptRates;
+import io.tunnelvision.schemas.avro.IrqLineRate;
+import io.tunnelvision.schemas.avro.KernelRates;
+import io.tunnelvision.schemas.avro.KernelSettingsSample;
+import io.tunnelvision.schemas.avro.LatencySample;
+import io.tunnelvision.schemas.avro.LinkRate;
+import io.tunnelvision.schemas.avro.LinkRates;
+import io.tunnelvision.schemas.avro.PeerLatency;
+import io.tunnelvision.schemas.avro.ProbeStats;
+import io.tunnelvision.schemas.avro.RateHeader;
+import io.tunnelvision.schemas.avro.RxQueue;
+import io.tunnelvision.schemas.avro.SampleHeader;
+import io.tunnelvision.schemas.avro.SoftnetCpuRate;
+import io.tunnelvision.schemas.avro.SoftnetRates;
+import io.tunnelvision.schemas.avro.TuningCommand;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Turns records into table rows: pure functions, tested without a database. Per-CPU values become arrays indexed by
+ * CPU id ({@link #perCpu}); hosts become their integer key through the function the caller passes.
+ */
+public final class RecordRows {
+
+    /** CPU ids above this are taken as corruption, not hardware. */
+    public static final int MAX_CPU_ID = 8191;
+    /** Longer host ids than a DNS name are taken as corruption. */
+    public static final int MAX_HOST_ID_LENGTH = 253;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private RecordRows() {
+    }
+
+    /** The host a record is about, and the sample it was taken from (null for events). */
+    public static HostSighting sighting(Item item) {
+        Object value = item.value();
+        if (value instanceof InterruptRates r) {
+            return rateSighting(r.getHeader());
+        } else if (value instanceof SoftnetRates r) {
+            return rateSighting(r.getHeader());
+        } else if (value instanceof LinkRates r) {
+            return rateSighting(r.getHeader());
+        } else if (value instanceof KernelRates r) {
+            return rateSighting(r.getHeader());
+        } else if (value instanceof InterfaceConfigSample s) {
+            return sampleSighting(s.getHeader());
+        } else if (value instanceof KernelSettingsSample s) {
+            return sampleSighting(s.getHeader());
+        } else if (value instanceof LatencySample s) {
+            return sampleSighting(s.getHeader());
+        }
+        return null;
+    }
+
+    /** The partitioned table and time a metric record's rows go to, or null for records that are not metrics. */
+    public static PartitionedTable partitionedTable(Item item) {
+        return switch (item.source()) {
+            case INTERRUPT_RATES -> PartitionedTable.of(MetricFamily.INTERRUPTS, Tier.RAW);
+            case SOFTNET_RATES -> PartitionedTable.of(MetricFamily.SOFTNET, Tier.RAW);
+            case LINK_RATES -> PartitionedTable.of(MetricFamily.LINK, Tier.RAW);
+            case KERNEL_RATES -> PartitionedTable.of(MetricFamily.KERNEL, Tier.RAW);
+            case LATENCY -> PartitionedTable.LATENCY;
+            default -> null;
+        };
+    }
+
+    /** Checks what decoding cannot: host ids, CPU ids. */
+    public static void validate(Item item) {
+        HostSighting sighting = sighting(item);
+        if (sighting != null) {
+            checkHost(sighting.hostId());
+        }
+        Object value = item.value();
+        if (value instanceof InterruptRates r) {
+            r.getCpus().forEach(RecordRows::checkCpu);
+        } else if (value instanceof SoftnetRates r) {
+            r.getCpus().forEach(c -> checkCpu(c.getCpu()));
+        } else if (value instanceof Hotspot h && h.getHostId() != null) {
+            checkHost(h.getHostId());
+        } else if (value instanceof TuningCommand c) {
+            checkHost(c.getHostId());
+            checkNotEmpty("commandId", c.getCommandId());
+        } else if (value instanceof CommandResult c) {
+            checkNotEmpty("commandId", c.getCommandId());
+        } else if (value instanceof CommandOutcome c) {
+            checkNotEmpty("commandId", c.getCommandId());
+        } else if (value instanceof CommandDecision c) {
+            checkNotEmpty("commandId", c.getCommandId());
+        }
+    }
+
+    public static Instant time(Item item) {
+        Object value = item.value();
+        HostSighting sighting = sighting(item);
+        if (sighting != null) {
+            return sighting.time();
+        }
+        if (value instanceof Hotspot h) {
+            return Instant.ofEpochMilli(h.getUpdatedAtMs());
+        }
+        return null;
+    }
+
+    // ---- metric rows --------------------------------------------------------------------------------------
+
+    public static void addInterruptRows(RowBatch batch, InterruptRates r, int hostKey) {
+        List<Integer> cpus = r.getCpus();
+        Float[][] lineRates = new Float[r.getLines().size()][];
+        String[] lineNames = new String[r.getLines().size()];
+        Float[] linesTotal = perCpu(cpus, null);
+        for (int l = 0; l < lineRates.length; l++) {
+            IrqLineRate line = r.getLines().get(l);
+            lineNames[l] = line.getDevices().isEmpty() ? line.getIrq() : line.getIrq() + ":" + String.join(",", line.getDevices());
+            lineRates[l] = perCpu(cpus, line.getPerSecond());
+            for (int i = 0; i < linesTotal.length; i++) {
+                if (lineRates[l][i] != null) {
+                    linesTotal[i] = (linesTotal[i] == null ? 0f : linesTotal[i]) + lineRates[l][i];
+                }
+            }
+        }
+        batch.add(hostKey, Instant.ofEpochMilli(r.getHeader().getToMs()),
+                total(r.getNetTxPerSecond()), total(r.getOtherPerSecond()),
+                perCpu(cpus, r.getNetRxPerSecond()), perCpu(cpus, r.getSoftirqShare()),
+                lineNames.length == 0 ? null : linesTotal,
+                lineNames.length == 0 ? null : lineNames, lineNames.length == 0 ? null : lineRates);
+    }
+
+    public static void addSoftnetRows(RowBatch batch, SoftnetRates r, int hostKey) {
+        List<SoftnetCpuRate> cpus = r.getCpus();
+        batch.add(hostKey, Instant.ofEpochMilli(r.getHeader().getToMs()),
+                total(cpus.stream().map(SoftnetCpuRate::getFlowLimitPerSec).toList()),
+                softnet(cpus, c -> c.getProcessedPerSec()),
+                softnet(cpus, c -> c.getDroppedPerSec()),
+                softnet(cpus, c -> c.getTimeSqueezePerSec()),
+                softnet(cpus, SoftnetCpuRate::getReceivedRpsPerSec),
+                softnet(cpus, c -> c.getBacklogLen() == null ? null : c.getBacklogLen().doubleValue()));
+    }
+
+    public static void addLinkRows(RowBatch batch, LinkRates r, int hostKey) {
+        Instant ts = Instant.ofEpochMilli(r.getHeader().getToMs());
+        for (LinkRate l : r.getInterfaces()) {
+            batch.add(hostKey, ts, f(l.getRxBytesPerSec()), f(l.getRxPacketsPerSec()), f(l.getRxErrorsPerSec()),
+                    f(l.getRxDroppedPerSec()), f(l.getRxFifoErrorsPerSec()), f(l.getRxOverErrorsPerSec()),
+                    f(l.getRxFrameErrorsPerSec()), f(l.getTxBytesPerSec()), f(l.getTxPacketsPerSec()),
+                    f(l.getTxErrorsPerSec()), f(l.getTxDroppedPerSec()), f(l.getTxFifoErrorsPerSec()),
+                    f(l.getTxCarrierErrorsPerSec()), l.getName());
+        }
+    }
+
+    public static void addKernelRows(RowBatch batch, KernelRates r, int hostKey) {
+        batch.add(hostKey, Instant.ofEpochMilli(r.getHeader().getToMs()), f(r.getUdpRcvbufErrorsPerSec()),
+                f(r.getUdpSndbufErrorsPerSec()), f(r.getUdpInErrorsPerSec()), f(r.getIpFragCreatesPerSec()),
+                f(r.getIpFragFailsPerSec()), f(r.getIpReasmReqdsPerSec()), f(r.getIpReasmFailsPerSec()));
+    }
+
+    public static final List<String> LATENCY_COLUMNS = List.of("host_key", "ts", "size_bytes", "sent", "received",
+            "rtt_min_us", "rtt_avg_us", "rtt_max_us", "jitter_us", "loss_ratio", "path", "peer", "tunnel_iface",
+            "address");
+
+    public static void addLatencyRows(RowBatch batch, LatencySample s, int hostKey) {
+        Instant ts = Instant.ofEpochMilli(s.getHeader().getSampleTimeMs());
+        for (PeerLatency peer : s.getPeers()) {
+            for (ProbeStats p : peer.getProbes()) {
+                batch.add(hostKey, ts, p.getSizeBytes(), p.getSent(), p.getReceived(), micros(p.getRttMinUs()),
+                        micros(p.getRttAvgUs()), micros(p.getRttMaxUs()), micros(p.getJitterUs()),
+                        (float) p.getLossRatio(), p.getPath().name(), peer.getPeer(), peer.getTunnelInterface(),
+                        p.getAddress());
+            }
+        }
+    }
+
+    // ---- event rows ---------------------------------------------------------------------------------------
+
+    public static EventRows.Hotspot hotspot(Hotspot h) {
+        Map<String, Double> evidence = new TreeMap<>();
+        h.getEvidence().forEach((k, v) -> evidence.put(k.toString(), v));
+        return new EventRows.Hotspot(h.getHotspotId(), h.getScope().name(), h.getHostId(), h.getType().name(),
+                h.getSeverity().name(), h.getState().name(), h.getTarget(), h.getSummary(), json(evidence),
+                h.getHosts().toArray(String[]::new), Instant.ofEpochMilli(h.getWindowStartMs()),
+                Instant.ofEpochMilli(h.getWindowEndMs()), Instant.ofEpochMilli(h.getOpenedAtMs()),
+                Instant.ofEpochMilli(h.getUpdatedAtMs()),
+                h.getClosedAtMs() == null ? null : Instant.ofEpochMilli(h.getClosedAtMs()));
+    }
+
+    public static EventRows.Command command(TuningCommand c, boolean published) {
+        return new EventRows.Command(c.getCommandId(), c.getHostId(), c.getSequence(),
+                Instant.ofEpochMilli(c.getIssuedAtMs()), Instant.ofEpochMilli(c.getExpiresAtMs()), c.getAction().name(),
+                c.getTarget(), c.getNewValue(), c.getExpectedValue(), c.getHotspotId(), c.getReason(), c.getDryRun(),
+                c.getRollbackOf(), c.getKeyId(), !published, published);
+    }
+
+    public static EventRows.Decision decision(CommandDecision d) {
+        return new EventRows.Decision(d.getCommandId(), d.getHostId(), d.getDecision().name(), d.getOperator(),
+                d.getReason(), Instant.ofEpochMilli(d.getTimeMs()));
+    }
+
+    public static EventRows.Result result(CommandResult r) {
+        return new EventRows.Result(r.getCommandId(), r.getStatus().name(), r.getHostId(), r.getReason(),
+                r.getValueBefore(), r.getValueAfter(), Instant.ofEpochMilli(r.getTimeMs()), r.getAgentVersion());
+    }
+
+    public static EventRows.Outcome outcome(CommandOutcome o) {
+        return new EventRows.Outcome(o.getCommandId(), o.getHostId(), o.getHotspotId(), o.getOutcome().name(),
+                o.getMetric(), o.getBefore(), o.getAfter(), o.getRollbackCommandId(), Instant.ofEpochMilli(o.getTimeMs()));
+    }
+
+    public static List<EventRows.InterfaceConfig> interfaceConfigs(InterfaceConfigSample s, int hostKey) {
+        Instant ts = Instant.ofEpochMilli(s.getHeader().getSampleTimeMs());
+        List<EventRows.InterfaceConfig> rows = new ArrayList<>();
+        for (InterfaceConfig i : s.getInterfaces()) {
+            List<Map<String, Object>> queues = new ArrayList<>();
+            for (RxQueue q : i.getRxQueues()) {
+                Map<String, Object> queue = new LinkedHashMap<>();
+                queue.put("queue", q.getQueue());
+                queue.put("rpsCpus", q.getRpsCpus());
+                queue.put("rpsFlowCnt", q.getRpsFlowCnt());
+                queues.add(queue);
+            }
+            rows.add(new EventRows.InterfaceConfig(hostKey, ts, i.getIfindex(), i.getMtu(), i.getTxQueueLen(),
+                    i.getName(), i.getKind().name(), i.getOperState(), json(queues), i.getUnderlay()));
+        }
+        return rows;
+    }
+
+    public static EventRows.KernelSettings kernelSettings(KernelSettingsSample s, int hostKey) {
+        return new EventRows.KernelSettings(hostKey, Instant.ofEpochMilli(s.getHeader().getSampleTimeMs()),
+                s.getRmemMax(), s.getWmemMax(), s.getNetdevBudget(), s.getNetdevBudgetUsecs(), s.getNetdevMaxBacklog(),
+                s.getRpsSockFlowEntries(), json(new TreeMap<>(s.getRpFilter())), json(new TreeMap<>(s.getCpuGovernors())));
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    /**
+     * Values aligned with {@code cpus} placed at their CPU id: element {@code cpu} (0-based here, {@code cpu+1} in
+     * SQL) holds that CPU's value, NULL where a CPU is missing. With {@code values} null, an all-null array of the
+     * right length.
+     */
+    public static Float[] perCpu(List<Integer> cpus, List<Double> values) {
+        int max = -1;
+        for (int cpu : cpus) {
+            max = Math.max(max, cpu);
+        }
+        Float[] array = new Float[max + 1];
+        if (values != null) {
+            int n = Math.min(cpus.size(), values.size());
+            for (int i = 0; i < n; i++) {
+                Double v = values.get(i);
+                array[cpus.get(i)] = v == null ? null : v.floatValue();
+            }
+        }
+        return array;
+    }
+
+    /** The sum over CPUs, or null when no CPU reported the value. */
+    static Float total(List<Double> values) {
+        double sum = 0;
+        boolean any = false;
+        for (Double v : values) {
+            if (v != null) {
+                sum += v;
+                any = true;
+            }
+        }
+        return any ? (float) sum : null;
+    }
+
+    private static Float[] softnet(List<SoftnetCpuRate> cpus, Function<SoftnetCpuRate, Double> value) {
+        if (cpus.stream().allMatch(c -> value.apply(c) == null)) {
+            return null;
+        }
+        List<Integer> ids = cpus.stream().map(SoftnetCpuRate::getCpu).toList();
+        return perCpu(ids, cpus.stream().map(value).toList());
+    }
+
+    private static HostSighting rateSighting(RateHeader h) {
+        return new HostSighting(h.getHostId(), h.getBootId(), h.getToSequence(), Instant.ofEpochMilli(h.getToMs()), null);
+    }
+
+    private static HostSighting sampleSighting(SampleHeader h) {
+        return new HostSighting(h.getHostId(), h.getBootId(), h.getSequence(), Instant.ofEpochMilli(h.getSampleTimeMs()),
+                h.getAgentVersion());
+    }
+
+    private static Float f(Double value) {
+        return value == null ? null : value.floatValue();
+    }
+
+    private static Integer micros(Long value) {
+        return value == null ? null : (int) Math.min(Integer.MAX_VALUE, Math.max(0, value));
+    }
+
+    static void checkHost(String hostId) {
+        if (hostId == null || hostId.isEmpty() || hostId.length() > MAX_HOST_ID_LENGTH
+                || hostId.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidRecordException("host id '" + hostId + "' is empty, longer than " + MAX_HOST_ID_LENGTH
+                    + " characters or holds control characters");
+        }
+    }
+
+    private static void checkCpu(int cpu) {
+        if (cpu < 0 || cpu > MAX_CPU_ID) {
+            throw new InvalidRecordException("CPU id " + cpu + " is outside 0.." + MAX_CPU_ID);
+        }
+    }
+
+    private static void checkNotEmpty(String field, String value) {
+        if (value == null || value.isEmpty()) {
+            throw new InvalidRecordException(field + " is empty");
+        }
+    }
+
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value + " as JSON", e);
+        }
+    }
+}
