@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
  * to the parsers. Copies ({@link #subSequence}, {@link #toString}) decode as UTF-8, so that non-ASCII interface
  * names survive; the parsers themselves only compare ASCII.
  *
- * <p>{@link Scan#decimals} reads the array directly: going through {@link #charAt} for every digit of a 13 MB
- * {@code /proc/interrupts} costs several times the read itself.
+ * <p>The parsers of the big files read the array directly ({@link #of}, {@link Scan}): going through
+ * {@link #charAt} for every character of a 13 MB {@code /proc/interrupts} costs several times the read itself.
  */
 final class AsciiBytes implements CharSequence {
 
@@ -21,6 +21,18 @@ final class AsciiBytes implements CharSequence {
         }
         this.bytes = bytes;
         this.length = length;
+    }
+
+    /**
+     * {@code text} as bytes: itself when it already is, else its UTF-8 encoding, so that the byte parsers also
+     * take strings (tests, fixtures) and read them exactly as they read a file.
+     */
+    static AsciiBytes of(CharSequence text) {
+        if (text instanceof AsciiBytes) {
+            return (AsciiBytes) text;
+        }
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        return new AsciiBytes(bytes, bytes.length);
     }
 
     /** The backing array; only indices below {@link #length()} belong to the text. */

@@ -1,5 +1,6 @@
 package io.tunnelvision.agent.collect;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -22,6 +23,15 @@ final class CpuColumns {
      * {@code CPU<n>} or there is none.
      */
     static int[] header(CharSequence text, int from, int end) {
+        if (text instanceof AsciiBytes) {
+            return header(((AsciiBytes) text).bytes(), from, end);
+        }
+        byte[] line = text.subSequence(from, end).toString().getBytes(StandardCharsets.UTF_8);
+        return header(line, 0, line.length);
+    }
+
+    /** {@link #header(CharSequence, int, int)} on a file's bytes. */
+    static int[] header(byte[] text, int from, int end) {
         int[] ids = new int[16];
         int count = 0;
         int i = Scan.skipSpaces(text, from, end);

@@ -37,7 +37,10 @@ final class Dirs {
     /** Names of the entries of {@code dir} that start with {@code prefix}, sorted; empty if {@code dir} is missing. */
     static List<String> entries(Path dir, String prefix) throws IOException {
         List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, prefix + "*")) {
+        // A filter rather than the glob prefix + "*": a glob is compiled into a regex on every call, and this
+        // runs for every interface every second.
+        DirectoryStream.Filter<Path> startsWithPrefix = entry -> entry.getFileName().toString().startsWith(prefix);
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, startsWithPrefix)) {
             for (Path entry : entries) {
                 names.add(entry.getFileName().toString());
             }

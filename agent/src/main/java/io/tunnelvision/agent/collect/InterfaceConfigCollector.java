@@ -35,6 +35,7 @@ public final class InterfaceConfigCollector implements Collector<InterfaceConfig
             Comparator.comparingLong(InterfaceConfigCollector::queueNumber).thenComparing(Comparator.naturalOrder());
 
     private final Path classNet;
+    private final SmallFiles files = new SmallFiles();
     private final AtomicLong malformed = new AtomicLong();
 
     public InterfaceConfigCollector(Path sysRoot) {
@@ -42,7 +43,7 @@ public final class InterfaceConfigCollector implements Collector<InterfaceConfig
     }
 
     @Override
-    public InterfaceConfigSample collect(SampleHeader header) throws CollectException {
+    public synchronized InterfaceConfigSample collect(SampleHeader header) throws CollectException {
         List<String> names;
         try {
             names = Dirs.subdirectories(classNet);
@@ -90,14 +91,14 @@ public final class InterfaceConfigCollector implements Collector<InterfaceConfig
                 return null;
             }
             Integer iflink = integer(dir.resolve("iflink"));
-            String operState = SmallFiles.read(dir.resolve("operstate"));
-            String tunFlags = SmallFiles.read(dir.resolve("tun_flags"));
+            String operState = files.read(dir.resolve("operstate"));
+            String tunFlags = files.read(dir.resolve("tun_flags"));
             List<String> lowers = new ArrayList<>();
             for (String link : Dirs.entries(dir, "lower_")) {
                 lowers.add(link.substring("lower_".length()));
             }
             InterfaceFacts facts = new InterfaceFacts(name, ifindex, iflink == null ? ifindex : iflink, type,
-                    InterfaceKinds.devType(SmallFiles.read(dir.resolve("uevent"))),
+                    InterfaceKinds.devType(files.read(dir.resolve("uevent"))),
                     tunFlags == null ? null : Integer.decode(tunFlags), Files.exists(dir.resolve("device")), lowers);
             return new Settings(facts, mtu, txQueueLen, operState == null ? "unknown" : operState, rxQueues(dir));
         } catch (NumberFormatException e) {
@@ -117,7 +118,7 @@ public final class InterfaceConfigCollector implements Collector<InterfaceConfig
         List<RxQueue> rxQueues = new ArrayList<>(names.size());
         for (String queue : names) {
             Path q = queues.resolve(queue);
-            String rpsCpus = SmallFiles.read(q.resolve("rps_cpus"));
+            String rpsCpus = files.read(q.resolve("rps_cpus"));
             Integer rpsFlowCnt = integer(q.resolve("rps_flow_cnt"));
             if (rpsCpus == null) {
                 LOG.debug("{} does not exist (kernel without CONFIG_RPS?)", q.resolve("rps_cpus"));
@@ -127,8 +128,8 @@ public final class InterfaceConfigCollector implements Collector<InterfaceConfig
         return rxQueues;
     }
 
-    private static Integer integer(Path file) throws IOException {
-        String text = SmallFiles.read(file);
+    private Integer integer(Path file) throws IOException {
+        String text = files.read(file);
         return text == null ? null : Integer.valueOf(text);
     }
 

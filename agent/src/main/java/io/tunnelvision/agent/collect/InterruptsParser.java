@@ -34,11 +34,11 @@ import java.util.regex.Pattern;
  * because the local timer alone would drown the signal of every device row in the totals, and the sample is
  * about NIC and tunnel queues.
  *
- * <p>Cost: index arithmetic over the characters (one pass to find a line's end, one to read it; named rows only
- * the first), and for a numbered row nothing is allocated unless it is kept. The counts, a million on a big
- * host, go through {@link Scan#decimals}, which reads {@link AsciiBytes} without a call per character. The
- * device pattern runs once per device name through one {@link Matcher} reused for the whole file. Instances
- * are immutable and thread-safe.
+ * <p>Cost: index arithmetic over the file's bytes ({@link AsciiBytes#of}), one pass: the counts, a million on a
+ * big host, are read from the label on and the end of the line is looked for only after them
+ * ({@link Scan#decimals}). For a numbered row nothing is allocated unless it is kept, and a kept row takes the
+ * scratch array instead of a copy of it. The device pattern runs once per device name through one
+ * {@link Matcher} reused for the whole file. Instances are immutable and thread-safe.
  */
 public final class InterruptsParser {
 
@@ -65,8 +65,10 @@ public final class InterruptsParser {
         this.devices = Objects.requireNonNull(devices, "devices");
     }
 
-    public InterruptsParse parse(CharSequence text) throws MalformedFileException {
-        int length = text.length();
+    public InterruptsParse parse(CharSequence file) throws MalformedFileException {
+        AsciiBytes bytes = AsciiBytes.of(file);
+        byte[] text = bytes.bytes();
+        int length = bytes.length();
         int pos = 0;
         int[] cpus = null;
         while (pos < length && cpus == null) {
@@ -87,22 +89,21 @@ public final class InterruptsParser {
             throw new MalformedFileException("the file is empty: no CPU header");
         }
 
-        Rows rows = new Rows(text, cpus.length, devices.matcher(""));
+        Rows rows = new Rows(text, length, cpus.length, devices.matcher(""));
         while (pos < length) {
-            int end = Scan.lineEnd(text, pos, length);
-            rows.parseLine(pos, end);
-            pos = end + 1;
+            pos = rows.parseLine(pos) + 1;
         }
         return new InterruptsParse(cpus, rows.kept, rows.otherTotals, rows.malformed);
     }
 
     /** The state of one parse: reused scratch space, so that a row that is not kept costs no allocation. */
     private static final class Rows {
-        private final CharSequence text;
+        private final byte[] text;
+        private final int length;
         private final int cpuCount;
         private final Matcher matcher;
         private final Window window;
-        private final long[] counts;
+        private long[] counts;
         private final long[] otherTotals;
         private final List<IrqLine> kept = new ArrayList<>();
         private int malformed;
@@ -115,8 +116,9 @@ public final class InterruptsParser {
         private int triggerStart;
         private int triggerEnd;
 
-        Rows(CharSequence text, int cpuCount, Matcher matcher) {
+        Rows(byte[] text, int length, int cpuCount, Matcher matcher) {
             this.text = text;
+            this.length = length;
             this.cpuCount = cpuCount;
             this.matcher = matcher;
             this.window = new Window(text);
@@ -124,27 +126,30 @@ public final class InterruptsParser {
             this.otherTotals = new long[cpuCount];
         }
 
-        void parseLine(int lineStart, int end) {
-            int labelStart = Scan.skipSpaces(text, lineStart, end);
-            if (labelStart == end) {
-                return;
+        /** Reads the row that starts at {@code lineStart}; returns where it ends (its newline, or the length). */
+        int parseLine(int lineStart) {
+            int labelStart = Scan.skipSpaces(text, lineStart, length);
+            if (labelStart == length || text[labelStart] == '\n') {
+                return labelStart; // a blank line
             }
             int labelEnd = labelStart;
-            while (labelEnd < end && text.charAt(labelEnd) != ':' && !Scan.isSpace(text.charAt(labelEnd))) {
+            while (labelEnd < length && text[labelEnd] != ':' && text[labelEnd] != '\n' && !Scan.isSpace(text[labelEnd])) {
                 labelEnd++;
             }
-            if (labelEnd == end || text.charAt(labelEnd) != ':' || labelEnd == labelStart) {
+            if (labelEnd == length || text[labelEnd] != ':' || labelEnd == labelStart) {
                 malformed++;
-                return;
+                return Scan.lineEnd(text, labelEnd, length);
             }
             if (!Scan.isDigits(text, labelStart, labelEnd)) {
-                return; // a named row: see the class comment
+                return Scan.lineEnd(text, labelEnd, length); // a named row: see the class comment
             }
-            int i = Scan.decimals(text, labelEnd + 1, end, counts);
+            // Bounded by the file, not the line: the numbers stop at the newline, whose place is learnt after them.
+            int i = Scan.decimals(text, labelEnd + 1, length, counts);
             if (i < 0) {
                 malformed++; // fewer counts than CPUs (a cut line) or a count that is no number
-                return;
+                return Scan.lineEnd(text, labelEnd, length);
             }
+            int end = Scan.lineEnd(text, i, length);
             int descriptionEnd = Scan.trimEnd(text, i, end);
             int devicesStart = describe(Scan.skipSpaces(text, i, descriptionEnd), descriptionEnd);
             if (anyDeviceMatches(devicesStart, descriptionEnd)) {
@@ -154,6 +159,7 @@ public final class InterruptsParser {
                     otherTotals[column] += counts[column];
                 }
             }
+            return end;
         }
 
         /** Finds chip, hwirq and trigger in {@code [from, end)}; returns where the device names start. */
@@ -168,7 +174,7 @@ public final class InterruptsParser {
             int nextEnd = Scan.tokenEnd(text, next, end);
             if (hwirqWithOptionalFlow(next, nextEnd)) {
                 next = Scan.skipSpaces(text, nextEnd, end);
-            } else if (nextEnd - next > 1 && text.charAt(next) == '-') {
+            } else if (nextEnd - next > 1 && text[next] == '-') {
                 // No irq domain: the kernel pads the empty hwirq and prints "-edge" on its own.
                 triggerStart = next + 1;
                 triggerEnd = nextEnd;
@@ -236,7 +242,7 @@ public final class InterruptsParser {
 
         private int indexOfSeparator(int from, int end) {
             for (int i = from; i + 1 < end; i++) {
-                if (text.charAt(i) == ',' && text.charAt(i + 1) == ' ') {
+                if (text[i] == ',' && text[i + 1] == ' ') {
                     return i;
                 }
             }
@@ -257,10 +263,13 @@ public final class InterruptsParser {
                 }
                 start = Scan.skipSpaces(text, separator + DEVICE_SEPARATOR.length(), end);
             }
+            // The line keeps the scratch counts and the next row gets a fresh array: no copy of 1152 longs.
+            long[] lineCounts = counts;
+            counts = new long[cpuCount];
             return new IrqLine(Scan.string(text, labelStart, labelEnd), field(chipStart, chipEnd),
                     field(hwirqStart, hwirqEnd),
                     triggerStart < 0 ? null : Scan.string(text, triggerStart, triggerEnd).toLowerCase(Locale.ROOT),
-                    names, LongList.of(counts.clone()));
+                    names, LongList.of(lineCounts));
         }
 
         private String field(int start, int end) {
@@ -268,13 +277,16 @@ public final class InterruptsParser {
         }
     }
 
-    /** A movable window on the parsed text, so the device pattern can run without copying each name. */
+    /**
+     * A movable window on the parsed bytes, so the device pattern can run without copying each name. Each byte is
+     * one char, as {@link AsciiBytes} shows them; the patterns only look at ASCII.
+     */
     private static final class Window implements CharSequence {
-        private final CharSequence text;
+        private final byte[] text;
         private int start;
         private int end;
 
-        Window(CharSequence text) {
+        Window(byte[] text) {
             this.text = text;
         }
 
@@ -290,17 +302,20 @@ public final class InterruptsParser {
 
         @Override
         public char charAt(int index) {
-            return text.charAt(start + index);
+            if (index < 0 || index >= end - start) {
+                throw new IndexOutOfBoundsException(index);
+            }
+            return (char) (text[start + index] & 0xff);
         }
 
         @Override
         public CharSequence subSequence(int from, int to) {
-            return text.subSequence(start + from, start + to);
+            return Scan.string(text, start + from, start + to);
         }
 
         @Override
         public String toString() {
-            return text.subSequence(start, end).toString();
+            return Scan.string(text, start, end);
         }
     }
 }

@@ -31,6 +31,7 @@ public final class KernelSettingsCollector implements Collector<KernelSettingsSa
     private final Path snmp;
     private final Path cpus;
     private final FileBuffer buffer = new FileBuffer();
+    private final SmallFiles files = new SmallFiles();
     private final AtomicLong malformed = new AtomicLong();
 
     public KernelSettingsCollector(Path procRoot, Path sysRoot) {
@@ -73,7 +74,7 @@ public final class KernelSettingsCollector implements Collector<KernelSettingsSa
     private Long sysctl(String name) {
         Path file = netCore.resolve(name);
         try {
-            Long value = SmallFiles.readLong(file);
+            Long value = files.readLong(file);
             if (value == null) {
                 LOG.debug("{} does not exist here (old kernel, or a namespace other than the host's)", file);
             }
@@ -95,7 +96,7 @@ public final class KernelSettingsCollector implements Collector<KernelSettingsSa
             for (String name : Dirs.entries(ipv4Conf, "")) {
                 Path file = ipv4Conf.resolve(name).resolve("rp_filter");
                 try {
-                    String value = SmallFiles.read(file);
+                    String value = files.read(file);
                     if (value != null) {
                         filters.put(name, Integer.valueOf(value));
                     }
@@ -123,7 +124,7 @@ public final class KernelSettingsCollector implements Collector<KernelSettingsSa
                 if (id < 0) {
                     continue; // cpufreq, cpuidle, … are not CPUs
                 }
-                String governor = SmallFiles.read(cpus.resolve(entry).resolve("cpufreq/scaling_governor"));
+                String governor = files.read(cpus.resolve(entry).resolve("cpufreq/scaling_governor"));
                 if (governor != null && !governor.isEmpty()) {
                     byCpu.put((int) id, governor);
                 }

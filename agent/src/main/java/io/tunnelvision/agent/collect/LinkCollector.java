@@ -33,6 +33,7 @@ public final class LinkCollector implements Collector<LinkSample> {
     private final Path classNet;
     private final Path procNetDev;
     private final FileBuffer buffer = new FileBuffer();
+    private final SmallFiles files = new SmallFiles();
     private final AtomicLong malformed = new AtomicLong();
 
     public LinkCollector(Path procRoot, Path sysRoot) {
@@ -86,7 +87,7 @@ public final class LinkCollector implements Collector<LinkSample> {
         for (int k = 0; k < STATISTICS.length; k++) {
             Path file = statistics.resolve(STATISTICS[k]);
             try {
-                Long value = SmallFiles.readLong(file);
+                Long value = files.readLong(file);
                 if (value == null) {
                     LOG.debug("{} does not exist", file);
                     return null;

@@ -1,12 +1,20 @@
 package io.tunnelvision.agent.collect;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
 /**
- * Index arithmetic over a {@link CharSequence}, shared by the hand-written parsers.
+ * Index arithmetic over text, shared by the hand-written parsers: over the file's bytes for the big files
+ * ({@code /proc/interrupts}, {@code softnet_stat}, {@code softirqs}), over a {@link CharSequence} for the small
+ * ones.
  *
  * <p>Why not {@code String.split} or a regex: {@code /proc/interrupts} of a 1152-CPU host is 13 MB, read once
  * per second, and more than a million numbers. Walking indices allocates nothing per token, so the parse costs
- * little more than reading the bytes. Every method takes the bounds it may look at and never reads past
- * {@code end}.
+ * little more than reading the bytes. Why bytes and not {@code CharSequence.charAt} for the big files: a call
+ * per character, bounds-checked twice, cost several times the read itself. Every method takes the bounds it may
+ * look at and never reads past {@code end}.
  */
 final class Scan {
 
@@ -17,18 +25,209 @@ final class Scan {
     private static final int MAX_DECIMAL_DIGITS = 19;
     private static final int MAX_HEX_DIGITS = 16;
 
+    // Eight bytes at a time where the files are mostly padding: /proc/interrupts right-aligns every count in
+    // a 10-character column, so most of a big host's file is runs of spaces before a single "0".
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long EIGHT_SPACES = 0x2020202020202020L;
+    private static final long EIGHT_NEWLINES = 0x0a0a0a0a0a0a0a0aL;
+    private static final long LOW_BITS = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
     private Scan() {
     }
+
+    // ---- bytes: the big files, as FileBuffer hands them over (see AsciiBytes) ----
+
+    /** Index of the {@code '\n'} that ends the line starting at {@code from}, or {@code length} for the last one. */
+    static int lineEnd(byte[] text, int from, int length) {
+        int i = from;
+        while (i + Long.BYTES <= length) {
+            // The classic "has a zero byte" test on the word XOR newlines; its lowest flagged byte is always a
+            // real newline (a false flag can only sit above a real one), so it gives the first newline exactly.
+            long x = (long) LONGS.get(text, i) ^ EIGHT_NEWLINES;
+            long newlines = (x - LOW_BITS) & ~x & HIGH_BITS;
+            if (newlines != 0) {
+                return i + (Long.numberOfTrailingZeros(newlines) >>> 3);
+            }
+            i += Long.BYTES;
+        }
+        while (i < length && text[i] != '\n') {
+            i++;
+        }
+        return i;
+    }
+
+    static boolean isSpace(byte b) {
+        return b == ' ' || b == '\t' || b == '\r';
+    }
+
+    /** First index at or after {@code from} that is not a space, or {@code end}; stops at a newline. */
+    static int skipSpaces(byte[] text, int from, int end) {
+        int i = from;
+        while (i + Long.BYTES <= end && (long) LONGS.get(text, i) == EIGHT_SPACES) {
+            i += Long.BYTES;
+        }
+        while (i < end && isSpace(text[i])) {
+            i++;
+        }
+        return i;
+    }
+
+    /** End (exclusive) of the token starting at {@code from}: the next space or newline, or {@code end}. */
+    static int tokenEnd(byte[] text, int from, int end) {
+        int i = from;
+        while (i < end && !isSpace(text[i]) && text[i] != '\n') {
+            i++;
+        }
+        return i;
+    }
+
+    /** End (exclusive) of the text in {@code [from, end)} once trailing spaces are dropped. */
+    static int trimEnd(byte[] text, int from, int end) {
+        int i = end;
+        while (i > from && isSpace(text[i - 1])) {
+            i--;
+        }
+        return i;
+    }
+
+    /** Index of {@code c} in {@code [from, end)}, or -1. */
+    static int indexOf(byte[] text, char c, int from, int end) {
+        for (int i = from; i < end; i++) {
+            if (text[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The unsigned decimal number in {@code [from, to)}, or {@link #NOT_A_NUMBER} if it is empty or not all digits. */
+    static long decimal(byte[] text, int from, int to) {
+        if (from >= to || to - from > MAX_DECIMAL_DIGITS) {
+            return NOT_A_NUMBER;
+        }
+        long value = 0;
+        for (int i = from; i < to; i++) {
+            int digit = text[i] - '0';
+            if (digit < 0 || digit > 9) {
+                return NOT_A_NUMBER;
+            }
+            value = value * 10 + digit;
+        }
+        return value;
+    }
+
+    /**
+     * Reads {@code into.length} space-separated unsigned decimal numbers starting at {@code from}, the hot loop
+     * of /proc/interrupts (a million numbers on a big host). Each character is looked at once, the padding
+     * mostly eight at a time. A newline ends the numbers as {@code end} does, so a caller may pass the end of
+     * the file and find the end of the line afterwards, reading the line once instead of twice.
+     *
+     * @return the index after the last number, or -1 if there are fewer numbers or one is not a number
+     */
+    static int decimals(byte[] text, int from, int end, long[] into) {
+        int i = from;
+        for (int column = 0; column < into.length; column++) {
+            i = skipSpaces(text, i, end);
+            int start = i;
+            long value = 0;
+            // A plain loop: converting up to eight digits at once from a long was measured slower here (the
+            // extra load and multiplications cost more than the loop over the one or two digits most counts have).
+            while (i < end) {
+                int digit = text[i] - '0';
+                if (digit < 0 || digit > 9) {
+                    break;
+                }
+                value = value * 10 + digit;
+                i++;
+            }
+            if (i == start || i - start > MAX_DECIMAL_DIGITS || (i < end && !isSpace(text[i]) && text[i] != '\n')) {
+                return -1;
+            }
+            into[column] = value;
+        }
+        return i;
+    }
+
+    /** The high bit of each byte of {@code word} that is in {@code [low, high]}, a range of 7-bit ASCII. */
+    private static long inRange(long word, char low, char high) {
+        long ascii = word & ~HIGH_BITS; // bytes of 0x80 and above must neither match nor carry into their neighbour
+        long atLeastLow = ascii + (0x80 - low) * LOW_BITS;
+        long aboveHigh = ascii + (0x7f - high) * LOW_BITS;
+        return atLeastLow & ~aboveHigh & ~word & HIGH_BITS;
+    }
+
+    /**
+     * The eight hexadecimal digits at {@code at} (the kernel's {@code %08x}), or {@link #NOT_A_NUMBER} if one is
+     * not a hex digit; {@code at + 8} must be in bounds. The whole of softnet_stat is such numbers.
+     */
+    static long hex8(byte[] text, int at) {
+        long word = (long) LONGS.get(text, at);
+        long digits = inRange(word, '0', '9');
+        long letters = inRange(word | 0x2020202020202020L, 'a', 'f'); // A-F folded onto a-f
+        if ((digits | letters) != HIGH_BITS) {
+            return NOT_A_NUMBER;
+        }
+        // Each byte's low nibble is the digit's value for 0-9 and 9 less than it for a-f and A-F.
+        long v = (word & 0x0f0f0f0f0f0f0f0fL) + (letters >>> 7) * 9;
+        v = ((v & 0x000f000f000f000fL) << 4) | ((v >>> 8) & 0x000f000f000f000fL);
+        v = ((v & 0x000000ff000000ffL) << 8) | ((v >>> 16) & 0x000000ff000000ffL);
+        return ((v & 0xffffL) << 16) | ((v >>> 32) & 0xffffL);
+    }
+
+    /** The unsigned hexadecimal number in {@code [from, to)} (no {@code 0x}), or {@link #NOT_A_NUMBER}. */
+    static long hex(byte[] text, int from, int to) {
+        if (from >= to || to - from > MAX_HEX_DIGITS) {
+            return NOT_A_NUMBER;
+        }
+        long value = 0;
+        for (int i = from; i < to; i++) {
+            int digit = hexDigit((char) (text[i] & 0xff));
+            if (digit < 0) {
+                return NOT_A_NUMBER;
+            }
+            value = (value << 4) | digit;
+        }
+        return value < 0 ? NOT_A_NUMBER : value;
+    }
+
+    /** Whether {@code [from, to)} is non-empty and all ASCII digits. */
+    static boolean isDigits(byte[] text, int from, int to) {
+        if (from >= to) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (text[i] < '0' || text[i] > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code [from, to)} equals the ASCII text {@code expected}. */
+    static boolean regionEquals(byte[] text, int from, int to, String expected) {
+        if (to - from != expected.length()) {
+            return false;
+        }
+        for (int i = 0; i < expected.length(); i++) {
+            if (text[from + i] != expected.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code [from, to)} decoded as UTF-8, so that non-ASCII interface names survive. */
+    static String string(byte[] text, int from, int to) {
+        return new String(text, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    // ---- CharSequence: the small files ----
 
     /** Index of the {@code '\n'} that ends the line starting at {@code from}, or {@code length} for the last one. */
     static int lineEnd(CharSequence text, int from, int length) {
         if (text instanceof AsciiBytes) {
-            byte[] bytes = ((AsciiBytes) text).bytes();
-            int i = from;
-            while (i < length && bytes[i] != '\n') {
-                i++;
-            }
-            return i;
+            return lineEnd(((AsciiBytes) text).bytes(), from, length);
         }
         int i = from;
         while (i < length && text.charAt(i) != '\n') {
@@ -92,64 +291,6 @@ final class Scan {
             value = value * 10 + digit;
         }
         return value;
-    }
-
-    /**
-     * Reads {@code into.length} space-separated unsigned decimal numbers starting at {@code from}, the hot loop
-     * of /proc/interrupts (a million numbers on a big host). Each character is looked at once.
-     *
-     * @return the index after the last number, or -1 if there are fewer numbers or one is not a number
-     */
-    static int decimals(CharSequence text, int from, int end, long[] into) {
-        if (text instanceof AsciiBytes) {
-            return decimals(((AsciiBytes) text).bytes(), from, end, into);
-        }
-        int i = from;
-        for (int column = 0; column < into.length; column++) {
-            while (i < end && isSpace(text.charAt(i))) {
-                i++;
-            }
-            int start = i;
-            long value = 0;
-            while (i < end) {
-                int digit = text.charAt(i) - '0';
-                if (digit < 0 || digit > 9) {
-                    break;
-                }
-                value = value * 10 + digit;
-                i++;
-            }
-            if (i == start || i - start > MAX_DECIMAL_DIGITS || (i < end && !isSpace(text.charAt(i)))) {
-                return -1;
-            }
-            into[column] = value;
-        }
-        return i;
-    }
-
-    /** {@link #decimals(CharSequence, int, int, long[])} on the bytes themselves; {@code end} is in bounds. */
-    private static int decimals(byte[] text, int from, int end, long[] into) {
-        int i = from;
-        for (int column = 0; column < into.length; column++) {
-            while (i < end && (text[i] == ' ' || text[i] == '\t')) {
-                i++;
-            }
-            int start = i;
-            long value = 0;
-            while (i < end) {
-                int digit = text[i] - '0';
-                if (digit < 0 || digit > 9) {
-                    break;
-                }
-                value = value * 10 + digit;
-                i++;
-            }
-            if (i == start || i - start > MAX_DECIMAL_DIGITS || (i < end && !isSpace((char) (text[i] & 0xff)))) {
-                return -1;
-            }
-            into[column] = value;
-        }
-        return i;
     }
 
     /** The unsigned hexadecimal number in {@code [from, to)} (no {@code 0x}), or {@link #NOT_A_NUMBER}. */

@@ -18,8 +18,10 @@ public final class SoftirqsParser {
     private SoftirqsParser() {
     }
 
-    public static SoftirqsParse parse(CharSequence text) throws MalformedFileException {
-        int length = text.length();
+    public static SoftirqsParse parse(CharSequence file) throws MalformedFileException {
+        AsciiBytes bytes = AsciiBytes.of(file);
+        byte[] text = bytes.bytes();
+        int length = bytes.length();
         int pos = 0;
         int[] cpus = null;
         while (pos < length && cpus == null) {
@@ -68,7 +70,7 @@ public final class SoftirqsParser {
     }
 
     /** Exactly {@code n} decimal counts from {@code from}, or null if there are fewer or one is not a number. */
-    private static long[] counts(CharSequence text, int from, int end, int n) {
+    private static long[] counts(byte[] text, int from, int end, int n) {
         long[] counts = new long[n];
         return Scan.decimals(text, from, end, counts) < 0 ? null : counts;
     }

@@ -39,16 +39,21 @@ public final class SoftnetParser {
     private static final int BACKLOG_LEN = 11;
     private static final int CPU_INDEX = 12;
     private static final int KNOWN_COLUMNS = 15;
+    // One slot more than the known columns: it only marks "more than fifteen" for the column statistics.
+    private static final int SLOTS = KNOWN_COLUMNS + 1;
 
     private SoftnetParser() {
     }
 
-    public static SoftnetParse parse(CharSequence text) {
-        List<long[]> lines = new ArrayList<>();
-        List<Integer> rows = new ArrayList<>();
+    public static SoftnetParse parse(CharSequence file) {
+        AsciiBytes bytes = AsciiBytes.of(file);
+        byte[] text = bytes.bytes();
+        int length = bytes.length();
+        // Every readable line's columns in one flat table, SLOTS per line: no array or boxed row number per line
+        // until the records are made, since a 480-CPU host has 480 lines and the read itself takes microseconds.
+        Lines lines = new Lines();
         int[] linesWithColumns = new int[KNOWN_COLUMNS + 2]; // how many lines have each column count
         int malformed = 0;
-        int length = text.length();
         int pos = 0;
         int row = 0;
         while (pos < length) {
@@ -58,52 +63,74 @@ public final class SoftnetParser {
             if (start == end) {
                 continue;
             }
-            long[] columns = columns(text, start, end);
-            if (columns == null) {
+            int columns = lines.add(row, text, start, end);
+            if (columns < 0) {
                 malformed++;
             } else {
-                lines.add(columns);
-                rows.add(row);
-                linesWithColumns[Math.min(columns.length, KNOWN_COLUMNS + 1)]++;
+                linesWithColumns[Math.min(columns, KNOWN_COLUMNS + 1)]++;
             }
             row++;
         }
         int expected = mostCommonColumnCount(linesWithColumns);
-        List<SoftnetCpu> cpus = new ArrayList<>(lines.size());
-        for (int k = 0; k < lines.size(); k++) {
-            long[] c = lines.get(k);
-            if (c.length < expected) {
+        List<SoftnetCpu> cpus = new ArrayList<>(lines.count);
+        for (int k = 0; k < lines.count; k++) {
+            int n = lines.columns[k];
+            if (n < expected) {
                 malformed++;
                 continue;
             }
-            cpus.add(new SoftnetCpu(rows.get(k), c.length > CPU_INDEX ? (int) c[CPU_INDEX] : null, c[0], c[1], c[2],
-                    optional(c, RECEIVED_RPS), optional(c, FLOW_LIMIT_COUNT), optional(c, BACKLOG_LEN)));
+            int at = k * SLOTS;
+            long[] c = lines.values;
+            cpus.add(new SoftnetCpu(lines.rows[k], n > CPU_INDEX ? (int) c[at + CPU_INDEX] : null, c[at], c[at + 1],
+                    c[at + 2], optional(c, at, n, RECEIVED_RPS), optional(c, at, n, FLOW_LIMIT_COUNT),
+                    optional(c, at, n, BACKLOG_LEN)));
         }
         return new SoftnetParse(cpus, malformed);
     }
 
-    /** The known columns of one line (at most fifteen), or null if it is too short or not hex. */
-    private static long[] columns(CharSequence text, int start, int end) {
-        long[] values = new long[KNOWN_COLUMNS + 1];
-        int count = 0;
-        int i = start;
-        while (i < end) {
-            int tokenEnd = Scan.tokenEnd(text, i, end);
-            long value = Scan.hex(text, i, tokenEnd);
-            if (value < 0) {
-                return null;
+    /** The readable lines: their row numbers, column counts (at most SLOTS) and values. */
+    private static final class Lines {
+        int count;
+        int[] rows = new int[64];
+        int[] columns = new int[64];
+        long[] values = new long[64 * SLOTS];
+
+        /** Reads one line; returns its column count (at most SLOTS), or -1 if it is too short or not hex. */
+        int add(int row, byte[] text, int start, int end) {
+            if (count == rows.length) {
+                rows = Arrays.copyOf(rows, count * 2);
+                columns = Arrays.copyOf(columns, count * 2);
+                values = Arrays.copyOf(values, count * 2 * SLOTS);
             }
-            if (count < values.length) {
-                values[count] = value;
+            int at = count * SLOTS;
+            int n = 0;
+            int i = start;
+            while (i < end) {
+                // The kernel prints %08x; anything else (a longer or shorter token) takes the general path.
+                int tokenEnd = i + 8;
+                long value = tokenEnd <= end && (tokenEnd == end || Scan.isSpace(text[tokenEnd]))
+                        ? Scan.hex8(text, i) : Scan.NOT_A_NUMBER;
+                if (value < 0) {
+                    tokenEnd = Scan.tokenEnd(text, i, end);
+                    value = Scan.hex(text, i, tokenEnd);
+                }
+                if (value < 0) {
+                    return -1;
+                }
+                if (n < SLOTS) {
+                    values[at + n] = value;
+                }
+                n++;
+                i = Scan.skipSpaces(text, tokenEnd, end);
             }
+            if (n < MIN_COLUMNS) {
+                return -1;
+            }
+            rows[count] = row;
+            columns[count] = Math.min(n, SLOTS);
             count++;
-            i = Scan.skipSpaces(text, tokenEnd, end);
+            return Math.min(n, SLOTS);
         }
-        if (count < MIN_COLUMNS) {
-            return null;
-        }
-        // The 16th slot only marks "more than fifteen" for the column statistics; its value is never read.
-        return Arrays.copyOf(values, Math.min(count, values.length));
     }
 
     /** The column count most lines have; on a tie the larger, since a cut line only ever loses columns. */
@@ -117,7 +144,7 @@ public final class SoftnetParser {
         return best;
     }
 
-    private static Long optional(long[] columns, int index) {
-        return columns.length > index ? columns[index] : null;
+    private static Long optional(long[] values, int at, int columns, int index) {
+        return columns > index ? values[at + index] : null;
     }
 }

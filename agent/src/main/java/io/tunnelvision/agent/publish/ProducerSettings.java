@@ -8,6 +8,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * How the agent's producer talks to Kafka: transactional (so a batch replayed from the spool is never seen twice),
  * every replica acknowledges, zstd (samples compress well), and short client-side timeouts, because the spool,
  * not the producer's memory, is what rides out an outage.
+ *
+ * <p>The record buffer is 2 MiB instead of Kafka's 32 MiB: a second of samples is a few KiB, and the buffer is
+ * Java heap, so 32 MiB would let a replay of a long outage (500 records per transaction) outgrow the agent's small
+ * heap. It stays above {@code max.request.size} (1 MiB), so no record that Kafka would take is refused for want of
+ * buffer; a full buffer only makes {@code send} wait for the broker to catch up.
  */
 public final class ProducerSettings {
 
@@ -16,6 +21,8 @@ public final class ProducerSettings {
 
     /** How long the producer itself retries a record before the sender takes it back to the spool. */
     public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(15);
+
+    static final long BUFFER_MEMORY_BYTES = 2L * 1024 * 1024;
 
     /** {@code hostId} names the transactional id: one agent per host, so a restarted agent fences its old self. */
     public static Map<String, Object> forBootstrap(String bootstrapServers, String hostId) {
@@ -35,6 +42,7 @@ public final class ProducerSettings {
                 Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
                 Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd"),
                 Map.entry(ProducerConfig.LINGER_MS_CONFIG, 20),
+                Map.entry(ProducerConfig.BUFFER_MEMORY_CONFIG, BUFFER_MEMORY_BYTES),
                 Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, request),
                 Map.entry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, request),
                 Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, delivery),
