@@ -134,8 +134,16 @@ public final class CommandConsumer implements Runnable, AutoCloseable {
             command = topic.valueSerde().deserializer().deserialize(record.topic(), record.value());
         } catch (RuntimeException e) {
             undecodable.incrementAndGet();
-            LOG.warn("skipping record {}-{}@{}: not a TuningCommand this agent can read ({})", record.topic(),
+            LOG.warn("record {}-{}@{} is not a TuningCommand this agent can read ({}): dead-lettered", record.topic(),
                     record.partition(), record.offset(), e.toString());
+            try {
+                results.deadLetter(record, e);
+            } catch (RuntimeException spoolFailure) {
+                LOG.error("cannot dead-letter {}-{}@{} ({}); will retry", record.topic(), record.partition(),
+                        record.offset(), spoolFailure.toString());
+                consumer.seek(tp, record.offset());
+                return false;
+            }
             commit(tp, record.offset());
             return true;
         }

@@ -25,7 +25,8 @@ public final class ExecutorWiring {
     /** Starts consuming this host's commands; results go through {@code spool}. */
     public static CommandConsumer start(AgentConfig config, DiskSpool spool) {
         CommandExecutor executor = new CommandExecutor(config.executorSettings(), verifier(config), Clock.systemUTC());
-        ResultSink results = new SpoolResults(config.topics().commandResults, new SamplePublisher(spool));
+        ResultSink results = new SpoolResults(config.topics().commandResults, config.topics().deadLetters,
+                new SamplePublisher(spool));
         CommandConsumer consumer = new CommandConsumer(config.topics().commands, config.hostId(), executor, results,
                 () -> new KafkaConsumer<>(CommandConsumer.consumerSettings(config.kafkaBootstrap(),
                         config.topics().namespace(), config.hostId()),

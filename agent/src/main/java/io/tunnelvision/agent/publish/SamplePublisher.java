@@ -19,4 +19,9 @@ public final class SamplePublisher {
         byte[] bytes = topic.valueSerde().serializer().serialize(topic.name(), value);
         spool.append(new SpoolRecord(topic.name(), key, bytes));
     }
+
+    /** A record that is already bytes, such as a dead letter, on its way through the same spool. */
+    public void publishRaw(SpoolRecord record) {
+        spool.append(record);
+    }
 }

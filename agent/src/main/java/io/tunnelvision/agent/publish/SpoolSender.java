@@ -1,5 +1,6 @@
 package io.tunnelvision.agent.publish;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -76,7 +77,9 @@ public final class SpoolSender implements Runnable, AutoCloseable {
             producer.beginTransaction();
             for (DiskSpool.Entry entry : batch) {
                 SpoolRecord r = entry.record();
-                producer.send(new ProducerRecord<>(r.topic(), r.key(), r.value()));
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(r.topic(), r.key(), r.value());
+                r.headers().forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+                producer.send(record);
             }
             producer.commitTransaction();
             return true;

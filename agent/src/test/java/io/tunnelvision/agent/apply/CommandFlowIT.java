@@ -2,7 +2,6 @@ package io.tunnelvision.agent.apply;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tunnelvision.agent.publish.DiskSpool;
 import io.tunnelvision.agent.publish.ProducerSettings;
@@ -16,6 +15,8 @@ import io.tunnelvision.schemas.avro.TuningCommand;
 import io.tunnelvision.schemas.topic.Topic;
 import io.tunnelvision.schemas.topic.TopicCreator;
 import io.tunnelvision.schemas.topic.Topics;
+import io.tunnelvision.schemas.topic.DeadLetterHeaders;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,6 +28,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -56,7 +58,8 @@ class CommandFlowIT {
 
     @BeforeAll
     static void needsRoot() {
-        assumeTrue(NetNamespace.available(), "creating network namespaces needs root and iproute2");
+        assertTrue(NetNamespace.available(),
+                "these tests create network namespaces: run them as root with iproute2 installed (.ci/run does)");
     }
 
     @AfterEach
@@ -74,7 +77,7 @@ class CommandFlowIT {
         String bootstrap = SharedKafka.get().bootstrapServers();
         Topics topics = Topics.inNamespace("it-apply-" + UUID.randomUUID().toString().substring(0, 8));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            new TopicCreator(admin).ensure(List.of(topics.commands, topics.commandResults));
+            new TopicCreator(admin).ensure(List.of(topics.commands, topics.commandResults, topics.deadLetters));
         }
         Commands planner = new Commands(HOST, System.currentTimeMillis());
         TuningCommand change = planner.signed(TuningAction.TXQUEUELEN, "tun0", "500", "1000");
@@ -90,11 +93,12 @@ class CommandFlowIT {
                      ProducerSettings.forBootstrap(bootstrap, HOST), new ByteArraySerializer(),
                      new ByteArraySerializer())).start();
              CommandConsumer consumer = new CommandConsumer(topics.commands, HOST, executor,
-                     new SpoolResults(topics.commandResults, new SamplePublisher(spool)),
+                     new SpoolResults(topics.commandResults, topics.deadLetters, new SamplePublisher(spool)),
                      () -> new KafkaConsumer<>(CommandConsumer.consumerSettings(bootstrap, topics.namespace(), HOST),
                              new ByteArrayDeserializer(), new ByteArrayDeserializer())).start()) {
 
             produce(bootstrap, topics.commands, List.of(forNeighbour, change, change));
+            producePoison(bootstrap, topics.commands.name(), HOST);
 
             List<CommandResult> results = read(bootstrap, topics.commandResults, 2);
             assertEquals(2, results.size(), "one result per command for this host: " + results);
@@ -111,7 +115,13 @@ class CommandFlowIT {
             String link = ns.ip("link", "show", "tun0");
             assertTrue(link.contains("qlen 1000") && link.contains("mtu 1500 "), link);
             assertEquals(1, consumer.skippedRecords(), "the neighbour's command is skipped unread");
-            assertEquals(3, committedOffset(bootstrap, topics, HOST), "offsets are committed after handling");
+            List<ConsumerRecord<byte[], byte[]>> dead = readRaw(bootstrap, topics.deadLetters.name());
+            assertEquals(1, dead.size(), "the poison record is dead-lettered");
+            assertEquals("garbage", new String(dead.get(0).value(), StandardCharsets.UTF_8));
+            assertEquals(topics.commands.name(), header(dead.get(0), DeadLetterHeaders.SOURCE_TOPIC));
+            assertTrue(header(dead.get(0), DeadLetterHeaders.ERROR).contains("PayloadDecodeException"),
+                    header(dead.get(0), DeadLetterHeaders.ERROR));
+            assertEquals(4, committedOffset(bootstrap, topics, HOST), "offsets are committed after handling");
         }
     }
 
@@ -124,6 +134,37 @@ class CommandFlowIT {
                 return candidate;
             }
         }
+    }
+
+    private static void producePoison(String bootstrap, String topic, String host) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, host.getBytes(StandardCharsets.UTF_8),
+                    "garbage".getBytes(StandardCharsets.UTF_8)));
+            producer.flush();
+        }
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readRaw(String bootstrap, String topic) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.assign(consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList());
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (out.isEmpty() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
     /** Produces with the producer's default partitioner, as the planner does. */

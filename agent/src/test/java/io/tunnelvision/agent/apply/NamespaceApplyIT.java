@@ -2,7 +2,6 @@ package io.tunnelvision.agent.apply;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tunnelvision.agent.collect.CpuList;
 import io.tunnelvision.agent.collect.CpuMask;
@@ -47,7 +46,8 @@ class NamespaceApplyIT {
 
     @BeforeAll
     static void needsRoot() {
-        assumeTrue(NetNamespace.available(), "creating network namespaces needs root and iproute2");
+        assertTrue(NetNamespace.available(),
+                "these tests create network namespaces: run them as root with iproute2 installed (.ci/run does)");
     }
 
     @BeforeEach

@@ -2,7 +2,6 @@ package io.tunnelvision.agent.apply;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tunnelvision.schemas.avro.CommandResult;
 import io.tunnelvision.schemas.avro.CommandStatus;
@@ -46,8 +45,9 @@ class SystemdUnitCapabilitiesIT {
 
     @BeforeAll
     static void copyTheClasspathWhereNobodyCanReadIt() throws IOException {
-        assumeTrue(NetNamespace.available(), "creating network namespaces needs root and iproute2");
-        assumeTrue(!NetNamespace.run(List.of("sh", "-c", "command -v setpriv || true")).isBlank(),
+        assertTrue(NetNamespace.available(),
+                "these tests create network namespaces: run them as root with iproute2 installed (.ci/run does)");
+        assertTrue(!NetNamespace.run(List.of("sh", "-c", "command -v setpriv || true")).isBlank(),
                 "setpriv (util-linux) runs the executor with a chosen capability set");
         dir = Files.createTempDirectory("tv-caps-");
         List<String> entries = new ArrayList<>();

@@ -31,6 +31,21 @@ class DiskSpoolTest {
     }
 
     @Test
+    void headersSurviveTheSpool() {
+        SpoolRecord dead = new SpoolRecord("dlq", new byte[] {1}, new byte[] {2},
+                java.util.Map.of("tv-error", "PayloadDecodeException: bad", "tv-source-offset", "42"));
+        try (DiskSpool spool = DiskSpool.open(dir, 1 << 20)) {
+            spool.append(record(0));
+            spool.append(dead);
+        }
+        try (DiskSpool reopened = DiskSpool.open(dir, 1 << 20)) {
+            List<DiskSpool.Entry> entries = reopened.peek(10);
+            assertEquals(java.util.Map.of(), entries.get(0).record().headers());
+            assertEquals(dead, entries.get(1).record());
+        }
+    }
+
+    @Test
     void committedRecordsAreNotReadAgainAndSurviveARestart() {
         try (DiskSpool spool = DiskSpool.open(dir, 1 << 20)) {
             for (int i = 0; i < 10; i++) {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tunnelvision.schemas.topic.Topic;
+import io.tunnelvision.schemas.topic.DeadLetterHeaders;
 import io.tunnelvision.schemas.topic.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -52,10 +53,10 @@ public final class IngestConsumer implements Runnable, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestConsumer.class);
     private static final Duration POLL = Duration.ofMillis(500);
-    public static final String HEADER_TOPIC = "tv-source-topic";
-    public static final String HEADER_PARTITION = "tv-source-partition";
-    public static final String HEADER_OFFSET = "tv-source-offset";
-    public static final String HEADER_ERROR = "tv-error";
+    public static final String HEADER_TOPIC = DeadLetterHeaders.SOURCE_TOPIC;
+    public static final String HEADER_PARTITION = DeadLetterHeaders.SOURCE_PARTITION;
+    public static final String HEADER_OFFSET = DeadLetterHeaders.SOURCE_OFFSET;
+    public static final String HEADER_ERROR = DeadLetterHeaders.ERROR;
 
     private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> deadLetterProducer;
