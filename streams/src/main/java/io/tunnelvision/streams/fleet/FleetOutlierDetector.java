@@ -5,9 +5,11 @@ import io.tunnelvision.streams.avro.HostMetrics;
 import io.tunnelvision.streams.detect.DetectionThresholds;
 import io.tunnelvision.streams.detect.Finding;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * A gateway whose headline rate stands out from the fleet's: robust z-score {@code 0.6745 (x - median) / MAD}
@@ -35,18 +37,40 @@ public final class FleetOutlierDetector {
 
     /** One finding per metric of {@code metrics} that enough active hosts report. */
     public List<Finding> evaluate(HostMetrics metrics, Collection<HostMetrics> active) {
+        return evaluate(metrics, active, metric -> true);
+    }
+
+    /**
+     * Like {@link #evaluate(HostMetrics, Collection)}, but a metric for which {@code wantsGood} is false gets no
+     * finding when it cannot be bad: its value is less than the floor above the fleet's smallest value, so it is
+     * less than the floor above the median too. Such a good finding only matters to a track that already exists
+     * (a streak to end), and skipping it saves sorting the population twice per metric and sample.
+     */
+    public List<Finding> evaluate(HostMetrics metrics, Collection<HostMetrics> active, Predicate<String> wantsGood) {
         List<Finding> findings = new ArrayList<>();
         for (Map.Entry<String, Double> entry : metrics.getValues().entrySet()) {
             Double floor = floors.get(entry.getKey());
             if (floor == null) {
                 continue;
             }
-            double[] population = active.stream().map(m -> m.getValues().get(entry.getKey()))
-                    .filter(v -> v != null).mapToDouble(Double::doubleValue).toArray();
-            if (population.length < thresholds.outlierMinHosts()) {
+            double[] population = new double[active.size()];
+            int n = 0;
+            double min = Double.POSITIVE_INFINITY;
+            for (HostMetrics m : active) {
+                Double v = m.getValues().get(entry.getKey());
+                if (v != null) {
+                    population[n++] = v;
+                    min = Math.min(min, v);
+                }
+            }
+            if (n < thresholds.outlierMinHosts()) {
                 continue;
             }
             double x = entry.getValue();
+            if (x - min < floor && !wantsGood.test(entry.getKey())) {
+                continue;
+            }
+            population = Arrays.copyOf(population, n);
             double median = RobustStats.median(population);
             double mad = RobustStats.mad(population, median);
             double z = RobustStats.robustZ(x, median, mad);

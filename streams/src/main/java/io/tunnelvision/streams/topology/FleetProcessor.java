@@ -137,16 +137,35 @@ final class FleetProcessor implements Processor<String, SpecificRecord, String, 
             return gone;
         });
         List<HostMetrics> active = activeHosts(now);
-        for (Finding finding : outliers.evaluate(metrics, active)) {
-            String key = finding.target() + "|" + metrics.getHostId();
-            Track track = outlierTracks.get(key);
+        Map<String, Track> tracks = new HashMap<>();
+        for (String metric : metrics.getValues().keySet()) {
+            Track track = outlierTracks.get(outlierKey(metric, metrics.getHostId()));
+            if (track != null) {
+                tracks.put(metric, track);
+            }
+        }
+        for (Finding finding : outliers.evaluate(metrics, active, tracks::containsKey)) {
+            String key = outlierKey(finding.target(), metrics.getHostId());
+            Track track = tracks.get(finding.target());
+            if (track == null && !finding.bad()) {
+                continue;
+            }
             if (track == null) {
                 track = HotspotTracker.newTrack(finding);
             }
             tracker.apply(track, metrics.getHostId(), finding, metrics.getTimeMs(), now)
                     .ifPresent(hotspot -> emit(metrics.getHostId(), Destination.HOTSPOTS, hotspot, now));
-            outlierTracks.put(key, track);
+            if (tracker.isOpen(track) || track.getBadStreak() > 0) {
+                outlierTracks.put(key, track);
+            } else {
+                // closed and no bad streak: the same as no track at all, which is what nearly every host has
+                outlierTracks.delete(key);
+            }
         }
+    }
+
+    private static String outlierKey(String metric, String host) {
+        return metric + "|" + host;
     }
 
     private List<HostMetrics> activeHosts(long now) {

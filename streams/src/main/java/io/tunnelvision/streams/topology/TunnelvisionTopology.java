@@ -55,6 +55,10 @@ import org.apache.kafka.streams.state.Stores;
  * Every store is persistent (RocksDB, changelogged): it holds hysteresis streaks, cooldowns, pending
  * verifications and the gate's counters, which must survive a restart or a fail-over to another instance
  * without a replay of the input, and a local copy means a restarted instance does not re-read its changelogs.
+ * Every store is also cached: most keys (a host's previous sample and state, the fleet's per-host metrics and
+ * outlier tracks) are rewritten on every sample, and the cache sends only each key's last value per commit to
+ * the changelog instead of one changelog record per write. Under exactly-once the cache is flushed before each
+ * commit, so the changelog still matches the committed input offsets.
  */
 public final class TunnelvisionTopology {
 
@@ -76,7 +80,7 @@ public final class TunnelvisionTopology {
     public static final String FLEET_TYPES = "fleet-types";
     /** Fleet stage: each host's latest headline rates, the population of the outlier check. */
     public static final String FLEET_HOST_METRICS = "fleet-host-metrics";
-    /** Fleet stage: hysteresis of each (metric, host) outlier. */
+    /** Fleet stage: hysteresis of each (metric, host) outlier; only a bad streak or an open one keeps a track. */
     public static final String FLEET_OUTLIER_TRACKS = "fleet-outlier-tracks";
     /** Gate: command sequence and unverified commands. */
     public static final String GATE = "gate";
@@ -163,7 +167,8 @@ public final class TunnelvisionTopology {
     }
 
     private static <V> org.apache.kafka.streams.state.StoreBuilder<?> store(String name, Serde<V> serde) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), serde);
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), serde)
+                .withCachingEnabled();
     }
 
     /** The fleet repartition topic carries every record type the fleet stage reads. */

@@ -71,17 +71,25 @@ class StreamsBench {
         StreamsAppConfig config = kafka.config(Map.of("TUNNELVISION_STREAMS_PLANNER_MODE", "off"));
         begin = System.nanoTime();
         KafkaStreams streams = kafka.start(config, CommandSigner.of(Ed25519Keys.generate()));
+        KafkaFixture.awaitRunning(streams);
+        double startSeconds = (System.nanoTime() - begin) / 1e9;
         int expectedRates = total - HOSTS;
-        kafka.readUntil(kafka.topics.softnetRates, records -> records.size() >= expectedRates,
-                Duration.ofMinutes(10));
+        int readBack = kafka.readUntil(kafka.topics.softnetRates, records -> records.size() >= expectedRates,
+                Duration.ofMinutes(10)).size();
         double streamsSeconds = (System.nanoTime() - begin) / 1e9;
         streams.close(Duration.ofSeconds(30));
+        if (readBack < expectedRates) {
+            throw new AssertionError("read back " + readBack + " of " + expectedRates + " rates in 10 minutes");
+        }
         System.out.printf("BENCH throughput: %d softnet samples (%d hosts x %d CPUs x %d samples)%n", total, HOSTS, 8,
                 SAMPLES_PER_HOST);
         System.out.printf("BENCH plain consumer (Avro decode): %.1f s, %.0f records/s%n", plainSeconds,
                 total / plainSeconds);
         System.out.printf("BENCH topology (EOS, start included): %.1f s, %.0f records/s, ratio %.2f%n",
                 streamsSeconds, total / streamsSeconds, plainSeconds / streamsSeconds);
+        double runSeconds = streamsSeconds - startSeconds;
+        System.out.printf("BENCH topology (EOS, from RUNNING after %.1f s start): %.1f s, %.0f records/s, ratio %.2f%n",
+                startSeconds, runSeconds, total / runSeconds, plainSeconds / runSeconds);
     }
 
     /** 40 hosts sample every second; each turns bad at its own moment; time from its first bad sample to its command. */
@@ -105,7 +113,14 @@ class StreamsBench {
             records.forEach(r -> commandAt.putIfAbsent(r.key(), System.currentTimeMillis()));
             return commandAt.size() >= hosts;
         }, Duration.ofSeconds(60)));
+        Map<String, Long> openAt = new java.util.concurrent.ConcurrentHashMap<>();
+        Thread hotspotReader = new Thread(() -> kafka.readUntil(kafka.topics.hotspots, records -> {
+            records.stream().filter(r -> r.value().getScope() == io.tunnelvision.schemas.avro.HotspotScope.HOST)
+                    .forEach(r -> openAt.putIfAbsent(r.key(), System.currentTimeMillis()));
+            return openAt.size() >= hosts;
+        }, Duration.ofSeconds(60)));
         reader.start();
+        hotspotReader.start();
         for (int second = 0; second < 14; second++) {
             long tick = start + second * 1000L;
             Thread.sleep(Math.max(0, tick - System.currentTimeMillis()));
@@ -123,6 +138,11 @@ class StreamsBench {
             kafka.flush();
         }
         reader.join();
+        hotspotReader.join();
+        long[] openLatencies = sims.stream().filter(s -> openAt.containsKey(s.host()))
+                .mapToLong(s -> openAt.get(s.host()) - firstBadAt.get(s.host())).sorted().toArray();
+        System.out.println("BENCH hotspot on the hotspots topic, ms after first bad sample "
+                + Arrays.toString(openLatencies));
         long[] latencies = sims.stream().filter(s -> commandAt.containsKey(s.host()))
                 .mapToLong(s -> commandAt.get(s.host()) - firstBadAt.get(s.host())).sorted().toArray();
         streams.close(Duration.ofSeconds(30));

@@ -89,6 +89,24 @@ class FleetDetectionTopologyTest {
     }
 
     @Test
+    void anOutlierClosesAfterEnoughGoodIntervalsAndAnInterruptedStreakStartsOver() {
+        List<GatewaySim> hosts = fleet(7);
+        // the first sample only sets the baseline; then three bad intervals, five good, two bad, one good, three bad
+        int[] gw6 = {0, 9, 9, 9, 0, 0, 0, 0, 0, 9, 9, 0, 9, 9, 9};
+        for (int squeezes : gw6) {
+            for (int h = 0; h < hosts.size(); h++) {
+                interval(hosts.get(h), h == 6 ? squeezes : h % 2);
+            }
+        }
+
+        List<Hotspot> outliers = harness.hotspots.readValuesToList().stream()
+                .filter(h -> h.getType() == HotspotType.FLEET_OUTLIER).toList();
+        assertEquals(List.of(HotspotState.OPEN, HotspotState.CLOSED, HotspotState.OPEN),
+                outliers.stream().map(Hotspot::getState).toList(), outliers.toString());
+        assertTrue(outliers.stream().allMatch(h -> "gw-6".equals(h.getHostId())));
+    }
+
+    @Test
     void medianAndMadIgnoreOneWildValue() {
         double[] values = {1, 2, 3, 4, 1000};
 

@@ -12,6 +12,9 @@ import io.tunnelvision.schemas.avro.RxQueue;
 import io.tunnelvision.schemas.avro.SampleHeader;
 import io.tunnelvision.schemas.avro.SoftnetCpu;
 import io.tunnelvision.schemas.avro.SoftnetSample;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,7 +28,13 @@ import java.util.Map;
  */
 public final class GatewaySim {
 
-    public static final long T0 = 1_790_000_000_000L;
+    /**
+     * Start of every simulated gateway's clock: a day ago, on the hour. Samples carry it as their record
+     * timestamp, so on a real broker it must stay inside the topics' retention (2 days for samples, 30 for
+     * events): a fixed date ages out, and the broker's retention check then deletes input and output under a
+     * running test, silently.
+     */
+    public static final long T0 = Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS).toEpochMilli();
 
     private final String host;
     private final int cpus;

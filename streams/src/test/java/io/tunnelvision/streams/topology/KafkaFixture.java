@@ -44,9 +44,47 @@ public final class KafkaFixture implements AutoCloseable {
     public KafkaFixture() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             new TopicCreator(admin).ensure(topics.all());
+            awaitLeaders(admin);
         }
+        // one request in flight keeps each partition in order through retries without idempotence, whose
+        // sequence numbers have stuck this producer in an OUT_OF_ORDER_SEQUENCE_NUMBER loop on new topics
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer());
+                ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1), new StringSerializer(),
+                new ByteArraySerializer());
+    }
+
+    /**
+     * Waits until every partition has a leader, so that the first sends do not start with a storm of
+     * NOT_LEADER_OR_FOLLOWER retries.
+     */
+    private void awaitLeaders(Admin admin) {
+        List<String> names = topics.all().stream().<String>map(Topic::name).toList();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            try {
+                boolean ready = admin.describeTopics(names).allTopicNames().get().values().stream()
+                        .flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                if (ready) {
+                    return;
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                // not known to the broker yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("topics of " + namespace + " have no leaders after 30 s");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** The app's config for this namespace, planner in auto mode unless {@code extra} says otherwise. */
