@@ -124,7 +124,7 @@ final class Values {
             throw Refusal.rejected("IRQ affinity '" + InterfaceNames.printable(raw) + "' names no CPU");
         }
         requireOnline(cpus, "IRQ affinity '" + raw.strip() + "'");
-        return CpuLists.format(cpus);
+        return CpuList.format(cpus);
     }
 
     private void requireOnline(BitSet cpus, String what) throws Refusal {
@@ -132,8 +132,8 @@ final class Values {
         if (!CpuMask.fits(cpus, online)) {
             BitSet outside = (BitSet) cpus.clone();
             outside.andNot(online);
-            throw Refusal.rejected(what + " names CPUs " + CpuLists.format(outside) + " that are not online on "
-                    + "this host (online: " + CpuLists.format(online) + ")");
+            throw Refusal.rejected(what + " names CPUs " + CpuList.format(outside) + " that are not online on "
+                    + "this host (online: " + CpuList.format(online) + ")");
         }
     }
 

@@ -35,4 +35,22 @@ public final class CpuList {
         }
         return cpus;
     }
+
+    /** The inverse of {@link #parse}: {@code cpus} as the kernel writes a list ({@code 0-3,5}). */
+    public static String format(BitSet cpus) {
+        StringBuilder out = new StringBuilder();
+        int start = cpus.nextSetBit(0);
+        while (start >= 0) {
+            int end = cpus.nextClearBit(start) - 1;
+            if (out.length() > 0) {
+                out.append(',');
+            }
+            out.append(start);
+            if (end > start) {
+                out.append('-').append(end);
+            }
+            start = cpus.nextSetBit(end + 1);
+        }
+        return out.toString();
+    }
 }

@@ -1,5 +1,6 @@
 package io.tunnelvision.agent.doctor;
 
+import io.tunnelvision.agent.collect.CpuList;
 import io.tunnelvision.agent.collect.CpuMask;
 import java.util.BitSet;
 
@@ -11,20 +12,7 @@ final class CpuSets {
 
     /** {@code cpus} as a CPU list such as {@code 0-3,5}, the format of {@code smp_affinity_list} and {@code online}. */
     static String list(BitSet cpus) {
-        StringBuilder out = new StringBuilder();
-        int start = cpus.nextSetBit(0);
-        while (start >= 0) {
-            int end = cpus.nextClearBit(start) - 1;
-            if (out.length() > 0) {
-                out.append(',');
-            }
-            out.append(start);
-            if (end > start) {
-                out.append('-').append(end);
-            }
-            start = cpus.nextSetBit(end + 1);
-        }
-        return out.toString();
+        return CpuList.format(cpus);
     }
 
     /**

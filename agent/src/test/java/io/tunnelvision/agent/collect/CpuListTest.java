@@ -33,4 +33,11 @@ class CpuListTest {
     void malformedListsAreRefused(String list) {
         assertThrows(IllegalArgumentException.class, () -> CpuList.parse(list));
     }
+
+    @Test
+    void formatWritesRangesTheWayTheKernelDoesAndParsesBack() {
+        for (String list : new String[] {"0-3,5", "0", "0-1", "1,3,5", "0-63,65,70-71", ""}) {
+            assertEquals(list, CpuList.format(CpuList.parse(list)));
+        }
+    }
 }
