@@ -15,7 +15,7 @@ RUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests -pl agent,streams,api
 FROM eclipse-temurin:17-jre AS runtime
 RUN groupadd --gid 10001 tunnelvision \
  && useradd --uid 10001 --gid tunnelvision --home-dir /app --no-create-home tunnelvision \
- && mkdir -p /var/lib/tunnelvision/spool /var/lib/tunnelvision/streams \
+ && mkdir -p /var/lib/tunnelvision/spool /var/lib/tunnelvision/streams /var/lib/tunnelvision/keys \
  && chown -R tunnelvision:tunnelvision /var/lib/tunnelvision
 WORKDIR /app
 USER tunnelvision
