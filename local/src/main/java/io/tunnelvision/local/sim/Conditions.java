@@ -1,0 +1,21 @@
+package io.tunnelvision.local.sim;
+
+/**
+ * How active faults shape the traffic of one interval; every factor is 1 (or off) on a healthy gateway.
+ * Mutable and private to one {@link SimulatedGateway#advance} call.
+ */
+final class Conditions {
+
+    /** Hard IRQs per packet, relative to normal interrupt moderation. */
+    double irqFactor = 1;
+    /** Packets waiting per net_rx_action run, relative to normal. */
+    double pollBurst = 1;
+    /** Peak backlog queue length, relative to one poll's batch. */
+    double backlogBurst = 1;
+    /** Peak tunnel transmit queue, relative to normal. */
+    double txBurst = 1;
+    /** Socket receive buffer needed, relative to normal. */
+    double bufferPressure = 1;
+    /** Squeezes per hour that come from nowhere in particular (noise a detector must ignore). */
+    double noiseSqueezesPerHour = 0;
+}

@@ -1,0 +1,96 @@
+package io.tunnelvision.local.sim;
+
+import java.util.Collections;
+
+/**
+ * Something wrong with a gateway, injected by a scenario. A fault either misconfigures the gateway once, when it
+ * is injected ({@link #onInject}), so that the agent can put the setting right, or shapes the traffic for as long
+ * as it is active ({@link #shape}), so that only a setting that absorbs it helps.
+ */
+public sealed interface Fault {
+
+    /** The settings after injection; most faults leave them alone. */
+    default GatewaySettings onInject(GatewaySettings settings, int cpus) {
+        return settings;
+    }
+
+    /** Adjusts this interval's conditions while the fault is active. */
+    default void shape(Conditions conditions) {
+    }
+
+    /** Every NIC queue's IRQ pinned to one CPU, firing {@code irqFactor} times as often as normal. */
+    record SingleCoreIrqStorm(int cpu, double irqFactor) implements Fault {
+        public SingleCoreIrqStorm {
+            if (cpu < 0 || cpu > 63 || irqFactor < 1) {
+                throw new IllegalArgumentException("cpu must be 0..63 and irqFactor at least 1, were " + cpu + " and "
+                        + irqFactor);
+            }
+        }
+
+        @Override
+        public GatewaySettings onInject(GatewaySettings settings, int cpus) {
+            return settings.withIrqAffinity(Collections.nCopies(settings.rxQueues(), 1L << Math.min(cpu, cpus - 1)));
+        }
+
+        @Override
+        public void shape(Conditions conditions) {
+            conditions.irqFactor *= irqFactor;
+        }
+    }
+
+    /** Bursts bigger than the default netdev_budget: {@code burst} times the normal batch per poll. */
+    record SoftnetSqueeze(double burst) implements Fault {
+        @Override
+        public void shape(Conditions conditions) {
+            conditions.pollBurst *= burst;
+        }
+    }
+
+    /** Bursts that overflow the default netdev_max_backlog: {@code burst} times the normal peak backlog. */
+    record BacklogDrops(double burst) implements Fault {
+        @Override
+        public void shape(Conditions conditions) {
+            conditions.backlogBurst *= burst;
+        }
+    }
+
+    /** Transmit bursts that overflow the tunnel's default txqueuelen: {@code burst} times the normal peak. */
+    record TxDrops(double burst) implements Fault {
+        @Override
+        public void shape(Conditions conditions) {
+            conditions.txBurst *= burst;
+        }
+    }
+
+    /** RPS switched off on every queue (say, by a reimage that lost the tuning). */
+    record RpsOff() implements Fault {
+        @Override
+        public GatewaySettings onInject(GatewaySettings settings, int cpus) {
+            return settings.withRpsEverywhere(0);
+        }
+    }
+
+    /** The tunnel MTU set equal to the underlay's, so every full-size packet is fragmented. */
+    record MtuMismatch() implements Fault {
+        @Override
+        public GatewaySettings onInject(GatewaySettings settings, int cpus) {
+            return settings.withMtus(settings.underlayMtu(), settings.underlayMtu());
+        }
+    }
+
+    /** Receivers that fall behind, needing {@code pressure} times the normal socket buffer. */
+    record BufferErrors(double pressure) implements Fault {
+        @Override
+        public void shape(Conditions conditions) {
+            conditions.bufferPressure *= pressure;
+        }
+    }
+
+    /** A healthy host with a few squeezes an hour: noise that must not lead to a command. */
+    record HealthyButNoisy(double squeezesPerHour) implements Fault {
+        @Override
+        public void shape(Conditions conditions) {
+            conditions.noiseSqueezesPerHour += squeezesPerHour;
+        }
+    }
+}

@@ -1,0 +1,390 @@
+package io.tunnelvision.local.sim;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.UUID;
+
+/**
+ * One simulated gateway: its settings and the cumulative counters the kernel would show, advanced by a traffic
+ * model that reacts to the settings the way the kernel does, in broad strokes:
+ * <ul>
+ *   <li>each receive queue's hard IRQ lands on the lowest CPU of its affinity, which then does that queue's
+ *       NET_RX work, unless the queue's {@code rps_cpus} hands the work to the mask's CPUs; decapsulated packets
+ *       are processed again, on the same CPUs or on the tunnel's own RPS mask;</li>
+ *   <li>net_rx_action stops with work left (a squeeze) when a poll's batch exceeds {@code netdev_budget} or what
+ *       fits in {@code netdev_budget_usecs};</li>
+ *   <li>backlog bursts above {@code netdev_max_backlog} and transmit bursts above {@code txqueuelen} drop;</li>
+ *   <li>a tunnel MTU that does not fit the underlay with the kind's overhead fragments every full-size packet;</li>
+ *   <li>a receive burst needing more socket buffer than {@code rmem_max} allows counts UDP RcvbufErrors.</li>
+ * </ul>
+ * Not thread-safe: one thread advances a gateway.
+ */
+public final class SimulatedGateway {
+
+    /** USER_HZ: /proc/stat counts time in ticks of 10 ms. */
+    static final int TICKS_PER_SECOND = 100;
+    /** CPU time of one packet through net_rx_action. */
+    private static final double PACKET_COST_US = 1.5;
+    private static final double IRQ_COST_US = 0.5;
+    private static final double PACKETS_PER_IRQ = 8;
+    private static final double PACKETS_PER_RPS_IPI = 16;
+    private static final double POLL_WINDOW_SECONDS = 0.001;
+    private static final double NORMAL_POLL_BURST = 4;
+    /** How long a receiver may stall, during which its socket buffer must hold what arrives. */
+    private static final double RECEIVER_STALL_SECONDS = 0.01;
+    /** skb truesize over payload. */
+    private static final double TRUESIZE_FACTOR = 2;
+    private static final double JITTER = 0.05;
+    private static final int FRAGMENT_HEADER_BYTES = 20;
+
+    private final String name;
+    private final int cpus;
+    private final TunnelKind kind;
+    private final String bootId;
+    private final SplittableRandom random;
+    private final List<Fault> faults = new ArrayList<>();
+    private GatewaySettings settings;
+
+    final double[][] irqCounts; // [queue][cpu]
+    final double[] netRx;
+    final double[] netTx;
+    final double[] userTicks;
+    final double[] systemTicks;
+    final double[] irqTicks;
+    final double[] softirqTicks;
+    final double[] totalTicks;
+    final double[] processed;
+    final double[] dropped;
+    final double[] timeSqueeze;
+    final double[] receivedRps;
+    final LinkCounts tunnel = new LinkCounts();
+    final LinkCounts underlay = new LinkCounts();
+    double udpInDatagrams;
+    double udpOutDatagrams;
+    double udpInErrors;
+    double udpRcvbufErrors;
+    double ipFragCreates;
+    double ipFragOks;
+    double ipReasmReqds;
+    double ipReasmOks;
+
+    /**
+     * @param rxQueues receive queues of eth0, each with its own IRQ
+     * @param irqCountStart what every IRQ counter starts at, as on a host that has been up a while (counts wrap
+     *        at 2^32 as the kernel's do)
+     */
+    public SimulatedGateway(String name, int cpus, int rxQueues, TunnelKind kind, long seed, long irqCountStart) {
+        if (cpus < 2 || cpus > 64) {
+            throw new IllegalArgumentException("a simulated gateway has 2 to 64 CPUs, not " + cpus);
+        }
+        if (rxQueues < 1 || rxQueues > 64) {
+            throw new IllegalArgumentException("a simulated gateway has 1 to 64 receive queues, not " + rxQueues);
+        }
+        this.name = Objects.requireNonNull(name, "name");
+        this.cpus = cpus;
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.random = new SplittableRandom(seed);
+        this.bootId = new UUID(random.nextLong(), random.nextLong()).toString();
+        this.settings = GatewaySettings.defaults(kind, cpus, rxQueues);
+        this.irqCounts = new double[rxQueues][cpus];
+        for (double[] row : irqCounts) {
+            java.util.Arrays.fill(row, irqCountStart);
+        }
+        this.netRx = new double[cpus];
+        this.netTx = new double[cpus];
+        this.userTicks = new double[cpus];
+        this.systemTicks = new double[cpus];
+        this.irqTicks = new double[cpus];
+        this.softirqTicks = new double[cpus];
+        this.totalTicks = new double[cpus];
+        this.processed = new double[cpus];
+        this.dropped = new double[cpus];
+        this.timeSqueeze = new double[cpus];
+        this.receivedRps = new double[cpus];
+    }
+
+    /** A gateway with as many receive queues as CPUs (at most 8) and IRQ counters from zero. */
+    public SimulatedGateway(String name, int cpus, TunnelKind kind, long seed) {
+        this(name, cpus, Math.min(cpus, 8), kind, seed, 0);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int cpus() {
+        return cpus;
+    }
+
+    public TunnelKind kind() {
+        return kind;
+    }
+
+    public String bootId() {
+        return bootId;
+    }
+
+    public GatewaySettings settings() {
+        return settings;
+    }
+
+    /** What the executor (or an operator) set; CPUs outside the host are dropped from masks, as the kernel does. */
+    public void apply(GatewaySettings changed) {
+        if (changed.rxQueues() != settings.rxQueues()) {
+            throw new IllegalArgumentException(name + " has " + settings.rxQueues() + " receive queues, the settings "
+                    + "have " + changed.rxQueues());
+        }
+        this.settings = changed;
+    }
+
+    public void inject(Fault fault) {
+        faults.add(Objects.requireNonNull(fault, "fault"));
+        settings = fault.onInject(settings, cpus);
+    }
+
+    /** Ends a fault's traffic shaping; a setting it changed stays changed until someone puts it right. */
+    public void clear(Fault fault) {
+        faults.remove(fault);
+    }
+
+    public List<Fault> faults() {
+        return List.copyOf(faults);
+    }
+
+    /** Adds what {@code interval} of {@code load} does to every counter, given the current settings and faults. */
+    public void advance(Duration interval, TrafficLoad load) {
+        double s = interval.toNanos() / 1e9;
+        if (s <= 0) {
+            return;
+        }
+        Conditions c = new Conditions();
+        for (Fault fault : faults) {
+            fault.shape(c);
+        }
+        double jitter = 1 + JITTER * (2 * random.nextDouble() - 1);
+        double rx = load.rxPacketsPerSecond() * jitter;
+        double tx = load.txPacketsPerSecond() * jitter;
+        double large = load.largeShare();
+        boolean fragments = !settings.mtuFits(kind);
+        double outerPerLarge = fragments ? 2 : 1;
+        double innerBytes = large * settings.tunnelMtu() + (1 - large) * load.smallPacketBytes();
+        double underlayRx = rx * (1 - large + large * outerPerLarge);
+        double underlayTx = tx * (1 - large + large * outerPerLarge);
+        double fragmentBytes = fragments ? large * FRAGMENT_HEADER_BYTES : 0;
+
+        // Fragmentation: every full-size packet leaves as two fragments and arrives as two to reassemble.
+        if (fragments) {
+            ipFragOks += tx * large * s;
+            ipFragCreates += 2 * tx * large * s;
+            ipReasmReqds += 2 * rx * large * s;
+            ipReasmOks += rx * large * s;
+        }
+
+        // Hard IRQs and the first NET_RX pass, queue by queue.
+        int queues = settings.rxQueues();
+        double[] work = new double[cpus];
+        double[] irqs = new double[cpus];
+        double[] ipis = new double[cpus];
+        long online = onlineMask();
+        for (int q = 0; q < queues; q++) {
+            int irqCpu = Long.numberOfTrailingZeros(nonEmpty(settings.irqAffinity().get(q) & online));
+            double packets = underlayRx / queues;
+            double irqRate = (packets + underlayTx / queues) / PACKETS_PER_IRQ * c.irqFactor;
+            irqCounts[q][irqCpu] += irqRate * s;
+            irqs[irqCpu] += irqRate;
+            spread(packets, irqCpu, settings.underlayRpsCpus().get(q) & online, work, ipis);
+        }
+        // Second pass: decapsulated packets, where the first pass ran or on the tunnel's own RPS mask.
+        long tunnelMask = settings.tunnelRpsCpus() & online;
+        double firstPass = sum(work);
+        for (int cpu = 0; cpu < cpus; cpu++) {
+            double share = firstPass == 0 ? 0 : work[cpu] / firstPass;
+            if (tunnelMask == 0) {
+                work[cpu] += rx * share;
+            } else {
+                spread(rx * share, cpu, tunnelMask, work, ipis);
+            }
+        }
+
+        double limit = Math.min(settings.netdevBudget(), settings.netdevBudgetUsecs() / PACKET_COST_US);
+        for (int cpu = 0; cpu < cpus; cpu++) {
+            double w = work[cpu];
+            double batch = w * POLL_WINDOW_SECONDS * NORMAL_POLL_BURST * c.pollBurst;
+            double squeezes = batch > limit ? (w / limit) * (1 - limit / batch) : 0;
+            double peakBacklog = batch * c.backlogBurst;
+            double drops = peakBacklog > settings.netdevMaxBacklog()
+                    ? 0.1 * w * (1 - settings.netdevMaxBacklog() / peakBacklog) : 0;
+            timeSqueeze[cpu] += squeezes * s;
+            dropped[cpu] += drops * s;
+            processed[cpu] += (w - drops) * s;
+            underlay.rxDropped += drops * s;
+            receivedRps[cpu] += ipis[cpu] * s;
+            netRx[cpu] += (irqs[cpu] + ipis[cpu] + w / PACKETS_PER_IRQ / 4) * s;
+            netTx[cpu] += tx / cpus / 64 * s;
+            double seconds = s;
+            double si = Math.min(0.8, (w * PACKET_COST_US + tx / cpus * PACKET_COST_US) / 1e6);
+            double irq = Math.min(0.05, irqs[cpu] * IRQ_COST_US / 1e6);
+            userTicks[cpu] += 0.1 * seconds * TICKS_PER_SECOND;
+            systemTicks[cpu] += 0.05 * seconds * TICKS_PER_SECOND;
+            irqTicks[cpu] += irq * seconds * TICKS_PER_SECOND;
+            softirqTicks[cpu] += si * seconds * TICKS_PER_SECOND;
+            totalTicks[cpu] += seconds * TICKS_PER_SECOND;
+        }
+        if (c.noiseSqueezesPerHour > 0) {
+            timeSqueeze[random.nextInt(cpus)] += poisson(c.noiseSqueezesPerHour / 3600 * s);
+        }
+
+        // UDP receive buffers: a stalled receiver must hold RECEIVER_STALL_SECONDS of arrivals.
+        double outerRxBytes = rx * (innerBytes + kind.overhead() + fragmentBytes);
+        double needed = outerRxBytes * RECEIVER_STALL_SECONDS * TRUESIZE_FACTOR * c.bufferPressure;
+        double bufErrors = needed > settings.rmemMax() ? 0.01 * rx * (1 - settings.rmemMax() / needed) : 0;
+        udpRcvbufErrors += bufErrors * s;
+        udpInErrors += bufErrors * s;
+        udpInDatagrams += (rx - bufErrors) * s;
+        udpOutDatagrams += tx * s;
+
+        // Transmit queues: a burst above txqueuelen drops at the tunnel.
+        double tunnelTxDrops = txDrops(tx, c.txBurst, settings.tunnelTxQueueLen());
+        double underlayTxDrops = txDrops(underlayTx, 1, settings.underlayTxQueueLen());
+        tunnel.rxPackets += (rx - bufErrors) * s;
+        tunnel.rxBytes += (rx - bufErrors) * innerBytes * s;
+        tunnel.txPackets += (tx - tunnelTxDrops) * s;
+        tunnel.txBytes += (tx - tunnelTxDrops) * innerBytes * s;
+        tunnel.txDropped += tunnelTxDrops * s;
+        underlay.rxPackets += underlayRx * s;
+        underlay.rxBytes += outerRxBytes * s;
+        underlay.txPackets += (underlayTx - underlayTxDrops) * s;
+        underlay.txBytes += (tx - tunnelTxDrops) * (innerBytes + kind.overhead() + fragmentBytes) * s;
+        underlay.txDropped += underlayTxDrops * s;
+    }
+
+    private static double txDrops(double pps, double burst, int queueLen) {
+        double peak = pps * POLL_WINDOW_SECONDS * NORMAL_POLL_BURST * burst;
+        return peak > queueLen ? 0.05 * pps * (1 - queueLen / peak) : 0;
+    }
+
+    /** Hands {@code packets} to the CPUs of {@code mask}, or leaves them on {@code from} when the mask is empty. */
+    private void spread(double packets, int from, long mask, double[] work, double[] ipis) {
+        if (mask == 0) {
+            work[from] += packets;
+            return;
+        }
+        int targets = Long.bitCount(mask);
+        for (int cpu = 0; cpu < cpus; cpu++) {
+            if ((mask & (1L << cpu)) != 0) {
+                work[cpu] += packets / targets;
+                if (cpu != from) {
+                    ipis[cpu] += packets / targets / PACKETS_PER_RPS_IPI;
+                }
+            }
+        }
+    }
+
+    private long onlineMask() {
+        return cpus == 64 ? -1L : (1L << cpus) - 1;
+    }
+
+    /** An IRQ whose affinity names no online CPU is taken by CPU 0, as the kernel falls back. */
+    private static long nonEmpty(long mask) {
+        return mask == 0 ? 1L : mask;
+    }
+
+    private static double sum(double[] values) {
+        double total = 0;
+        for (double v : values) {
+            total += v;
+        }
+        return total;
+    }
+
+    private long poisson(double mean) {
+        double limit = Math.exp(-mean);
+        double product = random.nextDouble();
+        long count = 0;
+        while (product > limit) {
+            count++;
+            product *= random.nextDouble();
+        }
+        return count;
+    }
+
+    // Readings, as the kernel would print them.
+
+    /** The /proc/interrupts count of a queue's IRQ on a CPU: 32 bits, wrapping. */
+    public long irqCount(int queue, int cpu) {
+        return wrap32(irqCounts[queue][cpu]);
+    }
+
+    public long netRxSoftirqs(int cpu) {
+        return wrap32(netRx[cpu]);
+    }
+
+    public long netTxSoftirqs(int cpu) {
+        return wrap32(netTx[cpu]);
+    }
+
+    public long softirqTicks(int cpu) {
+        return (long) softirqTicks[cpu];
+    }
+
+    /** user, nice, system, idle, iowait, irq, softirq, steal in ticks; their sum is the CPU's total. */
+    long[] statColumns(int cpu) {
+        long user = (long) userTicks[cpu];
+        long system = (long) systemTicks[cpu];
+        long irq = (long) irqTicks[cpu];
+        long softirq = (long) softirqTicks[cpu];
+        long idle = Math.max(0, (long) totalTicks[cpu] - user - system - irq - softirq);
+        return new long[] {user, 0, system, idle, 0, irq, softirq, 0};
+    }
+
+    public long totalTicks(int cpu) {
+        long total = 0;
+        for (long v : statColumns(cpu)) {
+            total += v;
+        }
+        return total;
+    }
+
+    public long softnetProcessed(int cpu) {
+        return wrap32(processed[cpu]);
+    }
+
+    public long softnetDropped(int cpu) {
+        return wrap32(dropped[cpu]);
+    }
+
+    public long softnetTimeSqueeze(int cpu) {
+        return wrap32(timeSqueeze[cpu]);
+    }
+
+    public long softnetReceivedRps(int cpu) {
+        return wrap32(receivedRps[cpu]);
+    }
+
+    public LinkCounts tunnel() {
+        return tunnel;
+    }
+
+    public LinkCounts underlay() {
+        return underlay;
+    }
+
+    public long udpRcvbufErrors() {
+        return (long) udpRcvbufErrors;
+    }
+
+    public long ipFragCreates() {
+        return (long) ipFragCreates;
+    }
+
+    public long ipReasmReqds() {
+        return (long) ipReasmReqds;
+    }
+
+    static long wrap32(double value) {
+        return ((long) value) & 0xFFFF_FFFFL;
+    }
+}

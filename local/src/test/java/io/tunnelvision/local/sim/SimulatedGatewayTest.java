@@ -1,0 +1,203 @@
+package io.tunnelvision.local.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tunnelvision.agent.collect.CollectorRegistry;
+import io.tunnelvision.agent.collect.CollectorStats;
+import io.tunnelvision.schemas.avro.InterfaceConfig;
+import io.tunnelvision.schemas.avro.InterfaceConfigSample;
+import io.tunnelvision.schemas.avro.InterruptSample;
+import io.tunnelvision.schemas.avro.KernelSettingsSample;
+import io.tunnelvision.schemas.avro.SampleHeader;
+import io.tunnelvision.schemas.avro.SoftnetSample;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class SimulatedGatewayTest {
+
+    private static final Duration MINUTE = Duration.ofMinutes(1);
+    private static final SampleHeader HEADER = new SampleHeader("gw", "boot", 1L, 0L, "test");
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @EnumSource(TunnelKind.class)
+    void realCollectorsReadTheTreeWithoutMalformedLinesAndSeeTheModel(TunnelKind kind) throws Exception {
+        SimulatedHost host = new SimulatedHost(new SimulatedGateway("gw-1", 6, 4, kind, 7, 0), dir);
+        host.advance(MINUTE, TrafficLoad.typical());
+        SimulatedGateway g = host.gateway();
+        CollectorRegistry registry = CollectorRegistry.standard(host.tree().procRoot(), host.tree().sysRoot());
+
+        InterruptSample irq = (InterruptSample) registry.find(InterruptSample.class).orElseThrow().collect(HEADER);
+        SoftnetSample softnet = (SoftnetSample) registry.find(SoftnetSample.class).orElseThrow().collect(HEADER);
+        KernelSettingsSample k = (KernelSettingsSample) registry.find(KernelSettingsSample.class).orElseThrow()
+                .collect(HEADER);
+        InterfaceConfigSample ifs = (InterfaceConfigSample) registry.find(InterfaceConfigSample.class).orElseThrow()
+                .collect(HEADER);
+        registry.find(io.tunnelvision.schemas.avro.LinkSample.class).orElseThrow().collect(HEADER);
+
+        for (CollectorStats stats : registry.stats()) {
+            assertEquals(0, stats.malformedLines(), stats.name());
+            assertTrue(stats.lastSucceeded(), stats.name());
+        }
+        assertEquals(6, irq.getOnlineCpus().size());
+        assertEquals(4, irq.getLines().size());
+        assertEquals(g.irqCount(1, 1), irq.getLines().get(1).getCounts().get(1));
+        assertEquals(g.netRxSoftirqs(2), irq.getNetRxSoftirqs().get(2));
+        assertEquals(g.softirqTicks(3), irq.getSoftirqTicks().get(3));
+        assertEquals(g.totalTicks(3), irq.getTotalTicks().get(3));
+        assertEquals(g.softnetProcessed(0), softnet.getCpus().get(0).getProcessed());
+        assertEquals(5, softnet.getCpus().get(5).getCpu());
+        assertEquals(300L, k.getNetdevBudget());
+        assertEquals(g.udpRcvbufErrors(), k.getUdpRcvbufErrors());
+        InterfaceConfig tunnel = ifs.getInterfaces().stream()
+                .filter(i -> i.getName().equals(kind.interfaceName())).findFirst().orElseThrow();
+        assertEquals(kind.name(), tunnel.getKind().name());
+        assertEquals(1500 - kind.overhead(), tunnel.getMtu());
+    }
+
+    @Test
+    void rpsSpreadsNetRxOverTheMasksCpus() {
+        SimulatedGateway g = new SimulatedGateway("gw", 4, 4, TunnelKind.WIREGUARD, 1, 0);
+        g.inject(new Fault.SingleCoreIrqStorm(0, 4));
+        g.advance(MINUTE, TrafficLoad.typical());
+        assertTrue(g.processed[1] == 0 && g.processed[0] > 0, "without RPS CPU 0 does all NET_RX work");
+
+        g.apply(g.settings().withRpsEverywhere(0b1111));
+        double[] before = g.processed.clone();
+        g.advance(MINUTE, TrafficLoad.typical());
+        for (int cpu = 1; cpu < 4; cpu++) {
+            assertTrue(g.processed[cpu] - before[cpu] > 0.2 * (g.processed[0] - before[0]), "CPU " + cpu);
+        }
+    }
+
+    @Test
+    void aLargerBudgetCutsSqueezes() {
+        SimulatedGateway small = squeezed(300);
+        SimulatedGateway large = squeezed(600);
+        assertTrue(sum(small.timeSqueeze) > 0);
+        assertTrue(sum(large.timeSqueeze) < 0.7 * sum(small.timeSqueeze));
+    }
+
+    private static SimulatedGateway squeezed(int budget) {
+        SimulatedGateway g = new SimulatedGateway("gw", 4, TunnelKind.VXLAN, 1);
+        g.inject(new Fault.SoftnetSqueeze(100));
+        g.apply(g.settings().withNetdevBudget(budget, 8000));
+        g.advance(MINUTE, TrafficLoad.typical());
+        return g;
+    }
+
+    @Test
+    void aLargerBacklogCutsDrops() {
+        SimulatedGateway g = new SimulatedGateway("gw", 4, TunnelKind.VXLAN, 1);
+        g.inject(new Fault.BacklogDrops(300));
+        g.advance(MINUTE, TrafficLoad.typical());
+        double drops = sum(g.dropped);
+        assertTrue(drops > 0);
+        g.apply(g.settings().withNetdevMaxBacklog(8000));
+        g.advance(MINUTE, TrafficLoad.typical());
+        assertEquals(drops, sum(g.dropped));
+    }
+
+    @Test
+    void aLargerTxqueuelenCutsTxDrops() {
+        SimulatedGateway g = new SimulatedGateway("gw", 4, TunnelKind.TUN, 1);
+        g.inject(new Fault.TxDrops(100));
+        g.advance(MINUTE, TrafficLoad.typical());
+        long drops = g.tunnel().txDropped();
+        assertTrue(drops > 0);
+        g.apply(g.settings().withTunnelTxQueueLen(10_000));
+        g.advance(MINUTE, TrafficLoad.typical());
+        assertEquals(drops, g.tunnel().txDropped());
+    }
+
+    @Test
+    void aFittingMtuEndsFragmentation() {
+        SimulatedGateway g = new SimulatedGateway("gw", 4, TunnelKind.WIREGUARD, 1);
+        g.inject(new Fault.MtuMismatch());
+        g.advance(MINUTE, TrafficLoad.typical());
+        long frags = g.ipFragCreates();
+        assertTrue(frags > 0 && g.ipReasmReqds() > 0);
+        g.apply(g.settings().withMtus(1440, 1500));
+        g.advance(MINUTE, TrafficLoad.typical());
+        assertEquals(frags, g.ipFragCreates());
+    }
+
+    @Test
+    void aLargerRmemMaxEndsRcvbufErrors() {
+        SimulatedGateway g = new SimulatedGateway("gw", 4, TunnelKind.VXLAN, 1);
+        g.inject(new Fault.BufferErrors(8));
+        g.advance(MINUTE, TrafficLoad.typical());
+        long errors = g.udpRcvbufErrors();
+        assertTrue(errors > 0);
+        g.apply(g.settings().withSocketBuffers(16 << 20, 16 << 20));
+        g.advance(MINUTE, TrafficLoad.typical());
+        assertEquals(errors, g.udpRcvbufErrors());
+    }
+
+    @Test
+    void aHealthyGatewayHasNoTrouble() {
+        SimulatedGateway g = new SimulatedGateway("gw", 8, TunnelKind.WIREGUARD, 3);
+        g.advance(Duration.ofHours(1), TrafficLoad.typical());
+        assertEquals(0, sum(g.timeSqueeze) + sum(g.dropped) + g.udpRcvbufErrors() + g.ipFragCreates()
+                + g.tunnel().txDropped());
+    }
+
+    @Test
+    void noisyHostsSqueezeAHandfulOfTimesAnHour() {
+        SimulatedGateway g = new SimulatedGateway("gw", 8, TunnelKind.WIREGUARD, 3);
+        g.inject(new Fault.HealthyButNoisy(5));
+        for (int k = 0; k < 60; k++) {
+            g.advance(MINUTE, TrafficLoad.typical());
+        }
+        assertTrue(sum(g.timeSqueeze) >= 1 && sum(g.timeSqueeze) <= 15, "squeezes " + sum(g.timeSqueeze));
+    }
+
+    @Test
+    void interruptCountsWrapAt32Bits() {
+        SimulatedGateway g = new SimulatedGateway("gw", 2, 2, TunnelKind.TUN, 1, 0xFFFF_FF00L);
+        g.advance(MINUTE, TrafficLoad.typical());
+        assertTrue(g.irqCount(0, 0) < 0xFFFF_FF00L);
+    }
+
+    @Test
+    void aSettingWrittenIntoTheTreeIsTakenInOnTheNextAdvance() throws Exception {
+        SimulatedHost host = new SimulatedHost(new SimulatedGateway("gw", 4, TunnelKind.TUN, 1), dir);
+        Files.writeString(host.tree().procRoot().resolve("sys/net/core/netdev_budget"), "900\n");
+        Files.writeString(host.tree().sysRoot().resolve("class/net/tun0/tx_queue_len"), "4000\n");
+        Files.writeString(host.tree().sysRoot().resolve("class/net/eth0/queues/rx-0/rps_cpus"), "f\n");
+        host.advance(MINUTE, TrafficLoad.typical());
+        assertEquals(900, host.gateway().settings().netdevBudget());
+        assertEquals(4000, host.gateway().settings().tunnelTxQueueLen());
+        assertEquals(0xfL, host.gateway().settings().underlayRpsCpus().get(0));
+        assertEquals("900", Files.readString(host.tree().procRoot().resolve("sys/net/core/netdev_budget")).strip());
+    }
+
+    @Test
+    void theSameSeedGivesTheSameCounters() {
+        SimulatedGateway a = new SimulatedGateway("gw", 4, TunnelKind.VXLAN, 42);
+        SimulatedGateway b = new SimulatedGateway("gw", 4, TunnelKind.VXLAN, 42);
+        for (SimulatedGateway g : new SimulatedGateway[] {a, b}) {
+            g.inject(new Fault.HealthyButNoisy(50));
+            g.advance(Duration.ofHours(1), TrafficLoad.typical());
+        }
+        assertEquals(a.softnetProcessed(0), b.softnetProcessed(0));
+        assertEquals(sum(a.timeSqueeze), sum(b.timeSqueeze));
+        assertEquals(a.bootId(), b.bootId());
+    }
+
+    private static double sum(double[] values) {
+        double total = 0;
+        for (double v : values) {
+            total += v;
+        }
+        return total;
+    }
+}
