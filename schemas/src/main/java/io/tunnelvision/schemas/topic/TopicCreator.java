@@ -51,6 +51,7 @@ public final class TopicCreator {
                 }
             }
             List<String> created = create(missing);
+            awaitLeaders(created);
             List<String> mismatches = partitionMismatches(topics, existing);
             return new Outcome(List.copyOf(created), List.copyOf(existing), mismatches);
         } catch (InterruptedException e) {
@@ -81,6 +82,40 @@ public final class TopicCreator {
             }
         }
         return created;
+    }
+
+    /**
+     * The controller acknowledges a new topic before the brokers know its partition leaders; a producer that
+     * writes in that gap gets "invalid metadata" errors and, when idempotent, can retry out of sequence for
+     * minutes. So creation returns only once every new partition has a leader (or after the timeout, with a
+     * warning: the topics exist, producers will get there).
+     */
+    private void awaitLeaders(List<String> created) throws InterruptedException, ExecutionException {
+        if (created.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (System.nanoTime() < deadline) {
+            try {
+                Map<String, TopicDescription> described =
+                        admin.describeTopics(created).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                boolean ready = described.size() == created.size() && described.values().stream()
+                        .flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                // not in the broker's metadata yet
+            } catch (TimeoutException e) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        LOG.warn("partitions of {} had no leader after {} s", created, TIMEOUT_SECONDS);
     }
 
     private List<String> partitionMismatches(Collection<Topic<?, ?>> topics, List<String> existing)
