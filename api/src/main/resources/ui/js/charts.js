@@ -30,8 +30,18 @@ export function align(series) {
   return [times, ...columns];
 }
 
-/** Draws or updates the line chart `name` in container: labels name the series after the time column. */
-export function lineChart(container, name, labels, data, unit) {
+/** Axis ticks in UTC like every other time on the pages: the day where it changes, else hours and minutes. */
+function utcTick(s, splits) {
+  const iso = new Date(s * 1000).toISOString();
+  const span = splits.length > 1 ? splits[splits.length - 1] - splits[0] : 0;
+  return span > 2 * 86400 ? iso.slice(5, 10) + " " + iso.slice(11, 16) : iso.slice(11, 16);
+}
+
+/**
+ * Draws or updates the line chart `name` in container: labels name the series after the time column. Series whose
+ * label is in `right` get their own axis on the right (a queue length next to rates, say).
+ */
+export function lineChart(container, name, labels, data, unit, right = []) {
   const charts = registry();
   const points = data.slice(1).reduce((n, col) => n + col.filter((v) => v !== null).length, 0);
   container.dataset.points = String(points);
@@ -52,9 +62,11 @@ export function lineChart(container, name, labels, data, unit) {
   const width = Math.max(320, container.clientWidth || 600);
   const plot = new uPlot({
     width, height: 220,
-    series: [{}, ...labels.map((label, i) => ({ label, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: false,
-      value: (u, v) => v === null ? "–" : si(v, unit) }))],
-    axes: [{}, { size: 70, values: (u, vals) => vals.map((v) => si(v, unit)) }],
+    series: [{ value: (u, v) => (v === null ? "–" : new Date(v * 1000).toISOString().slice(0, 19).replace("T", " ") + "Z") },
+      ...labels.map((label, i) => ({ label, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: false,
+      scale: right.includes(label) ? "right" : "y", value: (u, v) => v === null ? "–" : si(v, right.includes(label) ? "" : unit) }))],
+    axes: [{ values: (u, splits) => splits.map((s) => utcTick(s, splits)) }, { size: 84, values: (u, vals) => vals.map((v) => si(v, unit)) },
+      ...(right.length ? [{ scale: "right", side: 1, size: 50, grid: { show: false }, values: (u, vals) => vals.map((v) => si(v)) }] : [])],
     scales: { x: { time: true } },
     legend: { live: true },
   }, data, container);
@@ -75,7 +87,7 @@ export function cpuHeat(container, name, series, shares) {
     clear(container, el("div", { class: "empty", text: "No per-CPU data in this range." }));
     return null;
   }
-  const rowH = Math.max(6, Math.min(20, Math.floor(240 / cpus.length)));
+  const rowH = Math.max(6, Math.min(40, Math.floor(200 / cpus.length)));
   const labelW = 54;
   const width = Math.max(320, container.clientWidth || 600);
   const canvas = el("canvas", { class: "cpuheat" });

@@ -1,7 +1,7 @@
 // Fleet: counts, a heatmap of gateways × open hotspot types (or × CPUs by softirq share), fleet-wide hotspots and
 // the commands still in flight. Clicking a gateway opens its page.
 import { all, api } from "./api.js";
-import { ago, badge, clear, el, heatColor, pct, time } from "./format.js";
+import { ago, badge, change, clear, el, heatColor, pct, time } from "./format.js";
 import { start } from "./shell.js";
 
 const TYPES = ["IRQ_CONCENTRATION", "SOFTIRQ_CONCENTRATION", "SOFTNET_SQUEEZE", "BACKLOG_DROPS", "TX_DROPS",
@@ -73,7 +73,7 @@ function heatmapByCpu(hosts, fleet) {
       hostCell(h),
       cpus.map((c) => {
         const v = share.has(c) ? share.get(c) : null;
-        return el("td", { style: "background:" + heatColor(v), title: `${h.hostId} CPU ${c}: ${pct(v)}`, "data-cpu": c,
+        return el("td", { style: "background:" + heatColor(v) + (v !== null && v > 0.6 ? ";color:#fff" : ""), title: `${h.hostId} CPU ${c}: ${pct(v)}`, "data-cpu": c,
           "data-value": v === null ? "" : v.toFixed(4) }, cpus.length <= 16 && v !== null ? Math.round(100 * v) : "");
       }),
       el("td", { class: "small " + (top !== null && top > 0.5 ? "storm" : "muted"), text: top === null ? "no data" : pct(top) }));
@@ -87,12 +87,13 @@ function heatmapByCpu(hosts, fleet) {
 
 function fleetHotspots(hotspots) {
   const fleet = hotspots.filter((s) => s.scope === "FLEET");
-  const host = hotspots.filter((s) => s.scope !== "FLEET");
+  const host = hotspots.filter((s) => s.scope !== "FLEET")
+    .sort((a, b) => (SEVERITY[b.severity] || 0) - (SEVERITY[a.severity] || 0));
   const rows = [...fleet, ...host].slice(0, 30).map((s) => el("tr", {},
     el("td", {}, badge(s.severity)),
     el("td", {}, el("div", { text: s.type.toLowerCase().replaceAll("_", " ") }), el("div", { class: "muted small", text: s.summary || "" })),
     el("td", { class: "small" }, (s.hostId ? [s.hostId] : s.hosts || []).map((h) => el("a", { href: gatewayUrl(h), text: h + " " }))),
-    el("td", { class: "small muted", text: ago(s.openedAt) })));
+    el("td", { class: "small muted time", text: ago(s.openedAt) })));
   clear(document.getElementById("fleet-hotspots"), rows.length
     ? el("table", { id: "hotspot-table" }, el("tr", {}, el("th", { text: "severity" }), el("th", { text: "hotspot" }),
       el("th", { text: "gateways" }), el("th", { text: "opened" })), rows)
@@ -103,8 +104,8 @@ function inFlight(commands) {
   const rows = commands.filter((c) => IN_FLIGHT.includes(c.status)).map((c) => el("tr", { "data-command": c.commandId },
     el("td", {}, badge(c.status)),
     el("td", {}, el("a", { href: gatewayUrl(c.hostId), text: c.hostId })),
-    el("td", { text: `${c.action.toLowerCase()} ${c.target}: ${c.expectedValue ?? "?"} → ${c.newValue}` }),
-    el("td", { class: "small muted", text: ago(c.issuedAt) }),
+    el("td", { text: change(c) }),
+    el("td", { class: "small muted time", text: ago(c.issuedAt) }),
     el("td", {}, el("a", { href: "/ui/timeline.html?host=" + encodeURIComponent(c.hostId) + "#" + c.commandId, text: "timeline" }))));
   clear(document.getElementById("in-flight"), rows.length
     ? el("table", {}, el("tr", {}, el("th", { text: "status" }), el("th", { text: "gateway" }), el("th", { text: "change" }),

@@ -48,6 +48,11 @@ export function si(v, unit = "") {
   return s + " " + SI[i] + unit;
 }
 
+/** What a tuning command changes, e.g. "txqueuelen tun0: 500 → 1000". */
+export function change(c) {
+  return `${c.action.toLowerCase()}${c.target ? " " + c.target : ""}: ${c.expectedValue ?? "?"} → ${c.newValue}`;
+}
+
 export function pct(v) {
   return v === null || v === undefined ? "–" : (100 * v).toFixed(0) + " %";
 }

@@ -120,7 +120,7 @@ async function softnetChart(w) {
   const [squeeze, dropped, backlog] = await Promise.all([series("time_squeeze", {}, w), series("dropped", {}, w),
     series("backlog_len", {}, w)]);
   lineChart(document.getElementById("chart-softnet"), "softnet", ["time squeeze /s (all CPUs)", "dropped /s (all CPUs)",
-    "backlog (busiest CPU)"], align([squeeze, dropped, backlog]), "");
+    "backlog packets (busiest CPU, right axis)"], align([squeeze, dropped, backlog]), "", ["backlog packets (busiest CPU, right axis)"]);
 }
 
 async function cpuCharts(w) {
@@ -155,7 +155,7 @@ function settingsNow(detail) {
   const ifRows = detail.interfaces.map((i) => el("tr", {},
     el("td", { text: i.iface }), el("td", { text: i.kind.toLowerCase() }), el("td", { class: "num", text: i.mtu }),
     el("td", { class: "num", text: i.txQueueLen }), el("td", { text: rps(i.rxQueues) }), el("td", { text: i.operState }),
-    el("td", { text: i.underlay || "" }), el("td", { class: "small muted", text: time(i.since) })));
+    el("td", { text: i.underlay || "" }), el("td", { class: "small muted time", text: time(i.since) })));
   const k = detail.kernel;
   clear(document.getElementById("settings-now"),
     el("table", { id: "interfaces" }, el("tr", {}, ["interface", "kind", "MTU", "txqueuelen", "RPS CPUs", "state", "underlay", "since"]
@@ -177,14 +177,14 @@ function settingsHistory(h) {
   for (const i of h.interfaces) {
     const list = byIface.get(i.iface);
     const older = list[list.indexOf(i) + 1];
-    rows.push({ at: i.since, row: el("tr", {}, el("td", { class: "small muted", text: time(i.since) }), el("td", { text: i.iface }),
+    rows.push({ at: i.since, row: el("tr", {}, el("td", { class: "small muted time", text: time(i.since) }), el("td", { text: i.iface }),
       el("td", { text: `MTU ${i.mtu} · txqueuelen ${i.txQueueLen} · RPS ${rps(i.rxQueues)}` }),
       el("td", {}, older ? changes([["MTU", i.mtu, older.mtu], ["txqueuelen", i.txQueueLen, older.txQueueLen],
         ["RPS", rps(i.rxQueues), rps(older.rxQueues)]]) : el("span", { class: "muted small", text: "in effect at start" }))) });
   }
   h.kernel.forEach((k, idx) => {
     const older = h.kernel[idx + 1];
-    rows.push({ at: k.since, row: el("tr", {}, el("td", { class: "small muted", text: time(k.since) }), el("td", { text: "sysctl" }),
+    rows.push({ at: k.since, row: el("tr", {}, el("td", { class: "small muted time", text: time(k.since) }), el("td", { text: "sysctl" }),
       el("td", { class: "small", text: KERNEL.map(([key, label]) => `${label.replace("net.core.", "")}=${k[key] ?? "–"}`).join(" · ") }),
       el("td", {}, older ? changes(KERNEL.map(([key, label]) => [label, k[key], older[key]]))
         : el("span", { class: "muted small", text: "in effect at start" }))) });

@@ -1,7 +1,7 @@
 // Timeline: hotspots opened and closed, commands proposed, approved, applied, verified or rolled back, newest
 // first, each with its evidence; an operator approves or rejects proposed commands (approval mode) from here.
 import { all, api, ApiError, query } from "./api.js";
-import { ago, badge, clear, el, param, time } from "./format.js";
+import { badge, change, clear, el, param, time } from "./format.js";
 import { start } from "./shell.js";
 
 const RANGES = { "1h": 3600, "6h": 21600, "24h": 86400, "7d": 604800, "30d": 2592000 };
@@ -61,7 +61,7 @@ function hotspotDetail(s) {
 
 function commandDetail(c) {
   const d = details.get(c.commandId);
-  const parts = [el("div", {}, `${c.action.toLowerCase()} on ${c.target}: ${c.expectedValue ?? "?"} → ${c.newValue}`
+  const parts = [el("div", {}, change(c)
     + (c.dryRun ? " (dry run)" : "") + (c.reason ? " · " + c.reason : "")),
   c.hotspotId ? el("div", {}, "because of hotspot ", el("a", { href: "#" + c.hotspotId, class: "hotspot-link", text: c.hotspotId }),
     " · ", el("a", { href: gatewayUrl(c.hostId), text: "charts of " + c.hostId })) : null,
@@ -143,7 +143,7 @@ async function refresh() {
   }
   for (const c of commands) {
     events.push({ kind: "command", id: c.commandId, anchor: true, at: c.issuedAt, hosts: [c.hostId],
-      what: `${c.proposed ? "proposed" : "command"}: ${c.action.toLowerCase()} ${c.target} ${c.expectedValue ?? "?"} → ${c.newValue}`
+      what: `${c.proposed ? "proposed" : "command"} ${change(c)}`
         + (c.rollbackOf ? " (rollback)" : ""),
       badge: el("span", { class: "command-status", "data-command": c.commandId, "data-status": c.status }, badge(c.status)),
       actions: actions(c), detail: () => commandDetail(c) });

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -133,8 +134,9 @@ final class Browser implements AutoCloseable {
 
     /** Saves what the browser shows, as tall as the page, under target/screenshots. */
     Path screenshot(String name) {
-        Number height = (Number) js("return Math.max(document.body.scrollHeight, 800)");
-        driver.manage().window().setSize(new Dimension(1400, Math.min(3000, height.intValue() + 40)));
+        Number height = (Number) js("return Math.max(document.documentElement.scrollHeight, 700)");
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", 1400,
+                "height", Math.min(4000, height.intValue()), "deviceScaleFactor", 1, "mobile", false));
         try {
             Path file = SCREENSHOTS.resolve(name + ".png");
             Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
@@ -142,7 +144,7 @@ final class Browser implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            driver.manage().window().setSize(new Dimension(1400, 1000));
+            driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
         }
     }
 

@@ -166,16 +166,14 @@ final class DashboardFixture implements AutoCloseable {
 
         items.add(new Item(Source.COMMANDS, command("cmd-mtu", "gw-fra-1", TuningAction.MTU, "tun0", "1500", "1420",
                 "hs-mtu", start.plusSeconds(390))));
-        items.add(new Item(Source.COMMAND_RESULTS, TestRecords.result("cmd-mtu", "gw-fra-1", CommandStatus.APPLIED,
-                start.plusSeconds(400))));
-        items.add(new Item(Source.COMMAND_OUTCOMES, TestRecords.outcome("cmd-mtu", "gw-fra-1", Verdict.VERIFIED,
-                start.plusSeconds(460))));
+        items.add(result("cmd-mtu", "gw-fra-1", "1500", "1420", start.plusSeconds(400)));
+        items.add(outcome("cmd-mtu", "gw-fra-1", Verdict.VERIFIED, "ipFragCreatesPerSec", 850, 0,
+                start.plusSeconds(460)));
         items.add(new Item(Source.COMMANDS, command("cmd-budget", "gw-ams-1", TuningAction.NETDEV_BUDGET, "", "300",
                 "600", "hs-old", start.plusSeconds(200))));
-        items.add(new Item(Source.COMMAND_RESULTS, TestRecords.result("cmd-budget", "gw-ams-1", CommandStatus.APPLIED,
-                start.plusSeconds(205))));
-        items.add(new Item(Source.COMMAND_OUTCOMES, TestRecords.outcome("cmd-budget", "gw-ams-1", Verdict.ROLLED_BACK,
-                start.plusSeconds(500))));
+        items.add(result("cmd-budget", "gw-ams-1", "300", "600", start.plusSeconds(205)));
+        items.add(outcome("cmd-budget", "gw-ams-1", Verdict.ROLLED_BACK, "timeSqueezePerSec", 12, 11.5,
+                start.plusSeconds(500)));
         items.add(new Item(Source.COMMAND_PROPOSALS, command("cmd-rps", STORM, TuningAction.RPS_CPUS, "eth0/rx-0",
                 "1", "f", "hs-storm", start.plusSeconds(600))));
         items.add(new Item(Source.COMMAND_PROPOSALS, command("cmd-budget-storm", STORM, TuningAction.NETDEV_BUDGET,
@@ -191,6 +189,22 @@ final class DashboardFixture implements AutoCloseable {
         record.setTarget(target);
         record.setSummary(summary);
         return new Item(Source.HOTSPOTS, record);
+    }
+
+    private static Item result(String id, String host, String before, String after, Instant at) {
+        var record = TestRecords.result(id, host, CommandStatus.APPLIED, at);
+        record.setValueBefore(before);
+        record.setValueAfter(after);
+        return new Item(Source.COMMAND_RESULTS, record);
+    }
+
+    private static Item outcome(String id, String host, Verdict verdict, String metric, double before, double after,
+                                Instant at) {
+        var record = TestRecords.outcome(id, host, verdict, at);
+        record.setMetric(metric);
+        record.setBefore(before);
+        record.setAfter(after);
+        return new Item(Source.COMMAND_OUTCOMES, record);
     }
 
     private static TuningCommand command(String id, String host, TuningAction action, String target, String from,
