@@ -83,6 +83,16 @@ function commandDetail(c) {
   return el("div", {}, parts);
 }
 
+/** One step of a command in words: who did what, with the values or the metric that decided it. */
+function stepText(s, c) {
+  const what = c ? change(c) : s.commandId;
+  const values = s.valueBefore !== null || s.valueAfter !== null ? ` (${s.valueBefore ?? "?"} → ${s.valueAfter ?? "?"})` : "";
+  if (s.actor === "verification") {
+    return `${s.step.replace("_", " ")} ${what}: ${s.detail}${values}` + (s.relatedCommandId ? ", rollback " + s.relatedCommandId : "");
+  }
+  return `${s.step.replace("_", " ")} ${what} by ${s.actor}${values}` + (s.detail ? ": " + s.detail : "");
+}
+
 function toggle(id) {
   if (expanded.has(id)) expanded.delete(id);
   else expanded.add(id);
@@ -110,10 +120,11 @@ function rows(events) {
 async function refresh() {
   const to = new Date();
   const from = new Date(to.getTime() - RANGES[range] * 1000);
-  const [hotspots, commandPage, hosts] = await Promise.all([
+  const [hotspots, commandPage, hosts, steps] = await Promise.all([
     all("/api/v1/hotspots", { from, to, host }, 1000),
     api("/api/v1/commands" + query({ host, limit: 500 })),
-    all("/api/v1/hosts")]);
+    all("/api/v1/hosts"),
+    api("/api/v1/command-events" + query({ host, from, to, limit: 1000 }))]);
   const select = document.getElementById("host");
   const names = hosts.map((h) => h.hostId);
   if (select.dataset.names !== names.join()) {
@@ -147,6 +158,12 @@ async function refresh() {
         + (c.rollbackOf ? " (rollback)" : ""),
       badge: el("span", { class: "command-status", "data-command": c.commandId, "data-status": c.status }, badge(c.status)),
       actions: actions(c), detail: () => commandDetail(c) });
+  }
+  const byId = new Map(commandPage.items.map((c) => [c.commandId, c]));
+  for (const s of steps.items) {
+    const c = byId.get(s.commandId);
+    events.push({ kind: "step", id: s.commandId + ":" + s.step, anchor: false, at: s.at, hosts: [s.hostId],
+      what: stepText(s, c), badge: badge(s.step), detail: () => (c ? commandDetail(c) : el("div", { text: s.commandId })) });
   }
   events.sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
   clear(document.getElementById("event-rows"), events.length ? rows(events)

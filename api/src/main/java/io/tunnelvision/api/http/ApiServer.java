@@ -10,6 +10,7 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tunnelvision.api.db.CommandEventDao;
 import io.tunnelvision.api.db.CpuSeriesDao;
 import io.tunnelvision.api.db.ReadDao;
 import io.tunnelvision.api.db.Retention;
@@ -58,7 +59,8 @@ public final class ApiServer implements AutoCloseable {
         QueryRoutes query = new QueryRoutes(read, new SeriesDao(parts.jdbi()), parts.retention(), parts.clock());
         CommandRoutes commands = new CommandRoutes(read, parts.decisions(), json, parts.clock());
         DashboardRoutes dashboard = new DashboardRoutes(read, new CpuSeriesDao(parts.jdbi()),
-                parts.jdbi().onDemand(SettingsDao.class), parts.retention(), parts.clock());
+                parts.jdbi().onDemand(SettingsDao.class), parts.jdbi().onDemand(CommandEventDao.class),
+                parts.retention(), parts.clock());
         String openApi = resource(OPENAPI_RESOURCE);
         String swaggerPage = swaggerPage(swaggerUiVersion());
         String fleetPage = resource(UI_PATH + "/index.html");
@@ -97,6 +99,7 @@ public final class ApiServer implements AutoCloseable {
             routes.get("/api/v1/series/cpus", dashboard::cpuSeries, Role.VIEWER);
             routes.get("/api/v1/fleet/cpus", dashboard::fleetCpus, Role.VIEWER);
             routes.get("/api/v1/hosts/{host}/settings", dashboard::settingsHistory, Role.VIEWER);
+            routes.get("/api/v1/command-events", dashboard::commandEvents, Role.VIEWER);
             // The dashboard's pages are public like any static file; every number on them needs a token.
             routes.get("/", ctx -> ctx.redirect(UI_PATH + "/"));
             // Routes ignore a trailing slash, so this one sees /ui/ as well: the fleet page there, a redirect without it.

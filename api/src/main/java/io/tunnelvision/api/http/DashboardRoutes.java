@@ -1,6 +1,7 @@
 package io.tunnelvision.api.http;
 
 import io.javalin.http.Context;
+import io.tunnelvision.api.db.CommandEventDao;
 import io.tunnelvision.api.db.CpuSeriesDao;
 import io.tunnelvision.api.db.Metric;
 import io.tunnelvision.api.db.ReadDao;
@@ -20,7 +21,8 @@ import java.util.TreeSet;
 
 /**
  * What the dashboard asks beyond the other routes: who the token belongs to (so a viewer gets no approve button),
- * per-CPU series kept apart by CPU, the fleet's per-CPU picture and a host's settings history.
+ * per-CPU series kept apart by CPU, the fleet's per-CPU picture, a host's settings history and what happened to
+ * commands step by step.
  */
 final class DashboardRoutes {
 
@@ -33,18 +35,34 @@ final class DashboardRoutes {
     private final ReadDao read;
     private final CpuSeriesDao cpus;
     private final SettingsDao settings;
+    private final CommandEventDao events;
     private final Retention retention;
     private final Clock clock;
 
-    DashboardRoutes(ReadDao read, CpuSeriesDao cpus, SettingsDao settings, Retention retention, Clock clock) {
+    DashboardRoutes(ReadDao read, CpuSeriesDao cpus, SettingsDao settings, CommandEventDao events, Retention retention,
+                    Clock clock) {
         this.read = read;
         this.cpus = cpus;
         this.settings = settings;
+        this.events = events;
         this.retention = retention;
         this.clock = clock;
     }
 
     record WhoAmI(String name, String role) {
+    }
+
+    record CommandEvents(Instant from, Instant to, List<CommandEventDao.CommandEvent> items, boolean truncated) {
+    }
+
+    /** Decisions, agent results and verdicts in the range, newest first; at most {@code limit}. */
+    void commandEvents(Context ctx) {
+        Instant[] range = Params.range(ctx, clock.instant(), Duration.ofDays(1));
+        String host = Params.optionalHost(ctx, "host");
+        int limit = Params.limit(ctx);
+        List<CommandEventDao.CommandEvent> rows = events.events(range[0], range[1], host, limit + 1);
+        boolean more = rows.size() > limit;
+        ctx.json(new CommandEvents(range[0], range[1], more ? rows.subList(0, limit) : rows, more));
     }
 
     void whoami(Context ctx) {

@@ -49,8 +49,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -497,23 +495,9 @@ class ApiServerIT {
     }
 
     private static CommandDecision readDecision(String commandId) {
-        try (KafkaConsumer<String, CommandDecision> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.get().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-decisions-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                topics.commandDecisions.keySerde().deserializer(), topics.commandDecisions.valueSerde().deserializer())) {
-            consumer.subscribe(List.of(topics.commandDecisions.name()));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.value().getCommandId().equals(commandId)) {
-                        assertEquals(record.value().getHostId(), record.key(), "keyed by host");
-                        return record.value();
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no decision on " + commandId + " reached Kafka");
+        var record = DecisionTopic.first(topics.commandDecisions, commandId);
+        assertEquals(record.value().getHostId(), record.key(), "keyed by host");
+        return record.value();
     }
 
     @Test

@@ -43,18 +43,7 @@ final class Browser implements AutoCloseable {
 
     /** Starts chromium, or fails (never skips) naming the Debian packages to install. */
     static Browser start() {
-        List<String> missing = new ArrayList<>();
-        if (!Files.isExecutable(CHROMIUM)) {
-            missing.add("chromium (" + CHROMIUM + ")");
-        }
-        if (!Files.isExecutable(CHROMEDRIVER)) {
-            missing.add("chromium-driver (" + CHROMEDRIVER + ")");
-        }
-        if (!missing.isEmpty()) {
-            throw new AssertionError("The dashboard's browser tests need Debian's chromium and chromium-driver; missing: "
-                    + String.join(", ", missing) + ". Install them with: apt-get install -y chromium chromium-driver"
-                    + " (.ci/run does this when run as root)");
-        }
+        requireInstalled(CHROMIUM, CHROMEDRIVER);
         try {
             Path profile = Files.createTempDirectory("tunnelvision-chromium-");
             ChromeOptions options = new ChromeOptions();
@@ -75,6 +64,22 @@ final class Browser implements AutoCloseable {
             return new Browser(driver, profile);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Fails, naming the Debian packages to install, when the browser or its driver is not there. */
+    static void requireInstalled(Path chromium, Path chromedriver) {
+        List<String> missing = new ArrayList<>();
+        if (!Files.isExecutable(chromium)) {
+            missing.add("chromium (" + chromium + ")");
+        }
+        if (!Files.isExecutable(chromedriver)) {
+            missing.add("chromium-driver (" + chromedriver + ")");
+        }
+        if (!missing.isEmpty()) {
+            throw new AssertionError("The dashboard's browser tests need Debian's chromium and chromium-driver; missing: "
+                    + String.join(", ", missing) + ". Install them with: apt-get install -y chromium chromium-driver"
+                    + " (.ci/run does this when run as root)");
         }
     }
 

@@ -42,8 +42,6 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 /**
  * A running api on a fresh schema of the shared PostgreSQL and a topic namespace of its own on the shared broker,
@@ -101,22 +99,7 @@ final class DashboardFixture implements AutoCloseable {
 
     /** The first decision on the command that reached the decisions topic, or an AssertionError after 30 s. */
     CommandDecision readDecision(String commandId) {
-        try (KafkaConsumer<String, CommandDecision> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.get().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "dash-decisions-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                topics.commandDecisions.keySerde().deserializer(), topics.commandDecisions.valueSerde().deserializer())) {
-            consumer.subscribe(List.of(topics.commandDecisions.name()));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.value().getCommandId().equals(commandId)) {
-                        return record.value();
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no decision on " + commandId + " reached " + topics.commandDecisions.name());
+        return DecisionTopic.first(topics.commandDecisions, commandId).value();
     }
 
     @Override

@@ -134,6 +134,9 @@ class DashboardIT {
         assertEquals("proposed", status("cmd-budget-storm"));
         assertTrue(browser.element("#events").getText().contains("opened hotspot irq concentration"));
         assertTrue(browser.element("#events").getText().contains("closed hotspot mtu mismatch"));
+        assertTrue(browser.element("tr[data-id='cmd-mtu:applied']").getText().contains("applied mtu tun0: 1500 → 1420"
+                + " by agent 0.1.0"));
+        assertTrue(browser.element("tr[data-id='cmd-mtu:verified']").getText().contains("ipFragCreatesPerSec"));
         assertEquals(0, browser.all("button.approve").size(), "a viewer may not approve");
         assertEquals(0, browser.all("button.reject").size());
         assertTrue(browser.element("tr[data-id='cmd-budget-storm'] td.actions").getText().contains("awaiting an operator"));
@@ -166,6 +169,7 @@ class DashboardIT {
         fleet.write(List.of(new Item(Source.COMMAND_DECISIONS, TestRecords.decision("cmd-rps", sent.getHostId(),
                 Decision.APPROVE, Instant.ofEpochMilli(sent.getTimeMs())))));
         browser.until("cmd-rps shown approved", d -> "approved".equals(status("cmd-rps")));
+        assertTrue(browser.element("tr[data-id='cmd-rps:approved']").getText().contains("by alice"));
         assertEquals(0, browser.all("button.approve[data-command='cmd-rps']").size());
         assertEquals(1, browser.all("button.approve[data-command='cmd-budget-storm']").size());
     }

@@ -129,6 +129,31 @@ class DashboardRoutesIT {
     }
 
     @Test
+    void commandEventsListEveryStepNewestFirst() throws Exception {
+        JsonNode events = ok("/api/v1/command-events?from=" + fleet.start);
+
+        List<String> steps = new ArrayList<>();
+        events.get("items").forEach(e -> steps.add(e.get("commandId").asText() + " " + e.get("step").asText()));
+        assertEquals(List.of("cmd-budget rolled_back", "cmd-mtu verified", "cmd-mtu applied", "cmd-budget applied"),
+                steps);
+        JsonNode verdict = events.get("items").get(1);
+        assertEquals("verification", verdict.get("actor").asText());
+        assertEquals("ipFragCreatesPerSec", verdict.get("detail").asText());
+        assertEquals(850.0, verdict.get("valueBefore").asDouble());
+        JsonNode applied = events.get("items").get(2);
+        assertEquals("agent 0.1.0", applied.get("actor").asText());
+        assertEquals("1500", applied.get("valueBefore").asText());
+        assertEquals("1420", applied.get("valueAfter").asText());
+
+        JsonNode one = ok("/api/v1/command-events?host=gw-ams-1&limit=1&from=" + fleet.start);
+        assertEquals(1, one.get("items").size());
+        assertEquals("rolled_back", one.get("items").get(0).get("step").asText());
+        assertTrue(one.get("truncated").asBoolean());
+        assertEquals(0, ok("/api/v1/command-events?from=" + fleet.start + "&to=" + fleet.start.plusSeconds(200))
+                .get("items").size());
+    }
+
+    @Test
     void badRequestsSayWhatWasWrong() throws Exception {
         problem("/api/v1/series/cpus?host=gw-fra-1&metric=rx_bytes", 400, "not kept per CPU");
         problem("/api/v1/series/cpus?host=gw-fra-1", 400, "'metric' is required");
@@ -137,7 +162,9 @@ class DashboardRoutesIT {
         problem("/api/v1/fleet/cpus?metric=net_tx", 400, "not kept per CPU");
         problem("/api/v1/hosts/gw-nowhere/settings", 404, "no host 'gw-nowhere'");
         problem("/api/v1/hosts/gw-fra-1/settings?from=yesterday", 400, "not an ISO-8601 time");
+        problem("/api/v1/command-events?limit=0", 400, "limit");
         for (String path : List.of("/api/v1/series/cpus?host=gw-fra-1&metric=net_rx", "/api/v1/fleet/cpus",
+                "/api/v1/command-events",
                 "/api/v1/hosts/gw-fra-1/settings")) {
             assertEquals(401, get(path, null).statusCode(), path);
         }
@@ -165,7 +192,7 @@ class DashboardRoutesIT {
     void theOpenApiDocumentDescribesTheNewRoutes() throws Exception {
         String doc = get("/api/v1/openapi.yaml", null).body();
         for (String path : List.of("/api/v1/whoami:", "/api/v1/series/cpus:", "/api/v1/fleet/cpus:",
-                "/api/v1/hosts/{host}/settings:")) {
+                "/api/v1/hosts/{host}/settings:", "/api/v1/command-events:")) {
             assertTrue(doc.contains("\n  " + path), "openapi.yaml lacks " + path);
         }
     }
