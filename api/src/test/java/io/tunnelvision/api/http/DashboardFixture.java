@@ -2,7 +2,6 @@ package io.tunnelvision.api.http;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.tunnelvision.api.KafkaClients;
 import io.tunnelvision.api.TestDatabase;
 import io.tunnelvision.api.TestRecords;
 import io.tunnelvision.api.db.Database;
@@ -15,7 +14,6 @@ import io.tunnelvision.api.db.Tier;
 import io.tunnelvision.api.ingest.IngestWriter;
 import io.tunnelvision.api.ingest.Item;
 import io.tunnelvision.api.ingest.Source;
-import io.tunnelvision.embedded.fixture.SharedKafka;
 import io.tunnelvision.schemas.avro.CommandDecision;
 import io.tunnelvision.schemas.avro.CommandStatus;
 import io.tunnelvision.schemas.avro.HotspotState;
@@ -28,20 +26,15 @@ import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.TuningAction;
 import io.tunnelvision.schemas.avro.TuningCommand;
 import io.tunnelvision.schemas.avro.Verdict;
-import io.tunnelvision.schemas.topic.TopicCreator;
 import io.tunnelvision.schemas.topic.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * A running api on a fresh schema of the shared PostgreSQL and a topic namespace of its own on the shared broker,
@@ -78,17 +71,10 @@ final class DashboardFixture implements AutoCloseable {
             rollups.rollUp(family, Tier.MINUTE, start, now.plusSeconds(60));
         }
 
-        String bootstrap = SharedKafka.get().bootstrapServers();
         topics = Topics.inNamespace("dash-" + UUID.randomUUID().toString().substring(0, 8));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            new TopicCreator(admin).ensure(List.of(topics.commandDecisions));
-        }
-        KafkaDecisionPublisher decisions = new KafkaDecisionPublisher(
-                new KafkaClients(bootstrap).decisionProducer(topics.commandDecisions), topics.commandDecisions);
-        List<ApiToken> tokens = ApiToken.parseAll("grafana:viewer:" + HexFormat.of().formatHex(ApiToken.hash(VIEWER))
-                + ",alice:operator:" + HexFormat.of().formatHex(ApiToken.hash(OPERATOR)));
-        server = new ApiServer(new ApiServer.Parts(database.jdbi(), Retention.DEFAULT, clock, tokens, decisions,
-                new Health(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))).start(0);
+        server = new ApiServer(new ApiServer.Parts(database.jdbi(), Retention.DEFAULT, clock,
+                DecisionTopic.tokens(VIEWER, OPERATOR), DecisionTopic.publisher(topics), new Health(),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))).start(0);
         base = "http://127.0.0.1:" + server.port();
     }
 
