@@ -10,7 +10,7 @@ export const POLL_MS = 5000;
  * who = {name, role, operator}.
  */
 export async function start(page) {
-  const header = el("header", { class: "top" });
+  const header = el("header", { class: "top" }, el("span", { class: "brand", text: "Tunnelvision" }));
   const main = document.querySelector("main");
   document.body.prepend(header);
   let who;

@@ -59,6 +59,23 @@ class DashboardIT {
     }
 
     @Test
+    void anUnknownTokenIsRefusedAndAKnownOneIsKeptForTheSession() {
+        browser.open(fleet.base + "/ui/");
+        browser.element("#token").sendKeys("not-a-token");
+        browser.element("#sign-in-button").click();
+
+        browser.until("the refusal", d -> browser.element("#sign-in-error").getText().contains("does not know"));
+        assertEquals(null, browser.js("return sessionStorage.getItem('tunnelvision.token')"));
+        browser.screenshot("sign-in");
+
+        browser.element("#token").clear();
+        browser.signIn(DashboardFixture.VIEWER);
+        assertEquals(DashboardFixture.VIEWER, browser.js("return sessionStorage.getItem('tunnelvision.token')"));
+        browser.open(fleet.base + "/ui/timeline.html");
+        assertEquals("grafana (viewer)", browser.element("#who").getText(), "no second sign-in");
+    }
+
+    @Test
     void theFleetPageShowsEveryGatewayItsHotspotsAndItsCpus() {
         openAs(DashboardFixture.VIEWER, "/");
 
