@@ -6,12 +6,16 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tunnelvision.api.db.CommandEventDao;
+import io.tunnelvision.api.db.CpuSeriesDao;
 import io.tunnelvision.api.db.ReadDao;
 import io.tunnelvision.api.db.Retention;
 import io.tunnelvision.api.db.SeriesDao;
+import io.tunnelvision.api.db.SettingsDao;
 import io.tunnelvision.api.ingest.SqlErrors;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,6 +43,8 @@ public final class ApiServer implements AutoCloseable {
     static final String TOKEN_ATTRIBUTE = "tunnelvision.token";
     static final String PROBLEM_JSON = "application/problem+json";
     static final String OPENAPI_RESOURCE = "/openapi.yaml";
+    /** Where the dashboard is served; `./tunnelvision demo` prints this URL. */
+    public static final String UI_PATH = "/ui";
 
     private final Javalin app;
 
@@ -52,13 +58,22 @@ public final class ApiServer implements AutoCloseable {
         ReadDao read = parts.jdbi().onDemand(ReadDao.class);
         QueryRoutes query = new QueryRoutes(read, new SeriesDao(parts.jdbi()), parts.retention(), parts.clock());
         CommandRoutes commands = new CommandRoutes(read, parts.decisions(), json, parts.clock());
+        DashboardRoutes dashboard = new DashboardRoutes(read, new CpuSeriesDao(parts.jdbi()),
+                parts.jdbi().onDemand(SettingsDao.class), parts.jdbi().onDemand(CommandEventDao.class),
+                parts.retention(), parts.clock());
         String openApi = resource(OPENAPI_RESOURCE);
         String swaggerPage = swaggerPage(swaggerUiVersion());
+        String fleetPage = resource(UI_PATH + "/index.html");
         Timer.Builder requests = Timer.builder("tunnelvision.http.requests").description("HTTP requests served");
 
         app = Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson(json, false));
             config.staticFiles.enableWebjars();
+            config.staticFiles.add(files -> {
+                files.hostedPath = UI_PATH;
+                files.directory = "/ui";
+                files.location = Location.CLASSPATH;
+            });
             config.startup.showJavalinBanner = false;
             config.http.defaultContentType = "application/json";
             config.requestLogger.http((ctx, ms) -> requests
@@ -80,6 +95,21 @@ public final class ApiServer implements AutoCloseable {
             routes.get("/api/v1/commands/{id}", commands::detail, Role.VIEWER);
             routes.post("/api/v1/commands/{id}/approve", commands::approve, Role.OPERATOR);
             routes.post("/api/v1/commands/{id}/reject", commands::reject, Role.OPERATOR);
+            routes.get("/api/v1/whoami", dashboard::whoami, Role.VIEWER);
+            routes.get("/api/v1/series/cpus", dashboard::cpuSeries, Role.VIEWER);
+            routes.get("/api/v1/fleet/cpus", dashboard::fleetCpus, Role.VIEWER);
+            routes.get("/api/v1/hosts/{host}/settings", dashboard::settingsHistory, Role.VIEWER);
+            routes.get("/api/v1/command-events", dashboard::commandEvents, Role.VIEWER);
+            // The dashboard's pages are public like any static file; every number on them needs a token.
+            routes.get("/", ctx -> ctx.redirect(UI_PATH + "/"));
+            // Routes ignore a trailing slash, so this one sees /ui/ as well: the fleet page there, a redirect without it.
+            routes.get(UI_PATH, ctx -> {
+                if (ctx.path().endsWith("/")) {
+                    ctx.html(fleetPage);
+                } else {
+                    ctx.redirect(UI_PATH + "/");
+                }
+            });
 
             // Public: probes and scrapers carry no token, and the API's description is no secret.
             routes.get("/health", ctx -> {

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.tunnelvision.api.KafkaClients;
 import io.tunnelvision.api.TestDatabase;
 import io.tunnelvision.api.TestRecords;
 import io.tunnelvision.api.db.Database;
@@ -23,14 +22,12 @@ import io.tunnelvision.api.db.Tier;
 import io.tunnelvision.api.ingest.IngestWriter;
 import io.tunnelvision.api.ingest.Item;
 import io.tunnelvision.api.ingest.Source;
-import io.tunnelvision.embedded.fixture.SharedKafka;
 import io.tunnelvision.schemas.avro.CommandDecision;
 import io.tunnelvision.schemas.avro.CommandStatus;
 import io.tunnelvision.schemas.avro.Decision;
 import io.tunnelvision.schemas.avro.HotspotState;
 import io.tunnelvision.schemas.avro.HotspotType;
 import io.tunnelvision.schemas.avro.Verdict;
-import io.tunnelvision.schemas.topic.TopicCreator;
 import io.tunnelvision.schemas.topic.Topics;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -43,14 +40,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -113,15 +104,9 @@ class ApiServerIT {
             rollups.rollUp(family, Tier.MINUTE, T, T.plus(Duration.ofMinutes(5)));
         }
 
-        String bootstrap = SharedKafka.get().bootstrapServers();
         topics = Topics.inNamespace("it-" + UUID.randomUUID().toString().substring(0, 8));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            new TopicCreator(admin).ensure(List.of(topics.commandDecisions));
-        }
-        KafkaDecisionPublisher decisions = new KafkaDecisionPublisher(
-                new KafkaClients(bootstrap).decisionProducer(topics.commandDecisions), topics.commandDecisions);
-        List<ApiToken> tokens = ApiToken.parseAll("grafana:viewer:" + HexFormat.of().formatHex(ApiToken.hash(VIEWER))
-                + ",alice:operator:" + HexFormat.of().formatHex(ApiToken.hash(OPERATOR)));
+        KafkaDecisionPublisher decisions = DecisionTopic.publisher(topics);
+        List<ApiToken> tokens = DecisionTopic.tokens(VIEWER, OPERATOR);
         Health health = new Health().add("database", () -> database.jdbi().withHandle(h -> h.createQuery("SELECT 1")
                 .mapTo(Integer.class).one()) == 1 ? null : "no");
         server = new ApiServer(new ApiServer.Parts(database.jdbi(), Retention.DEFAULT, clock, tokens, decisions, health,
@@ -497,23 +482,9 @@ class ApiServerIT {
     }
 
     private static CommandDecision readDecision(String commandId) {
-        try (KafkaConsumer<String, CommandDecision> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.get().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-decisions-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                topics.commandDecisions.keySerde().deserializer(), topics.commandDecisions.valueSerde().deserializer())) {
-            consumer.subscribe(List.of(topics.commandDecisions.name()));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.value().getCommandId().equals(commandId)) {
-                        assertEquals(record.value().getHostId(), record.key(), "keyed by host");
-                        return record.value();
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no decision on " + commandId + " reached Kafka");
+        var record = DecisionTopic.first(topics.commandDecisions, commandId);
+        assertEquals(record.value().getHostId(), record.key(), "keyed by host");
+        return record.value();
     }
 
     @Test

@@ -1,0 +1,228 @@
+// Gateway: one gateway in depth over a chosen range: throughput, drops and latency of its tunnel and underlay,
+// per-CPU NET_RX and IRQ share (a single-core storm is one hot row), softnet squeeze/drops, settings and their history.
+import { api, query } from "./api.js";
+import { ago, badge, clear, el, param, pct, time } from "./format.js";
+import { align, cpuHeat, lineChart, sharesOfTotal } from "./charts.js";
+import { start } from "./shell.js";
+
+/** Range name -> [seconds, step seconds]: the step keeps charts near 100 points and picks the tier. */
+const RANGES = { "15m": [900, 10], "1h": [3600, 30], "6h": [21600, 300], "24h": [86400, 900], "7d": [604800, 3600] };
+const TUNNEL_KINDS = ["TUN", "TAP", "WIREGUARD", "VXLAN", "GRE"];
+
+const host = param("host");
+let range = RANGES[param("range")] ? param("range") : "1h";
+let iface = param("iface");
+let who;
+
+function setUrl() {
+  history.replaceState(null, "", "?" + new URLSearchParams({ host, range, ...(iface ? { iface } : {}) }));
+}
+
+function span() {
+  const [seconds, step] = RANGES[range];
+  const to = new Date();
+  return { from: new Date(to.getTime() - seconds * 1000), to, step };
+}
+
+async function series(metric, extra, w) {
+  const body = await api("/api/v1/series" + query({ host, metric, from: w.from, to: w.to, step: w.step + "s", ...extra }));
+  return body.points.map((p) => ({ t: p.t, v: p.avg }));
+}
+
+async function perCpu(metric, w) {
+  return api("/api/v1/series/cpus" + query({ host, metric, from: w.from, to: w.to, step: w.step + "s" }));
+}
+
+function ranges() {
+  clear(document.getElementById("ranges"), Object.keys(RANGES).map((r) => el("button", {
+    class: r === range ? "on" : null, "data-range": r, text: r,
+    onclick: () => { range = r; setUrl(); ranges(); refreshNow(); },
+  })));
+}
+
+let refreshNow = () => {};
+
+function describe(detail) {
+  const h = detail.host;
+  document.getElementById("title").textContent = "Gateway " + h.hostId;
+  document.title = "Tunnelvision · " + h.hostId;
+  clear(document.getElementById("host-facts"),
+    el("span", { class: "muted", text: `agent ${h.agentVersion || "?"} · last sample ${ago(h.lastSeen)} · ` }),
+    el("a", { href: "/ui/timeline.html?host=" + encodeURIComponent(h.hostId), text: "timeline of this gateway" }));
+  const open = detail.openHotspots;
+  clear(document.getElementById("open-hotspots"), open.length
+    ? open.map((s) => el("div", { class: "small" }, badge(s.severity), " ", el("b", { text: s.type.toLowerCase().replaceAll("_", " ") }),
+      " ", s.target || "", ": ", s.summary || "", el("span", { class: "muted", text: " · open since " + time(s.openedAt) })))
+    : el("span", { class: "badge ok", text: "no open hotspots" }));
+}
+
+function chooseInterface(interfaces) {
+  const tunnels = interfaces.filter((i) => TUNNEL_KINDS.includes(i.kind));
+  const choices = tunnels.length ? tunnels : interfaces;
+  const select = document.getElementById("iface");
+  const names = choices.map((i) => i.iface);
+  if (!iface || !names.includes(iface)) iface = names[0] || null;
+  if (select.dataset.names !== names.join()) {
+    clear(select, choices.map((i) => el("option", { value: i.iface, text: `${i.iface} (${i.kind.toLowerCase()})` })));
+    select.dataset.names = names.join();
+    select.onchange = () => { iface = select.value; setUrl(); refreshNow(); };
+  }
+  select.value = iface || "";
+  const chosen = interfaces.find((i) => i.iface === iface);
+  const underlay = chosen && chosen.underlay ? chosen.underlay : null;
+  document.getElementById("underlay").textContent = underlay ? "underlay " + underlay : "no underlay known";
+  return underlay;
+}
+
+async function linkCharts(w, underlay) {
+  if (!iface) {
+    lineChart(document.getElementById("chart-throughput"), "throughput", [], [[]]);
+    return;
+  }
+  const ifaces = underlay ? [iface, underlay] : [iface];
+  const [bytes, drops, softnetDropped] = await Promise.all([
+    Promise.all(ifaces.flatMap((i) => ["rx_bytes", "tx_bytes"].map((m) => series(m, { iface: i }, w)))),
+    Promise.all(ifaces.flatMap((i) => ["rx_dropped", "tx_dropped"].map((m) => series(m, { iface: i }, w)))),
+    series("dropped", {}, w)]);
+  const labels = ifaces.flatMap((i) => [i + " rx", i + " tx"]);
+  const bits = bytes.map((s) => s.map((p) => ({ t: p.t, v: p.v === null ? null : p.v * 8 })));
+  lineChart(document.getElementById("chart-throughput"), "throughput", labels, align(bits), "b/s");
+  lineChart(document.getElementById("chart-drops"), "drops", [...labels, "softnet (all CPUs)"], align([...drops, softnetDropped]), "/s");
+}
+
+async function latencyChart(w) {
+  const note = document.getElementById("latency-note");
+  let body;
+  try {
+    body = await api("/api/v1/latency" + query({ host, from: w.from, to: w.to }));
+  } catch (e) {
+    lineChart(document.getElementById("chart-latency"), "latency", [], [[]]);
+    note.textContent = e.message;
+    return;
+  }
+  const buckets = { OVERLAY: new Map(), UNDERLAY: new Map() };
+  for (const p of body.probes) {
+    if (p.rttAvgUs === null || !buckets[p.path]) continue;
+    const b = new Date(Math.floor(Date.parse(p.ts) / (w.step * 1000)) * w.step * 1000).toISOString();
+    const acc = buckets[p.path].get(b) || { sum: 0, n: 0 };
+    acc.sum += p.rttAvgUs;
+    acc.n += 1;
+    buckets[p.path].set(b, acc);
+  }
+  const ms = (m) => [...m.entries()].map(([t, a]) => ({ t, v: a.sum / a.n / 1000 }));
+  lineChart(document.getElementById("chart-latency"), "latency", ["overlay", "underlay"],
+    align([ms(buckets.OVERLAY), ms(buckets.UNDERLAY)]), "ms");
+  note.textContent = body.overlayOverheadUs === null ? "" : "the tunnel adds "
+    + (body.overlayOverheadUs / 1000).toFixed(2) + " ms on average over this range";
+}
+
+async function softnetChart(w) {
+  const [squeeze, dropped, backlog] = await Promise.all([series("time_squeeze", {}, w), series("dropped", {}, w),
+    series("backlog_len", {}, w)]);
+  lineChart(document.getElementById("chart-softnet"), "softnet", ["time squeeze /s (all CPUs)", "dropped /s (all CPUs)",
+    "backlog packets (busiest CPU, right axis)"], align([squeeze, dropped, backlog]), "", ["backlog packets (busiest CPU, right axis)"]);
+}
+
+async function cpuCharts(w) {
+  const [netRx, irq] = await Promise.all([perCpu("net_rx", w), perCpu("irq_lines_total", w)]);
+  const say = (id, top, what) => {
+    const note = document.getElementById(id);
+    if (!top) {
+      note.textContent = "";
+      return;
+    }
+    const storm = top.share > 0.5 && netRx.cpus.length > 1;
+    note.className = "small " + (storm ? "storm" : "muted");
+    note.textContent = `CPU ${top.cpu} handles ${pct(top.share)} of ${what}` + (storm ? ": a single-core storm" : "");
+  };
+  say("netrx-note", cpuHeat(document.getElementById("chart-netrx"), "netrx", netRx, sharesOfTotal(netRx.values)),
+    "NET_RX softirqs");
+  say("irq-note", cpuHeat(document.getElementById("chart-irq"), "irq", irq, sharesOfTotal(irq.values)),
+    "NIC and tunnel interrupts");
+}
+
+function rps(rxQueues) {
+  if (!rxQueues || !rxQueues.length) return "–";
+  const masks = [...new Set(rxQueues.map((q) => q.rpsCpus || "0"))];
+  return masks.join(", ") + (rxQueues.length > 1 ? ` (${rxQueues.length} queues)` : "");
+}
+
+const KERNEL = [["rmemMax", "net.core.rmem_max"], ["wmemMax", "net.core.wmem_max"], ["netdevBudget", "net.core.netdev_budget"],
+  ["netdevBudgetUsecs", "net.core.netdev_budget_usecs"], ["netdevMaxBacklog", "net.core.netdev_max_backlog"],
+  ["rpsSockFlowEntries", "net.core.rps_sock_flow_entries"]];
+
+function settingsNow(detail) {
+  const ifRows = detail.interfaces.map((i) => el("tr", {},
+    el("td", { text: i.iface }), el("td", { text: i.kind.toLowerCase() }), el("td", { class: "num", text: i.mtu }),
+    el("td", { class: "num", text: i.txQueueLen }), el("td", { text: rps(i.rxQueues) }), el("td", { text: i.operState }),
+    el("td", { text: i.underlay || "" }), el("td", { class: "small muted time", text: time(i.since) })));
+  const k = detail.kernel;
+  clear(document.getElementById("settings-now"),
+    el("table", { id: "interfaces" }, el("tr", {}, ["interface", "kind", "MTU", "txqueuelen", "RPS CPUs", "state", "underlay", "since"]
+      .map((h) => el("th", { text: h, class: h === "MTU" || h === "txqueuelen" ? "num" : null }))), ifRows),
+    k ? el("table", { id: "kernel", style: "margin-top:10px" },
+      el("tr", {}, KERNEL.map(([, label]) => el("th", { class: "num", text: label })), el("th", { text: "rp_filter" })),
+      el("tr", {}, KERNEL.map(([key]) => el("td", { class: "num", text: k[key] ?? "–" })),
+        el("td", { class: "small", text: JSON.stringify(k.rpFilter) })))
+      : el("div", { class: "muted", text: "No kernel settings reported yet." }));
+}
+
+function settingsHistory(h) {
+  const rows = [];
+  const byIface = new Map();
+  for (const i of h.interfaces) {
+    if (!byIface.has(i.iface)) byIface.set(i.iface, []);
+    byIface.get(i.iface).push(i);
+  }
+  for (const i of h.interfaces) {
+    const list = byIface.get(i.iface);
+    const older = list[list.indexOf(i) + 1];
+    rows.push({ at: i.since, row: el("tr", {}, el("td", { class: "small muted time", text: time(i.since) }), el("td", { text: i.iface }),
+      el("td", { text: `MTU ${i.mtu} · txqueuelen ${i.txQueueLen} · RPS ${rps(i.rxQueues)}` }),
+      el("td", {}, older ? changes([["MTU", i.mtu, older.mtu], ["txqueuelen", i.txQueueLen, older.txQueueLen],
+        ["RPS", rps(i.rxQueues), rps(older.rxQueues)]]) : el("span", { class: "muted small", text: "in effect at start" }))) });
+  }
+  h.kernel.forEach((k, idx) => {
+    const older = h.kernel[idx + 1];
+    rows.push({ at: k.since, row: el("tr", {}, el("td", { class: "small muted time", text: time(k.since) }), el("td", { text: "sysctl" }),
+      el("td", { class: "small", text: KERNEL.map(([key, label]) => `${label.replace("net.core.", "")}=${k[key] ?? "–"}`).join(" · ") }),
+      el("td", {}, older ? changes(KERNEL.map(([key, label]) => [label, k[key], older[key]]))
+        : el("span", { class: "muted small", text: "in effect at start" }))) });
+  });
+  rows.sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+  clear(document.getElementById("settings-history"), rows.length
+    ? el("table", { id: "settings-history-table" }, el("tr", {}, ["since", "what", "values", "changed"].map((x) => el("th", { text: x }))),
+      rows.map((r) => r.row))
+    : el("div", { class: "muted", text: "No settings reported in this range." }));
+}
+
+function changes(triples) {
+  const changed = triples.filter(([, now, before]) => String(now) !== String(before));
+  return changed.length
+    ? changed.map(([label, now, before]) => el("div", { class: "changed small", text: `${label}: ${before ?? "–"} → ${now ?? "–"}` }))
+    : el("span", { class: "muted small", text: "(no change)" });
+}
+
+async function refresh() {
+  const w = span();
+  const detail = await api("/api/v1/hosts/" + encodeURIComponent(host));
+  describe(detail);
+  const underlay = chooseInterface(detail.interfaces);
+  settingsNow(detail);
+  const history = api(`/api/v1/hosts/${encodeURIComponent(host)}/settings` + query({ from: new Date(Math.min(w.from.getTime(),
+    Date.now() - 7 * 86400e3)), to: w.to }));
+  await Promise.all([linkCharts(w, underlay), latencyChart(w), softnetChart(w), cpuCharts(w),
+    history.then(settingsHistory)]);
+}
+
+function render(whoami) {
+  who = whoami;
+  if (!host) {
+    clear(document.querySelector("main"), el("div", { class: "error", text: "No gateway given: open one from the fleet page." }));
+    return;
+  }
+  ranges();
+}
+
+start({ name: "gateway", render, refresh: () => (host ? refresh() : Promise.resolve()) })
+  .then((page) => { refreshNow = page.refreshNow; });
