@@ -1,0 +1,56 @@
+package io.tunnelvision.lab;
+
+import io.tunnelvision.schemas.avro.LatencySample;
+import io.tunnelvision.schemas.avro.PeerLatency;
+import io.tunnelvision.schemas.avro.ProbePath;
+import io.tunnelvision.schemas.avro.ProbeStats;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Means over several latency samples of one gateway: RTT (µs) of the small and the large probes over the overlay
+ * and the underlay, weighted by replies, and the loss of the large overlay probes.
+ */
+record LatencyFigures(int samples, int largeSize, double overlaySmallUs, double overlayLargeUs,
+                      double underlaySmallUs, double underlayLargeUs, double overlayLargeLoss) {
+
+    static LatencyFigures of(List<LatencySample> samples) {
+        double[] sum = new double[4];
+        long[] n = new long[4];
+        long largeSent = 0;
+        long largeReceived = 0;
+        int largeSize = 0;
+        for (LatencySample sample : samples) {
+            for (PeerLatency peer : sample.getPeers()) {
+                int biggest = peer.getProbes().stream().mapToInt(ProbeStats::getSizeBytes).max().orElse(0);
+                for (ProbeStats p : peer.getProbes()) {
+                    boolean large = p.getSizeBytes() == biggest;
+                    int slot = (p.getPath() == ProbePath.OVERLAY ? 0 : 2) + (large ? 1 : 0);
+                    if (p.getRttAvgUs() != null) {
+                        sum[slot] += (double) p.getRttAvgUs() * p.getReceived();
+                        n[slot] += p.getReceived();
+                    }
+                    if (large && p.getPath() == ProbePath.OVERLAY) {
+                        largeSent += p.getSent();
+                        largeReceived += p.getReceived();
+                        largeSize = p.getSizeBytes();
+                    }
+                }
+            }
+        }
+        return new LatencyFigures(samples.size(), largeSize, mean(sum[0], n[0]), mean(sum[1], n[1]),
+                mean(sum[2], n[2]), mean(sum[3], n[3]),
+                largeSent == 0 ? 0 : (double) (largeSent - largeReceived) / largeSent);
+    }
+
+    private static double mean(double sum, long n) {
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    String describe() {
+        return String.format(Locale.ROOT, "%d samples, large probe %d B: overlay small %.0f us, large %.0f us;"
+                        + " underlay small %.0f us, large %.0f us; large probes through minus around the tunnel %.0f us;"
+                + " large overlay loss %.3f", samples, largeSize, overlaySmallUs, overlayLargeUs, underlaySmallUs,
+                underlayLargeUs, overlayLargeUs - underlayLargeUs, overlayLargeLoss);
+    }
+}
