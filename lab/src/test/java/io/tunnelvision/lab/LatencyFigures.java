@@ -8,15 +8,17 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Means over several latency samples of one gateway: RTT (µs) of the small and the large probes over the overlay
- * and the underlay, weighted by replies, and the loss of the large overlay probes.
+ * Over several latency samples of one gateway: mean RTT (µs, weighted by replies) and lowest RTT of the small and
+ * the large probes over the overlay and the underlay, and the loss of the large overlay probes. On a loaded
+ * machine the means are mostly scheduling delay; the lowest RTTs show what the path itself costs.
  */
 record LatencyFigures(int samples, int largeSize, double overlaySmallUs, double overlayLargeUs,
-                      double underlaySmallUs, double underlayLargeUs, double overlayLargeLoss) {
+                      double underlaySmallUs, double underlayLargeUs, double overlayLargeLoss, long[] minUs) {
 
     static LatencyFigures of(List<LatencySample> samples) {
         double[] sum = new double[4];
         long[] n = new long[4];
+        long[] min = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
         long largeSent = 0;
         long largeReceived = 0;
         int largeSize = 0;
@@ -29,6 +31,7 @@ record LatencyFigures(int samples, int largeSize, double overlaySmallUs, double 
                     if (p.getRttAvgUs() != null) {
                         sum[slot] += (double) p.getRttAvgUs() * p.getReceived();
                         n[slot] += p.getReceived();
+                        min[slot] = Math.min(min[slot], p.getRttMinUs());
                     }
                     if (large && p.getPath() == ProbePath.OVERLAY) {
                         largeSent += p.getSent();
@@ -40,7 +43,7 @@ record LatencyFigures(int samples, int largeSize, double overlaySmallUs, double 
         }
         return new LatencyFigures(samples.size(), largeSize, mean(sum[0], n[0]), mean(sum[1], n[1]),
                 mean(sum[2], n[2]), mean(sum[3], n[3]),
-                largeSent == 0 ? 0 : (double) (largeSent - largeReceived) / largeSent);
+                largeSent == 0 ? 0 : (double) (largeSent - largeReceived) / largeSent, min);
     }
 
     private static double mean(double sum, long n) {

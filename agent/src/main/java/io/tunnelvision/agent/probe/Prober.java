@@ -52,6 +52,8 @@ public final class Prober implements AutoCloseable {
         return t;
     });
     private final Thread receiver;
+    /** Only the timer thread sends, so one buffer serves every probe. */
+    private final ByteBuffer sendBuffer = ByteBuffer.allocate(ProbePacket.MAX_BYTES);
     private volatile ProbeInterval current;
 
     public Prober(ProbeSettings settings, Path sysRoot, HostIdentity identity, Consumer<LatencySample> sink,
@@ -109,7 +111,6 @@ public final class Prober implements AutoCloseable {
 
     private void sendRound() {
         ProbeInterval interval = current;
-        ByteBuffer buffer = ByteBuffer.allocate(ProbePacket.MAX_BYTES);
         for (int i = 0; i < interval.series().size(); i++) {
             ProbeInterval.Series series = interval.series().get(i);
             long id = nextId.getAndIncrement();
@@ -117,7 +118,7 @@ public final class Prober implements AutoCloseable {
             pending.put(id, new Pending(interval, i, series.sizeBytes(), now));
             interval.sent(i);
             try {
-                channel.send(ProbePacket.request(buffer, series.sizeBytes(), id, now), series.target());
+                channel.send(ProbePacket.request(sendBuffer, series.sizeBytes(), id, now), series.target());
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {

@@ -89,23 +89,29 @@ public final class MtuMismatchDetector {
     }
 
     private static Family family(LatencySample latency, String tunnel) {
-        if (latency == null) {
-            return Family.UNKNOWN;
-        }
-        for (PeerLatency peer : latency.getPeers()) {
-            if (!tunnel.equals(peer.getTunnelInterface())) {
-                continue;
-            }
-            for (ProbeStats probe : peer.getProbes()) {
-                if (probe.getPath() == ProbePath.UNDERLAY) {
-                    Family family = Encapsulation.familyOf(probe.getAddress());
-                    if (family != Family.UNKNOWN) {
-                        return family;
-                    }
+        for (ProbeStats probe : probes(latency, tunnel)) {
+            if (probe.getPath() == ProbePath.UNDERLAY) {
+                Family family = Encapsulation.familyOf(probe.getAddress());
+                if (family != Family.UNKNOWN) {
+                    return family;
                 }
             }
         }
         return Family.UNKNOWN;
+    }
+
+    /** The probes of every peer reached through {@code tunnel}; none without a sample. */
+    private static List<ProbeStats> probes(LatencySample latency, String tunnel) {
+        if (latency == null) {
+            return List.of();
+        }
+        List<ProbeStats> probes = new ArrayList<>();
+        for (PeerLatency peer : latency.getPeers()) {
+            if (tunnel.equals(peer.getTunnelInterface())) {
+                probes.addAll(peer.getProbes());
+            }
+        }
+        return probes;
     }
 
     /**
@@ -113,21 +119,13 @@ public final class MtuMismatchDetector {
      * answered large probe on it. Large is at least {@code largeProbeBytes}: the probes that fragment.
      */
     private double largeProbeRtt(LatencySample latency, String tunnel, ProbePath path) {
-        if (latency == null) {
-            return Double.NaN;
-        }
         double sum = 0;
         long replies = 0;
-        for (PeerLatency peer : latency.getPeers()) {
-            if (!tunnel.equals(peer.getTunnelInterface())) {
-                continue;
-            }
-            for (ProbeStats probe : peer.getProbes()) {
-                if (probe.getPath() == path && probe.getSizeBytes() >= thresholds.largeProbeBytes()
-                        && probe.getRttAvgUs() != null && probe.getReceived() > 0) {
-                    sum += (double) probe.getRttAvgUs() * probe.getReceived();
-                    replies += probe.getReceived();
-                }
+        for (ProbeStats probe : probes(latency, tunnel)) {
+            if (probe.getPath() == path && probe.getSizeBytes() >= thresholds.largeProbeBytes()
+                    && probe.getRttAvgUs() != null && probe.getReceived() > 0) {
+                sum += (double) probe.getRttAvgUs() * probe.getReceived();
+                replies += probe.getReceived();
             }
         }
         return replies == 0 ? Double.NaN : sum / replies;
@@ -135,24 +133,16 @@ public final class MtuMismatchDetector {
 
     /** Worst loss of large overlay probes, counted only when small overlay probes on the same tunnel get through. */
     private double largeProbeLoss(LatencySample latency, String tunnel) {
-        if (latency == null) {
-            return 0;
-        }
         double large = 0;
         double small = 0;
-        for (PeerLatency peer : latency.getPeers()) {
-            if (!tunnel.equals(peer.getTunnelInterface())) {
+        for (ProbeStats probe : probes(latency, tunnel)) {
+            if (probe.getPath() != ProbePath.OVERLAY || probe.getSent() == 0) {
                 continue;
             }
-            for (ProbeStats probe : peer.getProbes()) {
-                if (probe.getPath() != ProbePath.OVERLAY || probe.getSent() == 0) {
-                    continue;
-                }
-                if (probe.getSizeBytes() >= thresholds.largeProbeBytes()) {
-                    large = Math.max(large, probe.getLossRatio());
-                } else {
-                    small = Math.max(small, probe.getLossRatio());
-                }
+            if (probe.getSizeBytes() >= thresholds.largeProbeBytes()) {
+                large = Math.max(large, probe.getLossRatio());
+            } else {
+                small = Math.max(small, probe.getLossRatio());
             }
         }
         return small < thresholds.largeProbeLoss() / 2 ? large : 0;
