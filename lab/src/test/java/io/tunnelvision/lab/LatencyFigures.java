@@ -51,9 +51,9 @@ record LatencyFigures(int samples, int largeSize, double overlaySmallUs, double 
     }
 
     String describe() {
-        return String.format(Locale.ROOT, "%d samples, large probe %d B: overlay small %.0f us, large %.0f us;"
-                        + " underlay small %.0f us, large %.0f us; large probes through minus around the tunnel %.0f us;"
-                + " large overlay loss %.3f", samples, largeSize, overlaySmallUs, overlayLargeUs, underlaySmallUs,
-                underlayLargeUs, overlayLargeUs - underlayLargeUs, overlayLargeLoss);
+        return String.format(Locale.ROOT, "%d samples, large probe %d B: mean RTT overlay small/large %.0f/%.0f us,"
+                + " underlay small/large %.0f/%.0f us; lowest RTT overlay small/large %d/%d us, underlay small/large"
+                + " %d/%d us; large overlay loss %.3f", samples, largeSize, overlaySmallUs, overlayLargeUs,
+                underlaySmallUs, underlayLargeUs, minUs[0], minUs[1], minUs[2], minUs[3], overlayLargeLoss);
     }
 }
