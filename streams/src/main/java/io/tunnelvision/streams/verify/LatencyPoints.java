@@ -36,7 +36,8 @@ final class LatencyPoints {
             }
         }
         return LatencyPoint.newBuilder().setOverlayRttUs(replies[0] == 0 ? null : sum[0] / replies[0])
-                .setUnderlayRttUs(replies[1] == 0 ? null : sum[1] / replies[1]).setLargeProbeLoss(largeLoss).build();
+                .setUnderlayRttUs(replies[1] == 0 ? null : sum[1] / replies[1]).setLargeProbeLoss(largeLoss)
+                .setIntervalMs(sample.getIntervalMs()).build();
     }
 
     /** What the tunnel adds to a round trip: overlay minus underlay, null without both. */

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * at least {@code minImprovement} verifies the change; anything else rolls it back to the value before.
  *
  * <p>Latency counts too. When the host probes its tunnels, its last latency sample before the change is kept,
- * and the verdict waits for at least one sample after it (for up to {@link #LATENCY_WAIT_FACTOR} times the
- * intervals): a change after which the overlay round trip got worse or the large probes' loss rose by
+ * and the verdict waits for at least one sample after it (for up to {@link #LATENCY_WAIT_INTERVALS} probe
+ * intervals after the change): a change after which the overlay round trip got worse or the large probes' loss rose by
  * {@link #LOSS_WORSE} is rolled back, whatever its metric did. The overlay is judged by what it adds to the
  * underlay's round trip in the same interval (both paths are probed in the same rounds), so that a busy
  * moment of the gateway, which slows both alike, is not held against the change: worse is the median of the
@@ -43,8 +43,11 @@ public final class RemediationVerifier {
     static final double RTT_WORSE_MIN_US = 2_000;
     /** Large-probe loss is worse after a change when it rose by at least this (a ratio). */
     static final double LOSS_WORSE = 0.1;
-    /** How many times verifyIntervals a verdict may wait for the first latency sample after the change. */
-    static final int LATENCY_WAIT_FACTOR = 3;
+    /**
+     * How many probe intervals after the change a verdict may wait for the first latency sample of an interval
+     * that began after it: the first whole one ends within two, plus the prober's grace.
+     */
+    static final int LATENCY_WAIT_INTERVALS = 3;
 
     private final PlannerSettings settings;
 
@@ -96,8 +99,9 @@ public final class RemediationVerifier {
             List<Double> after = new ArrayList<>(pending.getAfter());
             after.add(metric);
             pending.setAfter(after);
-            boolean awaitingLatency = pending.getLatencyBefore() != null && pending.getLatencyAfter().isEmpty()
-                    && after.size() < settings.verifyIntervals() * LATENCY_WAIT_FACTOR;
+            LatencyPoint latencyBefore = pending.getLatencyBefore();
+            boolean awaitingLatency = latencyBefore != null && pending.getLatencyAfter().isEmpty()
+                    && nowMs - pending.getAppliedAtMs() < LATENCY_WAIT_INTERVALS * latencyBefore.getIntervalMs();
             if (after.size() >= settings.verifyIntervals() && !awaitingLatency) {
                 judgements.add(judge(state, host, pending, nowMs));
                 it.remove();

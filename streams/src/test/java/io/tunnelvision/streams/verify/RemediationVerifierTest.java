@@ -140,8 +140,9 @@ class RemediationVerifierTest {
         assertFalse(verifier.observeLatency(state, latency(APPLIED_AT + 5_000, 9_000, 9_000, 1)));
 
         assertTrue(feedMetric(state, 5).isEmpty(), "no latency after the change yet: no verdict");
-        List<RemediationVerifier.Judgement> later = feedMetric(state, 10);
-        assertEquals(1, later.size(), "after 3 x verifyIntervals the metric decides alone");
+        assertTrue(feedMetric(state, 27).isEmpty(), "still within three 10 s probe intervals of the change");
+        List<RemediationVerifier.Judgement> later = feedMetric(state, 29);
+        assertEquals(1, later.size(), "three probe intervals after the change the metric decides alone");
         assertEquals(Verdict.VERIFIED, later.get(0).outcome().getOutcome());
     }
 
