@@ -3,6 +3,7 @@ package io.tunnelvision.agent;
 import io.tunnelvision.agent.apply.ApplyBounds;
 import io.tunnelvision.agent.apply.ExecutorSettings;
 import io.tunnelvision.agent.collect.InterruptsParser;
+import io.tunnelvision.agent.probe.ProbeSettings;
 import io.tunnelvision.config.ConfigException;
 import io.tunnelvision.config.Env;
 import io.tunnelvision.config.KafkaSettings;
@@ -18,6 +19,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -85,6 +87,7 @@ public final class AgentConfig {
     private final List<String> disabledCollectors;
     private final String kafkaBootstrap;
     private final Topics topics;
+    private final ProbeSettings probes;
 
     public AgentConfig(Env env) {
         this.procRoot = path(env, PROC_ROOT);
@@ -109,12 +112,15 @@ public final class AgentConfig {
                 .map(String::trim).filter(name -> !name.isEmpty()).toList();
         this.kafkaBootstrap = env.string(KafkaSettings.BOOTSTRAP);
         this.topics = KafkaSettings.topics(env);
+        this.probes = ProbeSettings.from(env);
     }
 
     public static List<Setting> settings() {
-        return List.of(HOST_ID, PROC_ROOT, SYS_ROOT, SAMPLE_INTERVAL, SPOOL_DIR, SPOOL_MAX_BYTES, METRICS_PORT,
-                IRQ_DEVICES, DISABLED_COLLECTORS, DRY_RUN, TRUSTED_KEYS_DIR, STATE_DIR, APPLY_ACTIONS, APPLY_BOUNDS,
-                KafkaSettings.BOOTSTRAP, KafkaSettings.TOPIC_NAMESPACE);
+        List<Setting> all = new ArrayList<>(List.of(HOST_ID, PROC_ROOT, SYS_ROOT, SAMPLE_INTERVAL, SPOOL_DIR,
+                SPOOL_MAX_BYTES, METRICS_PORT, IRQ_DEVICES, DISABLED_COLLECTORS, DRY_RUN, TRUSTED_KEYS_DIR, STATE_DIR,
+                APPLY_ACTIONS, APPLY_BOUNDS, KafkaSettings.BOOTSTRAP, KafkaSettings.TOPIC_NAMESPACE));
+        all.addAll(ProbeSettings.settings());
+        return List.copyOf(all);
     }
 
     public String hostId() {
@@ -176,6 +182,11 @@ public final class AgentConfig {
     /** What the command executor needs, from these settings. */
     public ExecutorSettings executorSettings() {
         return ExecutorSettings.of(hostId, sysRoot, procRoot, stateDir, applyActions, applyBounds, dryRun);
+    }
+
+    /** The latency probes' settings (TUNNELVISION_AGENT_PROBE_*). */
+    public ProbeSettings probes() {
+        return probes;
     }
 
     public String kafkaBootstrap() {

@@ -130,7 +130,7 @@ class AgentConfigTest {
         }
         assertTrue(names.contains(KafkaSettings.BOOTSTRAP.env()));
         assertTrue(names.contains(KafkaSettings.TOPIC_NAMESPACE.env()));
-        assertEquals(16, names.size());
+        assertEquals(22, names.size());
     }
 
     private void givenKernelHostname(String content) throws IOException {

@@ -6,6 +6,7 @@ import io.tunnelvision.agent.apply.ExecutorWiring;
 import io.tunnelvision.agent.collect.CollectorRegistry;
 import io.tunnelvision.agent.metrics.AgentMetrics;
 import io.tunnelvision.agent.metrics.MetricsServer;
+import io.tunnelvision.agent.probe.ProbeWiring;
 import io.tunnelvision.agent.publish.DiskSpool;
 import io.tunnelvision.agent.publish.ProducerSettings;
 import io.tunnelvision.agent.publish.SamplePublisher;
@@ -72,19 +73,21 @@ public final class RunCommand implements Callable<Integer> {
         SpoolSender sender = new SpoolSender(spool, () -> new KafkaProducer<>(
                 ProducerSettings.forBootstrap(config.kafkaBootstrap(), config.hostId()),
                 new ByteArraySerializer(), new ByteArraySerializer())).start();
-        AgentLoop loop = new AgentLoop(identity, new CollectionRound(registry),
-                new SampleRouting(config.topics(), new SamplePublisher(spool)),
+        SampleRouting routing = new SampleRouting(config.topics(), new SamplePublisher(spool));
+        AgentLoop loop = new AgentLoop(identity, new CollectionRound(registry), routing,
                 new SequenceStore(config.spoolDir()), Clock.systemUTC());
         CommandConsumer commands = ExecutorWiring.start(config, spool);
         MetricsServer metrics = new MetricsServer(new InetSocketAddress(config.metricsPort()),
                 new AgentMetrics(registry, spool, sender, loop)::render);
         loop.start(config.sampleInterval());
+        ProbeWiring probes = ProbeWiring.start(config.probes(), config.sysRoot(), identity, routing);
         LOG.info("agent {} (boot {}) collecting {} every {}, metrics on :{}/metrics", identity.hostId(),
                 identity.bootId(), registry.names(), config.sampleInterval(), metrics.port());
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             commands.close();
+            probes.close();
             loop.close();
             sender.close();
             spool.close();

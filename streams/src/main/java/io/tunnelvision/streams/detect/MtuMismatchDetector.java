@@ -18,10 +18,15 @@ import java.util.OptionalInt;
 
 /**
  * A tunnel whose MTU plus its encapsulation overhead exceeds its underlay's MTU, so its big packets fragment.
- * The configuration alone only makes it a suspect; the interval is bad when rising fragmentation counters or
- * lost large probes (while small ones get through) confirm it.
+ * The configuration alone only makes it a suspect; the interval is bad when rising fragmentation counters, lost
+ * large probes (while small ones get through) or large probes much slower through the tunnel than around it
+ * confirm it. The probes' round trips over both paths go into the evidence.
  */
 public final class MtuMismatchDetector {
+
+    /** Large probes through the tunnel this much slower than around it (relative and absolute) confirm a mismatch. */
+    static final double GAP_FACTOR = 1.5;
+    static final double GAP_MIN_US = 1_000;
 
     private final DetectionThresholds thresholds;
 
@@ -53,9 +58,19 @@ public final class MtuMismatchDetector {
             evidence.put("recommendedMtu", (double) (underlayMtu - overhead.getAsInt()));
             evidence.put("fragmentsPerSec", fragments);
             evidence.put("largeProbeLoss", largeLoss);
+            double overlayUs = largeProbeRtt(latency, tunnel.getName(), ProbePath.OVERLAY);
+            double underlayUs = largeProbeRtt(latency, tunnel.getName(), ProbePath.UNDERLAY);
+            boolean slowThroughTunnel = false;
+            if (!Double.isNaN(overlayUs) && !Double.isNaN(underlayUs)) {
+                evidence.put("overlayRttUs", overlayUs);
+                evidence.put("underlayRttUs", underlayUs);
+                evidence.put("overlayGapUs", overlayUs - underlayUs);
+                slowThroughTunnel = overlayUs >= underlayUs * GAP_FACTOR && overlayUs - underlayUs >= GAP_MIN_US;
+            }
             // what a fix must bring down: fragments, and large-probe loss when that is the evidence
             double metric = fragments + largeLoss;
-            boolean confirmed = fragments >= thresholds.fragmentsPerSec() || largeLoss >= thresholds.largeProbeLoss();
+            boolean confirmed = fragments >= thresholds.fragmentsPerSec() || largeLoss >= thresholds.largeProbeLoss()
+                    || slowThroughTunnel;
             if (tooBig && confirmed) {
                 findings.add(Finding.bad(HotspotType.MTU_MISMATCH, tunnel.getName(), metric,
                         Math.max(thresholds.fragmentsPerSec(), Double.MIN_VALUE), evidence, String.format(
@@ -74,45 +89,60 @@ public final class MtuMismatchDetector {
     }
 
     private static Family family(LatencySample latency, String tunnel) {
-        if (latency == null) {
-            return Family.UNKNOWN;
-        }
-        for (PeerLatency peer : latency.getPeers()) {
-            if (!tunnel.equals(peer.getTunnelInterface())) {
-                continue;
-            }
-            for (ProbeStats probe : peer.getProbes()) {
-                if (probe.getPath() == ProbePath.UNDERLAY) {
-                    Family family = Encapsulation.familyOf(probe.getAddress());
-                    if (family != Family.UNKNOWN) {
-                        return family;
-                    }
+        for (ProbeStats probe : probes(latency, tunnel)) {
+            if (probe.getPath() == ProbePath.UNDERLAY) {
+                Family family = Encapsulation.familyOf(probe.getAddress());
+                if (family != Family.UNKNOWN) {
+                    return family;
                 }
             }
         }
         return Family.UNKNOWN;
     }
 
+    /** The probes of every peer reached through {@code tunnel}; none without a sample. */
+    private static List<ProbeStats> probes(LatencySample latency, String tunnel) {
+        if (latency == null) {
+            return List.of();
+        }
+        List<ProbeStats> probes = new ArrayList<>();
+        for (PeerLatency peer : latency.getPeers()) {
+            if (tunnel.equals(peer.getTunnelInterface())) {
+                probes.addAll(peer.getProbes());
+            }
+        }
+        return probes;
+    }
+
+    /**
+     * Mean round trip (µs, weighted by replies) of the tunnel's large probes on one path, or NaN without any
+     * answered large probe on it. Large is at least {@code largeProbeBytes}: the probes that fragment.
+     */
+    private double largeProbeRtt(LatencySample latency, String tunnel, ProbePath path) {
+        double sum = 0;
+        long replies = 0;
+        for (ProbeStats probe : probes(latency, tunnel)) {
+            if (probe.getPath() == path && probe.getSizeBytes() >= thresholds.largeProbeBytes()
+                    && probe.getRttAvgUs() != null && probe.getReceived() > 0) {
+                sum += (double) probe.getRttAvgUs() * probe.getReceived();
+                replies += probe.getReceived();
+            }
+        }
+        return replies == 0 ? Double.NaN : sum / replies;
+    }
+
     /** Worst loss of large overlay probes, counted only when small overlay probes on the same tunnel get through. */
     private double largeProbeLoss(LatencySample latency, String tunnel) {
-        if (latency == null) {
-            return 0;
-        }
         double large = 0;
         double small = 0;
-        for (PeerLatency peer : latency.getPeers()) {
-            if (!tunnel.equals(peer.getTunnelInterface())) {
+        for (ProbeStats probe : probes(latency, tunnel)) {
+            if (probe.getPath() != ProbePath.OVERLAY || probe.getSent() == 0) {
                 continue;
             }
-            for (ProbeStats probe : peer.getProbes()) {
-                if (probe.getPath() != ProbePath.OVERLAY || probe.getSent() == 0) {
-                    continue;
-                }
-                if (probe.getSizeBytes() >= thresholds.largeProbeBytes()) {
-                    large = Math.max(large, probe.getLossRatio());
-                } else {
-                    small = Math.max(small, probe.getLossRatio());
-                }
+            if (probe.getSizeBytes() >= thresholds.largeProbeBytes()) {
+                large = Math.max(large, probe.getLossRatio());
+            } else {
+                small = Math.max(small, probe.getLossRatio());
             }
         }
         return small < thresholds.largeProbeLoss() / 2 ? large : 0;

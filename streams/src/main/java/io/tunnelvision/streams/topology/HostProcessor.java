@@ -146,6 +146,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
         } else if (value instanceof LatencySample sample) {
             keepLatest(latencies, host, sample, sample.getHeader(), latencies.get(host) == null ? null
                     : latencies.get(host).getHeader());
+            onLatency(host, sample);
         } else if (value instanceof CommandResult result) {
             onResult(host, result, now);
         }
@@ -198,9 +199,16 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
         });
     }
 
+    private void onLatency(String host, LatencySample sample) {
+        HostState state = hostStates.get(host);
+        if (state != null && verifier.observeLatency(state, sample)) {
+            hostStates.put(host, state);
+        }
+    }
+
     private void onResult(String host, CommandResult result, long now) {
         HostState state = hostState(host);
-        if (verifier.onResult(state, result)) {
+        if (verifier.onResult(state, result, latencies.get(host))) {
             emit(host, Destination.FLEET, result, now);
         }
         hostStates.put(host, state);
