@@ -24,6 +24,8 @@ final class Scan {
     // 19 decimal digits always fit in a long; the kernel prints at most 20 (u64) in these files.
     private static final int MAX_DECIMAL_DIGITS = 19;
     private static final int MAX_HEX_DIGITS = 16;
+    // " %10u": the width of one /proc/interrupts count with its separating space.
+    private static final int FIXED_FIELD = 11;
 
     // Eight bytes at a time where the files are mostly padding: /proc/interrupts right-aligns every count in
     // a 10-character column, so most of a big host's file is runs of spaces before a single "0".
@@ -128,6 +130,12 @@ final class Scan {
     static int decimals(byte[] text, int from, int end, long[] into) {
         int i = from;
         for (int column = 0; column < into.length; column++) {
+            long fixed = fixedWidthCount(text, i, end);
+            if (fixed >= 0) {
+                into[column] = fixed;
+                i += FIXED_FIELD;
+                continue;
+            }
             i = skipSpaces(text, i, end);
             int start = i;
             long value = 0;
@@ -147,6 +155,58 @@ final class Scan {
             into[column] = value;
         }
         return i;
+    }
+
+    /**
+     * The count in the eleven bytes at {@code at} if they are laid out as the kernel prints a /proc/interrupts
+     * count ({@code " %10u"}: a space, then the number right-aligned in ten columns) and followed by a space, a
+     * newline or {@code end}; else {@link #NOT_A_NUMBER}, and the caller takes the general path, which reads the
+     * same bytes to the same value. A 32-bit count has at most ten digits, so every field of a real file is this
+     * wide: the last eight bytes are checked and converted as one {@code long}, the two before them one by one.
+     */
+    static long fixedWidthCount(byte[] text, int at, int end) {
+        int fieldEnd = at + FIXED_FIELD;
+        if (fieldEnd > end || text[at] != ' '
+                || (fieldEnd < end && text[fieldEnd] != ' ' && text[fieldEnd] != '\n')) {
+            return NOT_A_NUMBER;
+        }
+        long word = (long) LONGS.get(text, at + 3);
+        long digits = inRange(word, '0', '9');
+        byte first = text[at + 1];
+        byte second = text[at + 2];
+        long high;
+        if (first == ' ' && second == ' ') {
+            // Spaces then at least one digit: every byte is one or the other, the last is a digit, and the
+            // spaces (the low bytes, little-endian) are a run from the start.
+            long spaces = zeroBytes(word ^ EIGHT_SPACES);
+            long spaceBytes = (spaces >>> 7) * 0xff;
+            if ((digits | spaces) != HIGH_BITS || digits >= 0 || (spaceBytes & (spaceBytes + 1)) != 0) {
+                return NOT_A_NUMBER;
+            }
+            high = 0;
+        } else if (digits != HIGH_BITS) {
+            return NOT_A_NUMBER;
+        } else if (first == ' ' && second >= '0' && second <= '9') {
+            high = second - '0';
+        } else if (first >= '0' && first <= '9' && second >= '0' && second <= '9') {
+            high = (first - '0') * 10 + (second - '0');
+        } else {
+            return NOT_A_NUMBER;
+        }
+        return high * 100_000_000L + eightDigits(word & 0x0f0f0f0f0f0f0f0fL); // a space's low nibble is 0
+    }
+
+    /** The high bit of each byte of {@code word} that is zero. */
+    private static long zeroBytes(long word) {
+        long low7 = (word & ~HIGH_BITS) + ~HIGH_BITS; // sets a byte's high bit if its low seven bits are not all 0
+        return ~(low7 | word) & HIGH_BITS;
+    }
+
+    /** Eight digit values, one per byte, the first (lowest) byte the most significant, as one number. */
+    private static long eightDigits(long v) {
+        long pairs = (v * (10 * 256 + 1)) >>> 8;                                      // even bytes: 10a + b
+        long quads = ((pairs & 0x00ff00ff00ff00ffL) * (100 * 65536 + 1)) >>> 16;       // even shorts: 100a + b
+        return ((quads & 0x0000ffff0000ffffL) * (10_000L * (1L << 32) + 1)) >>> 32;    // 10000a + b
     }
 
     /** The high bit of each byte of {@code word} that is in {@code [low, high]}, a range of 7-bit ASCII. */

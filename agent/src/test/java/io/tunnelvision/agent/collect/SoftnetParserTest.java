@@ -11,7 +11,16 @@ import org.junit.jupiter.api.Test;
 class SoftnetParserTest {
 
     private static SoftnetParse parse(String fixture) {
-        return SoftnetParser.parse(Fixtures.text("layouts/softnet/" + fixture));
+        return parseText(Fixtures.text("layouts/softnet/" + fixture));
+    }
+
+    /** The parse and the records made of it, as the collector does. */
+    private static SoftnetParse parseText(String text) {
+        SoftnetTable table = SoftnetParser.parse(text);
+        return new SoftnetParse(SoftnetRecords.of(table), table.malformedLines());
+    }
+
+    private record SoftnetParse(List<SoftnetCpu> cpus, int malformedLines) {
     }
 
     @Test
@@ -68,7 +77,7 @@ class SoftnetParserTest {
 
     @Test
     void fifteenColumnsOfThisMachineAreRead() {
-        SoftnetParse parse = SoftnetParser.parse(Fixtures.text("live-host/proc/net/softnet_stat"));
+        SoftnetParse parse = parseText(Fixtures.text("live-host/proc/net/softnet_stat"));
 
         assertEquals(2, parse.cpus().size());
         SoftnetCpu first = parse.cpus().get(0);
@@ -102,7 +111,7 @@ class SoftnetParserTest {
 
     @Test
     void emptyFileGivesNoCpus() {
-        SoftnetParse parse = SoftnetParser.parse("");
+        SoftnetParse parse = parseText("");
 
         assertEquals(0, parse.cpus().size());
         assertEquals(0, parse.malformedLines());
