@@ -71,7 +71,13 @@ public final class CommandConsumer implements Runnable, AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50,
+                // The broker answers a fetch as soon as a command is there; an empty one is held up to this long,
+                // instead of 500 ms, so an idle agent sends one fetch per 10 s, not two a second (agent CPU).
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10_000,
+                // No JMX reporter and no metrics push: the agent reports its own metrics (agent memory and CPU).
+                ConsumerConfig.METRIC_REPORTER_CLASSES_CONFIG, "",
+                ConsumerConfig.ENABLE_METRICS_PUSH_CONFIG, false);
     }
 
     public synchronized CommandConsumer start() {
