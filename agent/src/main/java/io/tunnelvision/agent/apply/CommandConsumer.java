@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class CommandConsumer implements Runnable, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandConsumer.class);
-    private static final Duration POLL = Duration.ofMillis(500);
+    // poll returns as soon as a command arrives and close() wakes it: a long poll only saves an idle agent's CPU.
+    private static final Duration POLL = Duration.ofSeconds(10);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final Topic<String, TuningCommand> topic;
