@@ -166,40 +166,31 @@ final class Scan {
      */
     static long fixedWidthCount(byte[] text, int at, int end) {
         int fieldEnd = at + FIXED_FIELD;
-        if (fieldEnd > end || text[at] != ' '
-                || (fieldEnd < end && text[fieldEnd] != ' ' && text[fieldEnd] != '\n')) {
+        if (fieldEnd > end || (fieldEnd < end && text[fieldEnd] != ' ' && text[fieldEnd] != '\n')) {
             return NOT_A_NUMBER;
         }
+        long head = (long) LONGS.get(text, at) & 0xffffff; // the separator and the two leading columns
         long word = (long) LONGS.get(text, at + 3);
         long digits = inRange(word, '0', '9');
-        byte first = text[at + 1];
-        byte second = text[at + 2];
-        long high;
-        if (first == ' ' && second == ' ') {
-            // Spaces then at least one digit: every byte is one or the other, the last is a digit, and the
-            // spaces (the low bytes, little-endian) are a run from the start.
-            long spaces = zeroBytes(word ^ EIGHT_SPACES);
-            long spaceBytes = (spaces >>> 7) * 0xff;
-            if ((digits | spaces) != HIGH_BITS || digits >= 0 || (spaceBytes & (spaceBytes + 1)) != 0) {
+        if (head == 0x202020L) {
+            // Spaces then at least one digit: the bytes that are no digit are spaces, they are a run from the
+            // start (the low bytes, little-endian), and the last byte is a digit.
+            long spaceBytes = ((digits ^ HIGH_BITS) >>> 7) * 0xff;
+            if ((word & spaceBytes) != (EIGHT_SPACES & spaceBytes) || (spaceBytes & (spaceBytes + 1)) != 0
+                    || digits >= 0) {
                 return NOT_A_NUMBER;
             }
-            high = 0;
-        } else if (digits != HIGH_BITS) {
-            return NOT_A_NUMBER;
-        } else if (first == ' ' && second >= '0' && second <= '9') {
-            high = second - '0';
-        } else if (first >= '0' && first <= '9' && second >= '0' && second <= '9') {
-            high = (first - '0') * 10 + (second - '0');
-        } else {
+            return eightDigits(word & 0x0f0f0f0f0f0f0f0fL); // a space's low nibble is 0
+        }
+        // Nine or ten digits: the two leading columns hold digits (or a space and a digit).
+        int first = (int) (head >>> 8) & 0xff;
+        int second = (int) (head >>> 16);
+        if ((head & 0xff) != ' ' || digits != HIGH_BITS || second < '0' || second > '9'
+                || first != ' ' && (first < '0' || first > '9')) {
             return NOT_A_NUMBER;
         }
-        return high * 100_000_000L + eightDigits(word & 0x0f0f0f0f0f0f0f0fL); // a space's low nibble is 0
-    }
-
-    /** The high bit of each byte of {@code word} that is zero. */
-    private static long zeroBytes(long word) {
-        long low7 = (word & ~HIGH_BITS) + ~HIGH_BITS; // sets a byte's high bit if its low seven bits are not all 0
-        return ~(low7 | word) & HIGH_BITS;
+        long high = first == ' ' ? second - '0' : (first - '0') * 10 + (second - '0');
+        return high * 100_000_000L + eightDigits(word & 0x0f0f0f0f0f0f0f0fL);
     }
 
     /** Eight digit values, one per byte, the first (lowest) byte the most significant, as one number. */
