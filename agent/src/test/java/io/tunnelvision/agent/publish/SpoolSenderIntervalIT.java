@@ -43,27 +43,36 @@ class SpoolSenderIntervalIT {
         try (DiskSpool spool = DiskSpool.open(spoolDir, 64L * 1024 * 1024);
              SpoolSender sender = new SpoolSender(spool, () -> new KafkaProducer<>(
                      ProducerSettings.forBootstrap(bootstrap, HOST),
-                     new ByteArraySerializer(), new ByteArraySerializer()), Duration.ofMinutes(1)).start()) {
+                     new ByteArraySerializer(), new ByteArraySerializer()), Duration.ofMinutes(1))) {
             spool.onAppend(urgent.name(), sender::wake);
             SamplePublisher publisher = new SamplePublisher(spool);
-
-            // Given samples spooled while the sender waits out its one-minute interval
+            // What the spool holds at start goes at once; then the sender waits out its one-minute interval
             publisher.publish(samples, HOST, sample(1));
+            sender.start();
+            awaitSent(sender, 1);
+
+            // Given samples spooled while the sender waits
             publisher.publish(samples, HOST, sample(2));
+            publisher.publish(samples, HOST, sample(3));
             Thread.sleep(1_500);
-            assertEquals(0, sender.sentRecords(), "samples wait for the interval");
+            assertEquals(1, sender.sentRecords(), "samples wait for the interval");
 
             // When a record of the watched topic is spooled
-            publisher.publish(urgent, HOST, sample(3));
+            publisher.publish(urgent, HOST, sample(4));
 
             // Then all three go in the next transaction, long before the minute is over
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (sender.sentRecords() < 3 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertEquals(3, sender.sentRecords());
+            awaitSent(sender, 4);
+            assertEquals(4, sender.sentRecords());
             assertEquals(0, spool.pendingRecords());
         }
+    }
+
+    private static void awaitSent(SpoolSender sender, long records) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (sender.sentRecords() < records && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(records, sender.sentRecords());
     }
 
     private static SoftnetSample sample(long seq) {
