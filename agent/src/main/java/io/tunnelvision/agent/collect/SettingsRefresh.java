@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * round regardless; between two reads of the settings the collectors send the values they read last, so every
  * sample stays complete and its consumers see no difference but the age of those values.
  *
- * <p>Why: on a gateway with a 64-queue NIC these are some 200 of the 250 files a round opens (two RPS files per
- * queue, a governor per CPU), and opening a sysfs file costs 5 to 10 µs of system calls. They are read every
+ * <p>Why: on a gateway with a 64-queue NIC these are some 160 of the 210 files a round opens (two RPS files per
+ * queue; a host with cpufreq adds a governor per CPU), and opening a sysfs file costs 5 to 10 µs of system calls. They are read every
  * {@code everyRounds} rounds, and in the next round of each collector after {@link #requestNow()}, which the
  * agent calls when its executor has answered a command, so that a change it applied shows in the next sample.
  *
