@@ -9,9 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * sample stays complete and its consumers see no difference but the age of those values.
  *
  * <p>Why: on a gateway with a 64-queue NIC these are some 160 of the 210 files a round opens (two RPS files per
- * queue; a host with cpufreq adds a governor per CPU), and opening a sysfs file costs 5 to 10 µs of system calls. They are read every
- * {@code everyRounds} rounds, and in the next round of each collector after {@link #requestNow()}, which the
- * agent calls when its executor has answered a command, so that a change it applied shows in the next sample.
+ * queue; a host with cpufreq adds a governor per CPU), and opening a sysfs file costs 5 to 10 µs of system calls.
+ * They are read every {@code everyRounds} rounds, and in the next round of each collector after
+ * {@link #requestNow()}, which the agent calls when its executor has answered a command, so that a change it
+ * applied shows in the next sample.
  *
  * <p>One instance is shared by the collectors; each asks through its own {@link #clock()}.
  */
