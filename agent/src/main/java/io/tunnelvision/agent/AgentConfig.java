@@ -63,6 +63,12 @@ public final class AgentConfig {
     public static final Setting APPLY_BOUNDS = Setting.optional("TUNNELVISION_AGENT_APPLY_BOUNDS", "",
             "Overrides of the value bounds per action, e.g. MTU=1280..9000,TXQUEUELEN=500..5000; empty keeps"
                     + " the built-in ones (see agent/README.md)");
+    public static final Setting SETTINGS_EVERY = Setting.optional("TUNNELVISION_AGENT_SETTINGS_EVERY", "10",
+            "Rounds between two reads of the settings only an administrator or the executor changes (MTU, txqueuelen,"
+                    + " RPS, sysctls, rp_filter, governors; at once after a command); counters are read every round");
+    public static final Setting PUBLISH_INTERVAL = Setting.optional("TUNNELVISION_AGENT_PUBLISH_INTERVAL", "5s",
+            "How long spooled samples wait to go to Kafka together in one transaction, between 100ms and 1m;"
+                    + " command results go at once");
 
     // Below 100ms the agent's own reads of /proc/interrupts start to load the gateway it is meant to relieve;
     // above 10m the rates are too coarse to show a hotspot before users feel it.
@@ -88,6 +94,8 @@ public final class AgentConfig {
     private final String kafkaBootstrap;
     private final Topics topics;
     private final ProbeSettings probes;
+    private final int settingsEvery;
+    private final Duration publishInterval;
 
     public AgentConfig(Env env) {
         this.procRoot = path(env, PROC_ROOT);
@@ -113,12 +121,19 @@ public final class AgentConfig {
         this.kafkaBootstrap = env.string(KafkaSettings.BOOTSTRAP);
         this.topics = KafkaSettings.topics(env);
         this.probes = ProbeSettings.from(env);
+        this.settingsEvery = env.integer(SETTINGS_EVERY, 1, 3600);
+        this.publishInterval = env.duration(PUBLISH_INTERVAL);
+        if (publishInterval.compareTo(MIN_INTERVAL) < 0 || publishInterval.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new ConfigException(PUBLISH_INTERVAL.env() + "=" + env.string(PUBLISH_INTERVAL)
+                    + " is out of range: use a value between 100ms and 1m");
+        }
     }
 
     public static List<Setting> settings() {
         List<Setting> all = new ArrayList<>(List.of(HOST_ID, PROC_ROOT, SYS_ROOT, SAMPLE_INTERVAL, SPOOL_DIR,
                 SPOOL_MAX_BYTES, METRICS_PORT, IRQ_DEVICES, DISABLED_COLLECTORS, DRY_RUN, TRUSTED_KEYS_DIR, STATE_DIR,
-                APPLY_ACTIONS, APPLY_BOUNDS, KafkaSettings.BOOTSTRAP, KafkaSettings.TOPIC_NAMESPACE));
+                APPLY_ACTIONS, APPLY_BOUNDS, SETTINGS_EVERY, PUBLISH_INTERVAL, KafkaSettings.BOOTSTRAP,
+                KafkaSettings.TOPIC_NAMESPACE));
         all.addAll(ProbeSettings.settings());
         return List.copyOf(all);
     }
@@ -191,6 +206,16 @@ public final class AgentConfig {
 
     public String kafkaBootstrap() {
         return kafkaBootstrap;
+    }
+
+    /** Rounds between two reads of the settings that only change by an administrator's or the executor's hand. */
+    public int settingsEvery() {
+        return settingsEvery;
+    }
+
+    /** How long the spool sender gathers samples into one Kafka transaction. */
+    public Duration publishInterval() {
+        return publishInterval;
     }
 
     /** The topic registry in the configured namespace. */

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,23 @@ class AgentConfigTest {
         assertEquals("576..9000", config.applyBounds().of(TuningAction.MTU).orElseThrow().toString());
         assertEquals("localhost:9092", config.kafkaBootstrap());
         assertEquals("", config.topics().namespace());
+        assertEquals(10, config.settingsEvery());
+        assertEquals(Duration.ofSeconds(5), config.publishInterval());
+    }
+
+    @Test
+    void settingsRoundsAndPublishIntervalAreBounded() {
+        for (Map<String, String> env : List.of(Map.of("TUNNELVISION_AGENT_SETTINGS_EVERY", "0"),
+                Map.of("TUNNELVISION_AGENT_PUBLISH_INTERVAL", "50ms"),
+                Map.of("TUNNELVISION_AGENT_PUBLISH_INTERVAL", "2m"))) {
+            Map<String, String> withHost = new java.util.HashMap<>(env);
+            withHost.put("TUNNELVISION_AGENT_HOST_ID", "gw");
+            assertThrows(ConfigException.class, () -> new AgentConfig(new Env(withHost)), env.toString());
+        }
+        AgentConfig config = new AgentConfig(new Env(Map.of("TUNNELVISION_AGENT_HOST_ID", "gw",
+                "TUNNELVISION_AGENT_SETTINGS_EVERY", "1", "TUNNELVISION_AGENT_PUBLISH_INTERVAL", "100ms")));
+        assertEquals(1, config.settingsEvery());
+        assertEquals(Duration.ofMillis(100), config.publishInterval());
     }
 
     @Test
@@ -130,7 +148,7 @@ class AgentConfigTest {
         }
         assertTrue(names.contains(KafkaSettings.BOOTSTRAP.env()));
         assertTrue(names.contains(KafkaSettings.TOPIC_NAMESPACE.env()));
-        assertEquals(22, names.size());
+        assertEquals(24, names.size());
     }
 
     private void givenKernelHostname(String content) throws IOException {

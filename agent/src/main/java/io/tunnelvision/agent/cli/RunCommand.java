@@ -4,6 +4,7 @@ import io.tunnelvision.agent.AgentConfig;
 import io.tunnelvision.agent.apply.CommandConsumer;
 import io.tunnelvision.agent.apply.ExecutorWiring;
 import io.tunnelvision.agent.collect.CollectorRegistry;
+import io.tunnelvision.agent.collect.SettingsRefresh;
 import io.tunnelvision.agent.metrics.AgentMetrics;
 import io.tunnelvision.agent.metrics.MetricsServer;
 import io.tunnelvision.agent.probe.ProbeWiring;
@@ -66,13 +67,19 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         AgentConfig config = new AgentConfig(new Env(withFlags(System.getenv())));
         LOG.info("starting: {}", config);
+        SettingsRefresh refresh = new SettingsRefresh(config.settingsEvery());
         CollectorRegistry registry = CollectorRegistry.standard(config.procRoot(), config.sysRoot(),
-                config.irqDevices()).without(config.disabledCollectors());
+                config.irqDevices(), refresh).without(config.disabledCollectors());
         HostIdentity identity = HostIdentity.read(config.hostId(), config.procRoot());
         DiskSpool spool = DiskSpool.open(config.spoolDir(), config.spoolMaxBytes());
         SpoolSender sender = new SpoolSender(spool, () -> new KafkaProducer<>(
                 ProducerSettings.forBootstrap(config.kafkaBootstrap(), config.hostId()),
-                new ByteArraySerializer(), new ByteArraySerializer())).start();
+                new ByteArraySerializer(), new ByteArraySerializer()), config.publishInterval()).start();
+        // A command answered: its result goes out now, and the settings it may have changed are read next round.
+        spool.onAppend(config.topics().commandResults.name(), () -> {
+            refresh.requestNow();
+            sender.wake();
+        });
         SampleRouting routing = new SampleRouting(config.topics(), new SamplePublisher(spool));
         AgentLoop loop = new AgentLoop(identity, new CollectionRound(registry), routing,
                 new SequenceStore(config.spoolDir()), Clock.systemUTC());

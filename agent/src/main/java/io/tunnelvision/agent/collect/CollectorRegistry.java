@@ -36,14 +36,20 @@ public final class CollectorRegistry {
 
     /** The agent's collectors reading the given roots, keeping /proc/interrupts rows whose devices match. */
     public static CollectorRegistry standard(Path procRoot, Path sysRoot, Pattern irqDevices) {
+        return standard(procRoot, sysRoot, irqDevices, SettingsRefresh.everyRound());
+    }
+
+    /** {@link #standard(Path, Path, Pattern)} reading the settings (not the counters) when {@code refresh} says. */
+    public static CollectorRegistry standard(Path procRoot, Path sysRoot, Pattern irqDevices,
+                                             SettingsRefresh refresh) {
         return new CollectorRegistry(List.of(
                 register(InterruptCollector.NAME, InterruptSample.class, new InterruptCollector(procRoot, irqDevices)),
                 register(SoftnetCollector.NAME, SoftnetSample.class, new SoftnetCollector(procRoot)),
                 register(LinkCollector.NAME, LinkSample.class, new LinkCollector(procRoot, sysRoot)),
                 register(InterfaceConfigCollector.NAME, InterfaceConfigSample.class,
-                        new InterfaceConfigCollector(sysRoot)),
+                        new InterfaceConfigCollector(sysRoot, refresh)),
                 register(KernelSettingsCollector.NAME, KernelSettingsSample.class,
-                        new KernelSettingsCollector(procRoot, sysRoot))));
+                        new KernelSettingsCollector(procRoot, sysRoot, refresh))));
     }
 
     /** {@link #standard(Path, Path, Pattern)} with {@link InterruptsParser#DEFAULT_DEVICES}. */

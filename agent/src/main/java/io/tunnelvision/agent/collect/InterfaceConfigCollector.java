@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * <p>An interface whose ifindex, type, mtu or tx_queue_len cannot be read is left out with a debug line (it
  * was most likely deleted while being read); one whose files hold no number is left out and counted as
  * malformed. A missing {@code rps_cpus} or {@code rps_flow_cnt} (kernels without CONFIG_RPS) is a null field.
+ *
+ * <p>Everything here is a setting except the operational state, so between two reads that the
+ * {@link SettingsRefresh} asks for, an interface read before costs two files a round: {@code operstate}, and
+ * {@code ifindex}, which tells an interface deleted and created again under the same name (its settings are then
+ * read at once, as are those of an interface not seen before). The directory is listed every round.
  */
 public final class InterfaceConfigCollector implements Collector<InterfaceConfigSample> {
 
@@ -38,8 +43,17 @@ public final class InterfaceConfigCollector implements Collector<InterfaceConfig
     private final SmallFiles files = new SmallFiles();
     private final AtomicLong malformed = new AtomicLong();
 
+    private final SettingsRefresh.Clock refresh;
+    private Map<String, Settings> lastRead = Map.of();
+
     public InterfaceConfigCollector(Path sysRoot) {
+        this(sysRoot, SettingsRefresh.everyRound());
+    }
+
+    /** @param refresh when every interface's settings are read again, not only its state */
+    public InterfaceConfigCollector(Path sysRoot, SettingsRefresh refresh) {
         this.classNet = sysRoot.resolve("class/net");
+        this.refresh = refresh.clock();
     }
 
     @Override
@@ -55,15 +69,22 @@ public final class InterfaceConfigCollector implements Collector<InterfaceConfig
                     + "sysfs (in a container, the host's /sys of the gateway's network namespace)");
         }
         // Two passes, because an underlay is named by its ifindex and may come later in the listing.
+        boolean readAll = refresh.due();
         List<Settings> read = new ArrayList<>(names.size());
+        Map<String, Settings> byName = new HashMap<>();
         Map<Integer, String> namesByIfindex = new HashMap<>();
         for (String name : names) {
-            Settings settings = read(name);
+            Settings settings = readAll ? null : withCurrentState(lastRead.get(name));
+            if (settings == null) {
+                settings = read(name);
+            }
             if (settings != null) {
                 read.add(settings);
+                byName.put(name, settings);
                 namesByIfindex.put(settings.facts().ifindex(), name);
             }
         }
+        lastRead = byName;
         List<InterfaceConfig> interfaces = new ArrayList<>(read.size());
         for (Settings s : read) {
             InterfaceKind kind = InterfaceKinds.kind(s.facts());
@@ -76,6 +97,28 @@ public final class InterfaceConfigCollector implements Collector<InterfaceConfig
     @Override
     public long malformedLines() {
         return malformed.get();
+    }
+
+    /**
+     * {@code known} with the operational state read now, or null if it must be read whole: not known, gone, or
+     * another interface under the same name (another ifindex).
+     */
+    private Settings withCurrentState(Settings known) {
+        if (known == null) {
+            return null;
+        }
+        Path dir = classNet.resolve(known.facts().name());
+        try {
+            Integer ifindex = integer(dir.resolve("ifindex"));
+            String operState = files.read(dir.resolve("operstate"));
+            if (ifindex == null || ifindex != known.facts().ifindex()) {
+                return null;
+            }
+            return new Settings(known.facts(), known.mtu(), known.txQueueLen(),
+                    operState == null ? "unknown" : operState, known.rxQueues());
+        } catch (NumberFormatException | IOException e) {
+            return null; // the whole read says what is wrong
+        }
     }
 
     /** What one interface directory holds, or null if it could not be read. */

@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
  * <p>Every part is optional and this collector never fails: a network namespace other than the host's has no
  * {@code netdev_budget} (those sysctls exist only in the initial namespace), a VM often has no cpufreq, old
  * kernels lack {@code netdev_budget_usecs} (4.12). Each missing file is a null field or an absent map entry.
+ *
+ * <p>The SNMP counters are read every round (streams turns them into rates); the settings when the
+ * {@link SettingsRefresh} says so, and the values last read are sent in between.
  */
 public final class KernelSettingsCollector implements Collector<KernelSettingsSample> {
 
@@ -34,7 +37,16 @@ public final class KernelSettingsCollector implements Collector<KernelSettingsSa
     private final SmallFiles files = new SmallFiles();
     private final AtomicLong malformed = new AtomicLong();
 
+    private final SettingsRefresh.Clock refresh;
+    private Settings settings;
+
     public KernelSettingsCollector(Path procRoot, Path sysRoot) {
+        this(procRoot, sysRoot, SettingsRefresh.everyRound());
+    }
+
+    /** @param refresh when the sysctls, rp_filter and governors are read again; the SNMP counters every round */
+    public KernelSettingsCollector(Path procRoot, Path sysRoot, SettingsRefresh refresh) {
+        this.refresh = refresh.clock();
         this.netCore = procRoot.resolve("sys/net/core");
         this.ipv4Conf = procRoot.resolve("sys/net/ipv4/conf");
         this.snmp = procRoot.resolve("net/snmp");
@@ -44,16 +56,21 @@ public final class KernelSettingsCollector implements Collector<KernelSettingsSa
     @Override
     public synchronized KernelSettingsSample collect(SampleHeader header) {
         SnmpCounters counters = snmp();
+        if (refresh.due() || settings == null) {
+            settings = new Settings(sysctl("rmem_max"), sysctl("wmem_max"), sysctl("netdev_budget"),
+                    sysctl("netdev_budget_usecs"), sysctl("netdev_max_backlog"), sysctl("rps_sock_flow_entries"),
+                    rpFilters(), governors());
+        }
         return KernelSettingsSample.newBuilder()
                 .setHeader(header)
-                .setRmemMax(sysctl("rmem_max"))
-                .setWmemMax(sysctl("wmem_max"))
-                .setNetdevBudget(sysctl("netdev_budget"))
-                .setNetdevBudgetUsecs(sysctl("netdev_budget_usecs"))
-                .setNetdevMaxBacklog(sysctl("netdev_max_backlog"))
-                .setRpsSockFlowEntries(sysctl("rps_sock_flow_entries"))
-                .setRpFilter(rpFilters())
-                .setCpuGovernors(governors())
+                .setRmemMax(settings.rmemMax())
+                .setWmemMax(settings.wmemMax())
+                .setNetdevBudget(settings.netdevBudget())
+                .setNetdevBudgetUsecs(settings.netdevBudgetUsecs())
+                .setNetdevMaxBacklog(settings.netdevMaxBacklog())
+                .setRpsSockFlowEntries(settings.rpsSockFlowEntries())
+                .setRpFilter(settings.rpFilter())
+                .setCpuGovernors(settings.governors())
                 .setUdpRcvbufErrors(counters.get("Udp", "RcvbufErrors"))
                 .setUdpSndbufErrors(counters.get("Udp", "SndbufErrors"))
                 .setUdpInErrors(counters.get("Udp", "InErrors"))
@@ -154,5 +171,11 @@ public final class KernelSettingsCollector implements Collector<KernelSettingsSa
             LOG.warn("Cannot read {}: {}", snmp, e.getMessage());
             return new SnmpCounters(Map.of(), 0);
         }
+    }
+
+    /** The values read at the last refresh; the maps are never changed after they are made. */
+    private record Settings(Long rmemMax, Long wmemMax, Long netdevBudget, Long netdevBudgetUsecs,
+            Long netdevMaxBacklog, Long rpsSockFlowEntries, Map<String, Integer> rpFilter,
+            Map<String, String> governors) {
     }
 }

@@ -24,6 +24,8 @@ final class Scan {
     // 19 decimal digits always fit in a long; the kernel prints at most 20 (u64) in these files.
     private static final int MAX_DECIMAL_DIGITS = 19;
     private static final int MAX_HEX_DIGITS = 16;
+    // " %10u": the width of one /proc/interrupts count with its separating space.
+    private static final int FIXED_FIELD = 11;
 
     // Eight bytes at a time where the files are mostly padding: /proc/interrupts right-aligns every count in
     // a 10-character column, so most of a big host's file is runs of spaces before a single "0".
@@ -128,6 +130,12 @@ final class Scan {
     static int decimals(byte[] text, int from, int end, long[] into) {
         int i = from;
         for (int column = 0; column < into.length; column++) {
+            long fixed = fixedWidthCount(text, i, end);
+            if (fixed >= 0) {
+                into[column] = fixed;
+                i += FIXED_FIELD;
+                continue;
+            }
             i = skipSpaces(text, i, end);
             int start = i;
             long value = 0;
@@ -147,6 +155,49 @@ final class Scan {
             into[column] = value;
         }
         return i;
+    }
+
+    /**
+     * The count in the eleven bytes at {@code at} if they are laid out as the kernel prints a /proc/interrupts
+     * count ({@code " %10u"}: a space, then the number right-aligned in ten columns) and followed by a space, a
+     * newline or {@code end}; else {@link #NOT_A_NUMBER}, and the caller takes the general path, which reads the
+     * same bytes to the same value. A 32-bit count has at most ten digits, so every field of a real file is this
+     * wide: the last eight bytes are checked and converted as one {@code long}, the two before them one by one.
+     */
+    static long fixedWidthCount(byte[] text, int at, int end) {
+        int fieldEnd = at + FIXED_FIELD;
+        if (fieldEnd > end || (fieldEnd < end && text[fieldEnd] != ' ' && text[fieldEnd] != '\n')) {
+            return NOT_A_NUMBER;
+        }
+        long head = (long) LONGS.get(text, at) & 0xffffff; // the separator and the two leading columns
+        long word = (long) LONGS.get(text, at + 3);
+        long digits = inRange(word, '0', '9');
+        if (head == 0x202020L) {
+            // Spaces then at least one digit: the bytes that are no digit are spaces, they are a run from the
+            // start (the low bytes, little-endian), and the last byte is a digit.
+            long spaceBytes = ((digits ^ HIGH_BITS) >>> 7) * 0xff;
+            if ((word & spaceBytes) != (EIGHT_SPACES & spaceBytes) || (spaceBytes & (spaceBytes + 1)) != 0
+                    || digits >= 0) {
+                return NOT_A_NUMBER;
+            }
+            return eightDigits(word & 0x0f0f0f0f0f0f0f0fL); // a space's low nibble is 0
+        }
+        // Nine or ten digits: the two leading columns hold digits (or a space and a digit).
+        int first = (int) (head >>> 8) & 0xff;
+        int second = (int) (head >>> 16);
+        if ((head & 0xff) != ' ' || digits != HIGH_BITS || second < '0' || second > '9'
+                || first != ' ' && (first < '0' || first > '9')) {
+            return NOT_A_NUMBER;
+        }
+        long high = first == ' ' ? second - '0' : (first - '0') * 10 + (second - '0');
+        return high * 100_000_000L + eightDigits(word & 0x0f0f0f0f0f0f0f0fL);
+    }
+
+    /** Eight digit values, one per byte, the first (lowest) byte the most significant, as one number. */
+    private static long eightDigits(long v) {
+        long pairs = (v * (10 * 256 + 1)) >>> 8;                                      // even bytes: 10a + b
+        long quads = ((pairs & 0x00ff00ff00ff00ffL) * (100 * 65536 + 1)) >>> 16;       // even shorts: 100a + b
+        return ((quads & 0x0000ffff0000ffffL) * (10_000L * (1L << 32) + 1)) >>> 32;    // 10000a + b
     }
 
     /** The high bit of each byte of {@code word} that is in {@code [low, high]}, a range of 7-bit ASCII. */

@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** {@code /proc/net/softnet_stat} as a {@link SoftnetSample}; see {@link SoftnetParser} for the columns. */
+/**
+ * {@code /proc/net/softnet_stat} as a {@link SoftnetSample}: {@link SoftnetParser} reads the columns,
+ * {@link SoftnetRecords} makes the records.
+ */
 public final class SoftnetCollector implements Collector<SoftnetSample> {
 
     public static final String NAME = "softnet";
@@ -31,9 +34,9 @@ public final class SoftnetCollector implements Collector<SoftnetSample> {
             throw new CollectException(file + " does not exist, yet every kernel with networking has it: check "
                     + "that the proc root points at a mounted procfs");
         }
-        SoftnetParse parsed = SoftnetParser.parse(text);
+        SoftnetTable parsed = SoftnetParser.parse(text);
         malformed.addAndGet(parsed.malformedLines());
-        return new SoftnetSample(header, parsed.cpus());
+        return new SoftnetSample(header, SoftnetRecords.of(parsed));
     }
 
     @Override

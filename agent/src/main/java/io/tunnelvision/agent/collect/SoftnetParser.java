@@ -1,9 +1,6 @@
 package io.tunnelvision.agent.collect;
 
-import io.tunnelvision.schemas.avro.SoftnetCpu;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Parses {@code /proc/net/softnet_stat}: one line per online CPU, every column a 32-bit counter in hex.
@@ -30,73 +27,76 @@ import java.util.List;
  * <p>Every line of one file has the same number of columns. A line with fewer columns than most lines was cut
  * off, and its last number may be cut too, so it is skipped as malformed, as is any line under nine columns
  * or with a token that is not hex.
+ *
+ * <p>The parse is pure and its result primitive ({@link SoftnetTable}: the columns of every kept line in one
+ * {@code long[]}); making the Avro records is a separate step ({@link SoftnetRecords}), whose boxed nullable
+ * fields cost more than the parse itself on a big host. Lines printed as the kernel prints them ({@code %08x}
+ * tokens separated by one space) are read eight digits at a time; any other token takes the general path.
  */
 public final class SoftnetParser {
 
     private static final int MIN_COLUMNS = 9;
-    private static final int RECEIVED_RPS = 9;
-    private static final int FLOW_LIMIT_COUNT = 10;
-    private static final int BACKLOG_LEN = 11;
-    private static final int CPU_INDEX = 12;
-    private static final int KNOWN_COLUMNS = 15;
-    // One slot more than the known columns: it only marks "more than fifteen" for the column statistics.
-    private static final int SLOTS = KNOWN_COLUMNS + 1;
 
     private SoftnetParser() {
     }
 
-    public static SoftnetParse parse(CharSequence file) {
+    public static SoftnetTable parse(CharSequence file) {
         AsciiBytes bytes = AsciiBytes.of(file);
         byte[] text = bytes.bytes();
         int length = bytes.length();
-        // Every readable line's columns in one flat table, SLOTS per line: no array or boxed row number per line
-        // until the records are made, since a 480-CPU host has 480 lines and the read itself takes microseconds.
-        Lines lines = new Lines();
-        int[] linesWithColumns = new int[KNOWN_COLUMNS + 2]; // how many lines have each column count
+        // Every readable line's columns in one flat table, SLOTS per line: no array or boxed number per line.
+        // The kernel's lines are 117 bytes (13 columns) to 135 (15): room for all of them without growing.
+        Lines lines = new Lines(Math.max(16, length / 110));
+        int[] linesWithColumns = new int[SoftnetTable.KNOWN_COLUMNS + 2]; // how many lines have each column count
         int malformed = 0;
         int pos = 0;
         int row = 0;
+        // One pass: each line's tokens are read up to its newline, which is thereby found without a scan of its own.
         while (pos < length) {
-            int end = Scan.lineEnd(text, pos, length);
-            int start = Scan.skipSpaces(text, pos, end);
-            pos = end + 1;
-            if (start == end) {
+            int start = Scan.skipSpaces(text, pos, length);
+            if (start < length && text[start] == '\n') {
+                pos = start + 1; // a blank line
                 continue;
             }
-            int columns = lines.add(row, text, start, end);
+            if (start == length) {
+                break;
+            }
+            int columns = lines.add(row, text, start, length);
             if (columns < 0) {
                 malformed++;
             } else {
-                linesWithColumns[Math.min(columns, KNOWN_COLUMNS + 1)]++;
+                linesWithColumns[columns]++;
             }
+            pos = lines.lineEnd + 1;
             row++;
         }
         int expected = mostCommonColumnCount(linesWithColumns);
-        List<SoftnetCpu> cpus = new ArrayList<>(lines.count);
-        for (int k = 0; k < lines.count; k++) {
-            int n = lines.columns[k];
-            if (n < expected) {
-                malformed++;
-                continue;
-            }
-            int at = k * SLOTS;
-            long[] c = lines.values;
-            cpus.add(new SoftnetCpu(lines.rows[k], n > CPU_INDEX ? (int) c[at + CPU_INDEX] : null, c[at], c[at + 1],
-                    c[at + 2], optional(c, at, n, RECEIVED_RPS), optional(c, at, n, FLOW_LIMIT_COUNT),
-                    optional(c, at, n, BACKLOG_LEN)));
-        }
-        return new SoftnetParse(cpus, malformed);
+        malformed += lines.dropShorterThan(expected);
+        return new SoftnetTable(lines.count, lines.rows, lines.columns, lines.values, malformed);
     }
 
     /** The readable lines: their row numbers, column counts (at most SLOTS) and values. */
     private static final class Lines {
+        private static final int SLOTS = SoftnetTable.SLOTS;
         int count;
-        int[] rows = new int[64];
-        int[] columns = new int[64];
-        long[] values = new long[64 * SLOTS];
+        int[] rows;
+        int[] columns;
+        long[] values;
 
-        /** Reads one line; returns its column count (at most SLOTS), or -1 if it is too short or not hex. */
-        int add(int row, byte[] text, int start, int end) {
+        Lines(int capacity) {
+            rows = new int[capacity];
+            columns = new int[capacity];
+            values = new long[capacity * SLOTS];
+        }
+
+        /** Where the line that {@link #add} read ends: its newline, or the end of the file. */
+        int lineEnd;
+
+        /**
+         * Reads the line that starts at {@code start} (not a space) up to its newline; returns its column count (at
+         * most SLOTS), or -1 if it is too short or not hex. Either way {@link #lineEnd} is set.
+         */
+        int add(int row, byte[] text, int start, int length) {
             if (count == rows.length) {
                 rows = Arrays.copyOf(rows, count * 2);
                 columns = Arrays.copyOf(columns, count * 2);
@@ -105,24 +105,29 @@ public final class SoftnetParser {
             int at = count * SLOTS;
             int n = 0;
             int i = start;
-            while (i < end) {
+            while (i < length && text[i] != '\n') {
                 // The kernel prints %08x; anything else (a longer or shorter token) takes the general path.
                 int tokenEnd = i + 8;
-                long value = tokenEnd <= end && (tokenEnd == end || Scan.isSpace(text[tokenEnd]))
+                long value = tokenEnd <= length
+                        && (tokenEnd == length || text[tokenEnd] == '\n' || Scan.isSpace(text[tokenEnd]))
                         ? Scan.hex8(text, i) : Scan.NOT_A_NUMBER;
                 if (value < 0) {
-                    tokenEnd = Scan.tokenEnd(text, i, end);
+                    tokenEnd = Scan.tokenEnd(text, i, length);
                     value = Scan.hex(text, i, tokenEnd);
-                }
-                if (value < 0) {
-                    return -1;
+                    if (value < 0) {
+                        lineEnd = Scan.lineEnd(text, tokenEnd, length);
+                        return -1;
+                    }
                 }
                 if (n < SLOTS) {
                     values[at + n] = value;
                 }
                 n++;
-                i = Scan.skipSpaces(text, tokenEnd, end);
+                // One space between tokens as the kernel prints them; more (or tabs) take the general skip.
+                i = tokenEnd + 1 < length && text[tokenEnd] == ' ' && text[tokenEnd + 1] > ' '
+                        ? tokenEnd + 1 : Scan.skipSpaces(text, tokenEnd, length);
             }
+            lineEnd = i;
             if (n < MIN_COLUMNS) {
                 return -1;
             }
@@ -130,6 +135,25 @@ public final class SoftnetParser {
             columns[count] = Math.min(n, SLOTS);
             count++;
             return Math.min(n, SLOTS);
+        }
+
+        /** Removes the lines with fewer than {@code expected} columns (cut off); returns how many. */
+        int dropShorterThan(int expected) {
+            int kept = 0;
+            for (int k = 0; k < count; k++) {
+                if (columns[k] < expected) {
+                    continue;
+                }
+                if (kept != k) {
+                    rows[kept] = rows[k];
+                    columns[kept] = columns[k];
+                    System.arraycopy(values, k * SLOTS, values, kept * SLOTS, SLOTS);
+                }
+                kept++;
+            }
+            int dropped = count - kept;
+            count = kept;
+            return dropped;
         }
     }
 
@@ -142,9 +166,5 @@ public final class SoftnetParser {
             }
         }
         return best;
-    }
-
-    private static Long optional(long[] values, int at, int columns, int index) {
-        return columns > index ? values[at + index] : null;
     }
 }

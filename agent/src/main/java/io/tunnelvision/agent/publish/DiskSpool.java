@@ -45,6 +45,11 @@ public final class DiskSpool implements AutoCloseable {
     private long nextRecordNumber;
     private long droppedRecords;
     private long corruptRecords;
+    // Called after a record of the topic was appended: few, set up once at start.
+    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private record Listener(String topic, Runnable action) {
+    }
 
     /** Where the next unsent record is: a segment and a byte offset in it. */
     public record Position(long segment, long offset) {
@@ -115,6 +120,19 @@ public final class DiskSpool implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to spool in " + dir, e);
         }
+        for (Listener listener : listeners) {
+            if (listener.topic().equals(record.topic())) {
+                listener.action().run();
+            }
+        }
+    }
+
+    /**
+     * Runs {@code action} after each record of {@code topic} is appended, on the appending thread and while the
+     * spool is held: it must be short and must not call back into the spool.
+     */
+    public void onAppend(String topic, Runnable action) {
+        listeners.add(new Listener(topic, action));
     }
 
     /** Up to {@code max} records from the cursor on, oldest first; the spool is unchanged until {@link #commit}. */

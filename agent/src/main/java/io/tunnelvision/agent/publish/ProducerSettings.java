@@ -46,6 +46,10 @@ public final class ProducerSettings {
                 Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, request),
                 Map.entry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, request),
                 Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, delivery),
-                Map.entry(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2_000));
+                Map.entry(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2_000),
+                // No JMX reporter and no client metrics push: the agent has its own /metrics, and both cost
+                // classes, memory and CPU on every gateway.
+                Map.entry(ProducerConfig.METRIC_REPORTER_CLASSES_CONFIG, ""),
+                Map.entry(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, false));
     }
 }

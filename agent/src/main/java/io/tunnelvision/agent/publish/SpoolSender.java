@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * Drains the spool to Kafka in order, one Kafka transaction per batch: the batch is committed in the spool only
  * after Kafka committed the transaction. A batch that fails is aborted (or its producer is replaced, which fences
  * and aborts it) and sent again from its start after a backoff, so read_committed consumers see every sample
- * exactly once and in order, even across broker outages and agent restarts.
+ * exactly once and in order, even across broker outages and agent restarts. Between batches it waits the publish
+ * interval, so that one transaction carries the samples of several rounds.
  */
 public final class SpoolSender implements Runnable, AutoCloseable {
 
@@ -28,14 +29,27 @@ public final class SpoolSender implements Runnable, AutoCloseable {
     private final Supplier<Producer<byte[], byte[]>> producers;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failedBatches = new AtomicLong();
+    private final long pauseMs;
+    private final Object signal = new Object();
+    private boolean woken; // guarded by signal
     private volatile boolean running = true;
     private Producer<byte[], byte[]> producer;
     private Thread thread;
 
     /** {@code producers} makes transactional producers, all with this agent's one transactional id. */
     public SpoolSender(DiskSpool spool, Supplier<Producer<byte[], byte[]>> producers) {
+        this(spool, producers, IDLE_WAIT);
+    }
+
+    /**
+     * @param publishInterval how long the sender waits after sending what the spool held (unless woken, see
+     *        {@link #wake()}): one Kafka transaction per interval instead of one per sample round, which is most
+     *        of the agent's own CPU at 1 Hz. A spool holding a full batch or more (a backlog) is sent without waiting.
+     */
+    public SpoolSender(DiskSpool spool, Supplier<Producer<byte[], byte[]>> producers, Duration publishInterval) {
         this.spool = spool;
         this.producers = producers;
+        this.pauseMs = Math.max(IDLE_WAIT.toMillis(), publishInterval.toMillis());
     }
 
     public synchronized SpoolSender start() {
@@ -51,13 +65,16 @@ public final class SpoolSender implements Runnable, AutoCloseable {
         while (running) {
             List<DiskSpool.Entry> batch = spool.peek(BATCH);
             if (batch.isEmpty()) {
-                sleep(IDLE_WAIT.toMillis());
+                pause();
                 continue;
             }
             if (send(batch)) {
                 spool.commit(batch.get(batch.size() - 1).next());
                 sent.addAndGet(batch.size());
                 backoffMs = 100;
+                if (batch.size() < BATCH) {
+                    pause();
+                }
             } else {
                 failedBatches.incrementAndGet();
                 sleep(backoffMs);
@@ -101,6 +118,31 @@ public final class SpoolSender implements Runnable, AutoCloseable {
                 LOG.debug("closing a failed producer: {}", e.toString());
             }
             producer = null;
+        }
+    }
+
+    /** Ends the current wait for the publish interval, so that what the spool holds is sent now. */
+    public void wake() {
+        synchronized (signal) {
+            woken = true;
+            signal.notifyAll();
+        }
+    }
+
+    /** Waits the publish interval, or less if woken. */
+    private void pause() {
+        long deadline = System.nanoTime() + pauseMs * 1_000_000;
+        synchronized (signal) {
+            try {
+                long left;
+                while (!woken && running && (left = deadline - System.nanoTime()) > 0) {
+                    signal.wait(Math.max(1, left / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
+            woken = false;
         }
     }
 

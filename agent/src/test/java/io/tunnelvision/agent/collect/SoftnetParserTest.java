@@ -1,7 +1,9 @@
 package io.tunnelvision.agent.collect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.tunnelvision.schemas.avro.SoftnetCpu;
 import java.util.List;
@@ -11,7 +13,16 @@ import org.junit.jupiter.api.Test;
 class SoftnetParserTest {
 
     private static SoftnetParse parse(String fixture) {
-        return SoftnetParser.parse(Fixtures.text("layouts/softnet/" + fixture));
+        return parseText(Fixtures.text("layouts/softnet/" + fixture));
+    }
+
+    /** The parse and the records made of it, as the collector does. */
+    private static SoftnetParse parseText(String text) {
+        SoftnetTable table = SoftnetParser.parse(text);
+        return new SoftnetParse(SoftnetRecords.of(table), table.malformedLines());
+    }
+
+    private record SoftnetParse(List<SoftnetCpu> cpus, int malformedLines) {
     }
 
     @Test
@@ -68,7 +79,7 @@ class SoftnetParserTest {
 
     @Test
     void fifteenColumnsOfThisMachineAreRead() {
-        SoftnetParse parse = SoftnetParser.parse(Fixtures.text("live-host/proc/net/softnet_stat"));
+        SoftnetParse parse = parseText(Fixtures.text("live-host/proc/net/softnet_stat"));
 
         assertEquals(2, parse.cpus().size());
         SoftnetCpu first = parse.cpus().get(0);
@@ -102,9 +113,53 @@ class SoftnetParserTest {
 
     @Test
     void emptyFileGivesNoCpus() {
-        SoftnetParse parse = SoftnetParser.parse("");
+        SoftnetParse parse = parseText("");
 
         assertEquals(0, parse.cpus().size());
         assertEquals(0, parse.malformedLines());
+    }
+
+    @Test
+    void theTableHoldsEveryKeptLineAsPrimitiveColumnsWhateverTheSpacing() {
+        // Given the kernel's layout, then the same numbers with two spaces, a tab, short tokens and a CRLF
+        String text = "0000000a 00000001 00000002 00000000 00000000 00000000 00000000 00000000 00000000"
+                + " 00000003 00000004 00000005 00000000\n"
+                + "  b  1\t2 0 0 0 0 0 0 3 4 5 1\r\n"
+                + "\n"
+                + "0000000c 00000001\n";
+
+        SoftnetTable table = SoftnetParser.parse(text);
+
+        assertEquals(2, table.lines());
+        assertEquals(1, table.malformedLines(), "the two-column line");
+        for (int line = 0; line < 2; line++) {
+            assertEquals(13, table.columns(line));
+            assertEquals(line, table.row(line));
+            assertEquals(1L, table.value(line, SoftnetTable.DROPPED));
+            assertEquals(2L, table.value(line, SoftnetTable.TIME_SQUEEZE));
+            assertEquals(5L, table.value(line, SoftnetTable.BACKLOG_LEN));
+            assertEquals(line, table.value(line, SoftnetTable.CPU_INDEX));
+        }
+        assertEquals(10L, table.value(0, SoftnetTable.PROCESSED));
+        assertEquals(11L, table.value(1, SoftnetTable.PROCESSED));
+        assertFalse(table.has(0, 13));
+        assertThrows(IndexOutOfBoundsException.class, () -> table.value(0, 13));
+        assertThrows(IndexOutOfBoundsException.class, () -> table.value(2, 0));
+    }
+
+    @Test
+    void cutLinesDroppedFromTheMiddleLeaveRowsAndValuesTogether() {
+        // Given a cut 10-column line between 11-column ones: the lines after it move up in the table
+        String full = " 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000\n";
+        String text = "00000001" + full + "00000002 00000000 00000000 00000000 00000000 00000000 00000000 00000000"
+                + " 00000000 00000000\n" + "00000003" + full + "00000004" + full;
+
+        SoftnetTable table = SoftnetParser.parse(text);
+
+        assertEquals(3, table.lines());
+        assertEquals(1, table.malformedLines());
+        assertEquals(List.of(0, 2, 3), List.of(table.row(0), table.row(1), table.row(2)));
+        assertEquals(List.of(1L, 3L, 4L), List.of(table.value(0, 0), table.value(1, 0), table.value(2, 0)));
+        assertEquals(11, table.columns(2));
     }
 }

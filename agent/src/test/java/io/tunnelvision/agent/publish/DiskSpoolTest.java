@@ -20,6 +20,23 @@ class DiskSpoolTest {
     Path dir;
 
     @Test
+    void appendListenersRunOnlyForTheirTopic() {
+        try (DiskSpool spool = DiskSpool.open(dir, 1 << 20)) {
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            spool.onAppend("results", calls::incrementAndGet);
+
+            spool.append(record(0));
+            assertEquals(0, calls.get());
+            spool.append(new SpoolRecord("results", new byte[] {1}, new byte[] {2}));
+            assertEquals(1, calls.get());
+            spool.append(record(1));
+
+            assertEquals(1, calls.get());
+            assertEquals(3, spool.pendingRecords());
+        }
+    }
+
+    @Test
     void recordsComeBackInTheOrderTheyWereWritten() {
         try (DiskSpool spool = DiskSpool.open(dir, 1 << 20)) {
             for (int i = 0; i < 100; i++) {

@@ -58,6 +58,23 @@ class AgentLoopTest {
         assertTrue(afterRestart.take() >= 2);
     }
 
+    @Test
+    void theSequenceFileIsWrittenOncePerLeaseAndARestartNeverReusesANumber() throws Exception {
+        SequenceStore store = new SequenceStore(dir);
+        java.nio.file.Path file = dir.resolve("sequence");
+        long last = -1;
+        for (int i = 0; i < SequenceStore.LEASE; i++) {
+            last = store.take();
+            assertEquals(String.valueOf(SequenceStore.LEASE), java.nio.file.Files.readString(file));
+        }
+        assertEquals(SequenceStore.LEASE - 1, last);
+        assertEquals(SequenceStore.LEASE, store.take());
+        assertEquals(String.valueOf(2 * SequenceStore.LEASE), java.nio.file.Files.readString(file));
+
+        // a crash now: the next process starts above every number handed out
+        assertEquals(2 * SequenceStore.LEASE, new SequenceStore(dir).take());
+    }
+
     private static AgentLoop loop(Path tree, Topics topics, DiskSpool spool, SequenceStore sequences)
             throws URISyntaxException {
         CollectorRegistry registry = CollectorRegistry.standard(tree.resolve("proc"), tree.resolve("sys"));

@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tunnelvision.agent.collect.CollectorRegistry;
 import io.tunnelvision.agent.collect.InterruptsParse;
 import io.tunnelvision.agent.collect.InterruptsParser;
-import io.tunnelvision.agent.collect.SoftnetParse;
-import io.tunnelvision.agent.collect.SoftnetParser;
 import io.tunnelvision.agent.collect.RegisteredCollector;
+import io.tunnelvision.agent.collect.SoftnetParser;
+import io.tunnelvision.agent.collect.SoftnetRecords;
+import io.tunnelvision.agent.collect.SoftnetTable;
 import io.tunnelvision.schemas.avro.SampleHeader;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -33,10 +34,10 @@ class ProcGeneratorTest {
 
     @Test
     void generatedSoftnetParsesCleanly() {
-        SoftnetParse parse = SoftnetParser.parse(ProcGenerator.softnet(480, 1));
-        assertEquals(480, parse.cpus().size());
+        SoftnetTable parse = SoftnetParser.parse(ProcGenerator.softnet(480, 1));
+        assertEquals(480, parse.lines());
         assertEquals(0, parse.malformedLines());
-        assertEquals(479, parse.cpus().get(479).getCpu());
+        assertEquals(479, SoftnetRecords.of(parse).get(479).getCpu());
     }
 
     @Test
