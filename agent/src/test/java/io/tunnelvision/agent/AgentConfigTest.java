@@ -49,7 +49,7 @@ class AgentConfigTest {
         assertEquals("localhost:9092", config.kafkaBootstrap());
         assertEquals("", config.topics().namespace());
         assertEquals(10, config.settingsEvery());
-        assertEquals(Duration.ofSeconds(5), config.publishInterval());
+        assertEquals(Duration.ofSeconds(1), config.publishInterval());
     }
 
     @Test
