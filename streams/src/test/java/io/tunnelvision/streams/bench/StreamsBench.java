@@ -7,6 +7,9 @@ import io.tunnelvision.schemas.sign.Ed25519Keys;
 import io.tunnelvision.streams.StreamsAppConfig;
 import io.tunnelvision.streams.topology.GatewaySim;
 import io.tunnelvision.streams.topology.KafkaFixture;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Benchmarks on the real (in-JVM) broker, run on demand and never as part of the suite (the name matches
  * neither *Test nor *IT): {@code mvn -o -pl streams test -Dtest=StreamsBench -Dsurefire.failIfNoSpecifiedTests=false}.
- * Prints the figures for BENCHMARKS.md.
+ * Prints the figures for BENCHMARKS.md; {@code -Dbench.throughputOnly=true} skips the latency run.
  */
 class StreamsBench {
 
@@ -33,6 +36,9 @@ class StreamsBench {
     void throughputAgainstAPlainConsumerAndSampleToCommandLatency() throws Exception {
         try (KafkaFixture kafka = new KafkaFixture()) {
             throughput(kafka);
+        }
+        if (Boolean.getBoolean("bench.throughputOnly")) {
+            return;
         }
         try (KafkaFixture kafka = new KafkaFixture()) {
             latency(kafka);
@@ -54,6 +60,7 @@ class StreamsBench {
         int total = HOSTS * SAMPLES_PER_HOST;
 
         long begin = System.nanoTime();
+        long cpuBegin = processCpuNanos();
         Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
@@ -67,16 +74,27 @@ class StreamsBench {
             }
         }
         double plainSeconds = (System.nanoTime() - begin) / 1e9;
+        double plainCpuSeconds = (processCpuNanos() - cpuBegin) / 1e9;
 
         StreamsAppConfig config = kafka.config(Map.of("TUNNELVISION_STREAMS_PLANNER_MODE", "off"));
         begin = System.nanoTime();
         KafkaStreams streams = kafka.start(config, CommandSigner.of(Ed25519Keys.generate()));
         KafkaFixture.awaitRunning(streams);
         double startSeconds = (System.nanoTime() - begin) / 1e9;
+        cpuBegin = processCpuNanos();
+        Map<String, Long> perThread = threadCpu();
+        long streamThreadCpuBegin = streamThreadCpuNanos();
         int expectedRates = total - HOSTS;
         int readBack = kafka.readUntil(kafka.topics.softnetRates, records -> records.size() >= expectedRates,
                 Duration.ofMinutes(10)).size();
         double streamsSeconds = (System.nanoTime() - begin) / 1e9;
+        double streamsCpuSeconds = (processCpuNanos() - cpuBegin) / 1e9;
+        double streamThreadCpuSeconds = (streamThreadCpuNanos() - streamThreadCpuBegin) / 1e9;
+        Map<String, Long> perThreadEnd = threadCpu();
+        perThreadEnd.entrySet().stream().map(e -> Map.entry(e.getKey().replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "X"),
+                e.getValue() - perThread.getOrDefault(e.getKey(), 0L)))
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(25)
+                .forEach(e -> System.out.printf("DEBUG cpu %6.3f s %s%n", e.getValue() / 1e9, e.getKey()));
         streams.close(Duration.ofSeconds(30));
         if (readBack < expectedRates) {
             throw new AssertionError("read back " + readBack + " of " + expectedRates + " rates in 10 minutes");
@@ -90,6 +108,39 @@ class StreamsBench {
         double runSeconds = streamsSeconds - startSeconds;
         System.out.printf("BENCH topology (EOS, from RUNNING after %.1f s start): %.1f s, %.0f records/s, ratio %.2f%n",
                 startSeconds, runSeconds, total / runSeconds, plainSeconds / runSeconds);
+        // CPU time moves far less than wall time when other builds share the machine: the whole JVM (broker and
+        // reading consumers included) while the plain consumer reads, and while the topology runs from RUNNING
+        System.out.printf("BENCH process CPU: plain consumer %.2f s, topology from RUNNING %.2f s (stream thread"
+                        + " %.2f s), ratio %.2f%n", plainCpuSeconds, streamsCpuSeconds, streamThreadCpuSeconds,
+                plainCpuSeconds / streamsCpuSeconds);
+    }
+
+    private static Map<String, Long> threadCpu() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> cpu = new HashMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null) {
+                cpu.merge(info.getThreadName() + "#" + info.getThreadId(), threads.getThreadCpuTime(info.getThreadId()), Long::sum);
+            }
+        }
+        return cpu;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** CPU time of the app's stream threads (not their producers' network threads) still alive. */
+    private static long streamThreadCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().matches(".*-StreamThread-\\d+")) {
+                sum += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return sum;
     }
 
     /** 40 hosts sample every second; each turns bad at its own moment; time from its first bad sample to its command. */
