@@ -4,6 +4,9 @@ import io.tunnelvision.schemas.avro.InterfaceKind;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.sign.CommandSigner;
 import io.tunnelvision.schemas.sign.Ed25519Keys;
+import io.tunnelvision.schemas.topic.Topic;
+import io.tunnelvision.schemas.topic.TopicCreator;
+import io.tunnelvision.schemas.topic.Topics;
 import io.tunnelvision.streams.StreamsAppConfig;
 import io.tunnelvision.streams.topology.GatewaySim;
 import io.tunnelvision.streams.topology.KafkaFixture;
@@ -17,8 +20,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 
@@ -76,13 +87,14 @@ class StreamsBench {
         double plainSeconds = (System.nanoTime() - begin) / 1e9;
         double plainCpuSeconds = (processCpuNanos() - cpuBegin) / 1e9;
 
+        double[] txn = transactionalCopy(kafka, total);
+
         StreamsAppConfig config = kafka.config(Map.of("TUNNELVISION_STREAMS_PLANNER_MODE", "off"));
         begin = System.nanoTime();
         KafkaStreams streams = kafka.start(config, CommandSigner.of(Ed25519Keys.generate()));
         KafkaFixture.awaitRunning(streams);
         double startSeconds = (System.nanoTime() - begin) / 1e9;
         cpuBegin = processCpuNanos();
-        Map<String, Long> perThread = threadCpu();
         long streamThreadCpuBegin = streamThreadCpuNanos();
         int expectedRates = total - HOSTS;
         int readBack = kafka.readUntil(kafka.topics.softnetRates, records -> records.size() >= expectedRates,
@@ -90,11 +102,6 @@ class StreamsBench {
         double streamsSeconds = (System.nanoTime() - begin) / 1e9;
         double streamsCpuSeconds = (processCpuNanos() - cpuBegin) / 1e9;
         double streamThreadCpuSeconds = (streamThreadCpuNanos() - streamThreadCpuBegin) / 1e9;
-        Map<String, Long> perThreadEnd = threadCpu();
-        perThreadEnd.entrySet().stream().map(e -> Map.entry(e.getKey().replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "X"),
-                e.getValue() - perThread.getOrDefault(e.getKey(), 0L)))
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(25)
-                .forEach(e -> System.out.printf("DEBUG cpu %6.3f s %s%n", e.getValue() / 1e9, e.getKey()));
         streams.close(Duration.ofSeconds(30));
         if (readBack < expectedRates) {
             throw new AssertionError("read back " + readBack + " of " + expectedRates + " rates in 10 minutes");
@@ -103,6 +110,8 @@ class StreamsBench {
                 SAMPLES_PER_HOST);
         System.out.printf("BENCH plain consumer (Avro decode): %.1f s, %.0f records/s%n", plainSeconds,
                 total / plainSeconds);
+        System.out.printf("BENCH transactional consume-decode-encode-produce, commit every 100 ms: %.1f s, %.0f records/s"
+                + " (process CPU %.2f s)%n", txn[0], total / txn[0], txn[1]);
         System.out.printf("BENCH topology (EOS, start included): %.1f s, %.0f records/s, ratio %.2f%n",
                 streamsSeconds, total / streamsSeconds, plainSeconds / streamsSeconds);
         double runSeconds = streamsSeconds - startSeconds;
@@ -113,17 +122,58 @@ class StreamsBench {
         System.out.printf("BENCH process CPU: plain consumer %.2f s, topology from RUNNING %.2f s (stream thread"
                         + " %.2f s), ratio %.2f%n", plainCpuSeconds, streamsCpuSeconds, streamThreadCpuSeconds,
                 plainCpuSeconds / streamsCpuSeconds);
+        System.out.printf("BENCH topology against the transactional copy: %.2f (wall, from RUNNING), %.2f (CPU)%n",
+                txn[0] / runSeconds, txn[1] / streamsCpuSeconds);
     }
 
-    private static Map<String, Long> threadCpu() {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        Map<String, Long> cpu = new HashMap<>();
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null) {
-                cpu.merge(info.getThreadName() + "#" + info.getThreadId(), threads.getThreadCpuTime(info.getThreadId()), Long::sum);
+    /**
+     * Context, not the goal's baseline: what exactly-once costs without any topology. A consumer and a
+     * transactional producer copy the samples (decoded and encoded again) to a topic of their own, committing
+     * offsets and output in one transaction every 100 ms like the app. Returns wall and process CPU seconds.
+     */
+    private static double[] transactionalCopy(KafkaFixture kafka, int total) {
+        Topics copy = Topics.inNamespace(kafka.namespace + "-copy");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap))) {
+            new TopicCreator(admin).ensure(List.of(copy.softnetSamples));
+        }
+        Topic<String, SoftnetSample> in = kafka.topics.softnetSamples;
+        long begin = System.nanoTime();
+        long cpuBegin = processCpuNanos();
+        Map<String, Object> consumerProps = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "bench-txn-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Object> producerProps = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap,
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-txn-" + UUID.randomUUID());
+        int read = 0;
+        try (KafkaConsumer<String, SoftnetSample> consumer = new KafkaConsumer<>(consumerProps,
+                in.keySerde().deserializer(), in.valueSerde().deserializer());
+             KafkaProducer<String, SoftnetSample> producer = new KafkaProducer<>(producerProps,
+                     copy.softnetSamples.keySerde().serializer(), copy.softnetSamples.valueSerde().serializer())) {
+            producer.initTransactions();
+            consumer.subscribe(List.of(in.name()));
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            producer.beginTransaction();
+            long lastCommit = System.nanoTime();
+            while (read < total) {
+                for (ConsumerRecord<String, SoftnetSample> record : consumer.poll(Duration.ofMillis(100))) {
+                    producer.send(new ProducerRecord<>(copy.softnetSamples.name(), record.key(), record.value()));
+                    offsets.put(new TopicPartition(record.topic(), record.partition()),
+                            new OffsetAndMetadata(record.offset() + 1));
+                    read++;
+                }
+                if (read == total || System.nanoTime() - lastCommit >= 100_000_000L) {
+                    producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+                    producer.commitTransaction();
+                    offsets.clear();
+                    lastCommit = System.nanoTime();
+                    if (read < total) {
+                        producer.beginTransaction();
+                    }
+                }
             }
         }
-        return cpu;
+        return new double[] {(System.nanoTime() - begin) / 1e9, (processCpuNanos() - cpuBegin) / 1e9};
     }
 
     private static long processCpuNanos() {
