@@ -225,6 +225,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
     /** Hysteresis, verification and planning for one interval's findings, in one read and write of the host's state. */
     private void handle(String host, List<Finding> findings, long intervalStartMs, long now) {
         if (findings.isEmpty()) {
+            expire(host, now);
             return;
         }
         HostState state = hostState(host);
@@ -252,6 +253,19 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
         state.getTracks().values().removeIf(t -> t.getHotspotId() == null && now - t.getLastSeenMs() > TRACK_IDLE_MS);
         state.getCooldownUntilMs().values().removeIf(until -> until <= now);
         hostStates.put(host, state);
+    }
+
+    /** Changes waiting for a result or a metric time out also on samples that find nothing. */
+    private void expire(String host, long now) {
+        HostState state = hostState(host);
+        if (state.getPending().isEmpty()) {
+            return;
+        }
+        List<CommandOutcome> outcomes = verifier.expire(state, host, now);
+        if (!outcomes.isEmpty()) {
+            outcomes.forEach(outcome -> emitOutcome(host, outcome, now));
+            hostStates.put(host, state);
+        }
     }
 
     private HostContext context(String host) {
