@@ -45,8 +45,13 @@ class StreamsBench {
 
     @Test
     void throughputAgainstAPlainConsumerAndSampleToCommandLatency() throws Exception {
+        // twice, on fresh topics and a fresh application id: the first run in the JVM spends much of its CPU
+        // compiling (C2) the app's, RocksDB's and the clients' code; the second shows the steady state
         try (KafkaFixture kafka = new KafkaFixture()) {
-            throughput(kafka);
+            throughput(kafka, "cold");
+        }
+        try (KafkaFixture kafka = new KafkaFixture()) {
+            throughput(kafka, "warm");
         }
         if (Boolean.getBoolean("bench.throughputOnly")) {
             return;
@@ -56,7 +61,7 @@ class StreamsBench {
         }
     }
 
-    private static void throughput(KafkaFixture kafka) throws InterruptedException {
+    private static void throughput(KafkaFixture kafka, String run) throws InterruptedException {
         List<GatewaySim> sims = new ArrayList<>();
         for (int i = 0; i < HOSTS; i++) {
             sims.add(new GatewaySim("gw-bench-" + i, 8));
@@ -106,24 +111,24 @@ class StreamsBench {
         if (readBack < expectedRates) {
             throw new AssertionError("read back " + readBack + " of " + expectedRates + " rates in 10 minutes");
         }
-        System.out.printf("BENCH throughput: %d softnet samples (%d hosts x %d CPUs x %d samples)%n", total, HOSTS, 8,
-                SAMPLES_PER_HOST);
-        System.out.printf("BENCH plain consumer (Avro decode): %.1f s, %.0f records/s%n", plainSeconds,
+        System.out.printf("BENCH [%s] throughput: %d softnet samples (%d hosts x %d CPUs x %d samples)%n", run,
+                total, HOSTS, 8, SAMPLES_PER_HOST);
+        System.out.printf("BENCH [%s] plain consumer (Avro decode): %.1f s, %.0f records/s%n", run, plainSeconds,
                 total / plainSeconds);
-        System.out.printf("BENCH transactional consume-decode-encode-produce, commit every 100 ms: %.1f s, %.0f records/s"
-                + " (process CPU %.2f s)%n", txn[0], total / txn[0], txn[1]);
-        System.out.printf("BENCH topology (EOS, start included): %.1f s, %.0f records/s, ratio %.2f%n",
+        System.out.printf("BENCH [%s] transactional consume-decode-encode-produce, commit every 100 ms: %.1f s,"
+                + " %.0f records/s (process CPU %.2f s)%n", run, txn[0], total / txn[0], txn[1]);
+        System.out.printf("BENCH [%s] topology (EOS, start included): %.1f s, %.0f records/s, ratio %.2f%n", run,
                 streamsSeconds, total / streamsSeconds, plainSeconds / streamsSeconds);
         double runSeconds = streamsSeconds - startSeconds;
-        System.out.printf("BENCH topology (EOS, from RUNNING after %.1f s start): %.1f s, %.0f records/s, ratio %.2f%n",
-                startSeconds, runSeconds, total / runSeconds, plainSeconds / runSeconds);
+        System.out.printf("BENCH [%s] topology (EOS, from RUNNING after %.1f s start): %.1f s, %.0f records/s,"
+                + " ratio %.2f%n", run, startSeconds, runSeconds, total / runSeconds, plainSeconds / runSeconds);
         // CPU time moves far less than wall time when other builds share the machine: the whole JVM (broker and
         // reading consumers included) while the plain consumer reads, and while the topology runs from RUNNING
-        System.out.printf("BENCH process CPU: plain consumer %.2f s, topology from RUNNING %.2f s (stream thread"
-                        + " %.2f s), ratio %.2f%n", plainCpuSeconds, streamsCpuSeconds, streamThreadCpuSeconds,
+        System.out.printf("BENCH [%s] process CPU: plain consumer %.2f s, topology from RUNNING %.2f s (stream thread"
+                        + " %.2f s), ratio %.2f%n", run, plainCpuSeconds, streamsCpuSeconds, streamThreadCpuSeconds,
                 plainCpuSeconds / streamsCpuSeconds);
-        System.out.printf("BENCH topology against the transactional copy: %.2f (wall, from RUNNING), %.2f (CPU)%n",
-                txn[0] / runSeconds, txn[1] / streamsCpuSeconds);
+        System.out.printf("BENCH [%s] topology against the transactional copy: %.2f (wall, from RUNNING),"
+                + " %.2f (CPU)%n", run, txn[0] / runSeconds, txn[1] / streamsCpuSeconds);
     }
 
     /**
