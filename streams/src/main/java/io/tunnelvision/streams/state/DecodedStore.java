@@ -34,8 +34,18 @@ public final class DecodedStore<V> {
         values.put(key, value);
     }
 
+    public void delete(String key) {
+        store.delete(key);
+        values.put(key, null);
+    }
+
     /** Drops the decoded copy of a key: the next get reads the store again. */
     public void evict(String key) {
         values.remove(key);
+    }
+
+    /** Drops every decoded copy. */
+    public void evictAll() {
+        values.clear();
     }
 }

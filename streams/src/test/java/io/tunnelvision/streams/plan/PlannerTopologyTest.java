@@ -48,6 +48,15 @@ class PlannerTopologyTest {
         return sim;
     }
 
+    /** Five intervals of tx drops open the hotspot; its command is sent and the agent applies it. */
+    private TuningCommand appliedCommand(GatewaySim sim) {
+        txDrops(sim, 5, 40);
+        TuningCommand command = harness.commands.readValue();
+        harness.pipe(sim.host(), Harness.applied(command, sim.timeMs()), sim.timeMs());
+        sim.step();
+        return command;
+    }
+
     /** Intervals of tx drops on tun0 with idle CPUs. */
     private void txDrops(GatewaySim sim, int intervals, long dropsPerInterval) {
         for (int i = 0; i < intervals; i++) {
@@ -264,10 +273,7 @@ class PlannerTopologyTest {
     @Test
     void aChangeThatDidNotHelpIsRolledBackToTheValueBefore() {
         GatewaySim sim = tunnelHost("gw-1", 1000);
-        txDrops(sim, 5, 40);
-        TuningCommand command = harness.commands.readValue();
-        harness.pipe("gw-1", Harness.applied(command, sim.timeMs()), sim.timeMs());
-        sim.step();
+        TuningCommand command = appliedCommand(sim);
 
         txDrops(sim, 6, 45);
 
@@ -287,10 +293,7 @@ class PlannerTopologyTest {
     @Test
     void aChangeThatHelpedIsVerified() {
         GatewaySim sim = tunnelHost("gw-1", 1000);
-        txDrops(sim, 5, 40);
-        TuningCommand command = harness.commands.readValue();
-        harness.pipe("gw-1", Harness.applied(command, sim.timeMs()), sim.timeMs());
-        sim.step();
+        TuningCommand command = appliedCommand(sim);
 
         txDrops(sim, 6, 2);
 
@@ -304,10 +307,7 @@ class PlannerTopologyTest {
     void aRollbacksOwnAppliedResultRollsNothingBackAndRecordsNoSecondOutcome() {
         use(PlannerSettings.defaults().withMaxUnverified(1));
         GatewaySim sim = tunnelHost("gw-1", 1000);
-        txDrops(sim, 5, 40);
-        TuningCommand command = harness.commands.readValue();
-        harness.pipe("gw-1", Harness.applied(command, sim.timeMs()), sim.timeMs());
-        sim.step();
+        TuningCommand command = appliedCommand(sim);
         txDrops(sim, 6, 45);
         CommandOutcome rolledBack = harness.outcomes.readValue();
         TuningCommand rollback = harness.commands.readValue();
@@ -374,10 +374,7 @@ class PlannerTopologyTest {
     void anAppliedChangeWhoseMetricStopsComingIsInconclusiveAfterTheTimeoutAndFreesItsSlot() {
         use(PlannerSettings.defaults().withMaxUnverified(1));
         GatewaySim sim = tunnelHost("gw-1", 1000);
-        txDrops(sim, 5, 40);
-        TuningCommand command = harness.commands.readValue();
-        harness.pipe("gw-1", Harness.applied(command, sim.timeMs()), sim.timeMs());
-        sim.step();
+        TuningCommand command = appliedCommand(sim);
         txDrops(sim, 2, 10);
         // two of the five intervals after the change, then tun0's link samples stop; interrupts keep coming
         for (int i = 0; i < 3; i++) {
