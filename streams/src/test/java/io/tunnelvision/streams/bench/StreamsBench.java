@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Benchmarks on the real (in-JVM) broker, run on demand and never as part of the suite (the name matches
  * neither *Test nor *IT): {@code mvn -o -pl streams test -Dtest=StreamsBench -Dsurefire.failIfNoSpecifiedTests=false}.
- * Prints the figures for BENCHMARKS.md; {@code -Dbench.throughputOnly=true} skips the latency run.
+ * Prints the figures for BENCHMARKS.md; {@code -Dbench.only=throughput} or {@code latency} runs one part.
  */
 class StreamsBench {
 
@@ -45,19 +45,21 @@ class StreamsBench {
 
     @Test
     void throughputAgainstAPlainConsumerAndSampleToCommandLatency() throws Exception {
-        // twice, on fresh topics and a fresh application id: the first run in the JVM spends much of its CPU
-        // compiling (C2) the app's, RocksDB's and the clients' code; the second shows the steady state
-        try (KafkaFixture kafka = new KafkaFixture()) {
-            throughput(kafka, "cold");
+        String only = System.getProperty("bench.only", "");
+        if (!only.equals("latency")) {
+            // twice, on fresh topics and a fresh application id: the first run in the JVM spends much of its CPU
+            // compiling (C2) the app's, RocksDB's and the clients' code; the second is closer to a steady state
+            try (KafkaFixture kafka = new KafkaFixture()) {
+                throughput(kafka, "cold");
+            }
+            try (KafkaFixture kafka = new KafkaFixture()) {
+                throughput(kafka, "warm");
+            }
         }
-        try (KafkaFixture kafka = new KafkaFixture()) {
-            throughput(kafka, "warm");
-        }
-        if (Boolean.getBoolean("bench.throughputOnly")) {
-            return;
-        }
-        try (KafkaFixture kafka = new KafkaFixture()) {
-            latency(kafka);
+        if (!only.equals("throughput")) {
+            try (KafkaFixture kafka = new KafkaFixture()) {
+                latency(kafka);
+            }
         }
     }
 
