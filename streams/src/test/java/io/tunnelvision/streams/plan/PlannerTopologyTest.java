@@ -57,6 +57,11 @@ class PlannerTopologyTest {
         return command;
     }
 
+    /** The hosts of the commands sent since the last read. */
+    private List<String> sentTo() {
+        return harness.commands.readValuesToList().stream().map(TuningCommand::getHostId).toList();
+    }
+
     /** Intervals of tx drops on tun0 with idle CPUs. */
     private void txDrops(GatewaySim sim, int intervals, long dropsPerInterval) {
         for (int i = 0; i < intervals; i++) {
@@ -321,8 +326,8 @@ class PlannerTopologyTest {
         assertTrue(harness.commands.isEmpty(), "no rollback of the rollback, no new step within the backoff");
         GatewaySim other = tunnelHost("gw-2", 1000);
         txDrops(other, 5, 40);
-        assertEquals(List.of("gw-2"), harness.commands.readValuesToList().stream().map(TuningCommand::getHostId)
-                .toList(), "neither the change nor its rollback holds the only unverified slot");
+        assertEquals(List.of("gw-2"), sentTo(),
+                "neither the change nor its rollback holds the only unverified slot");
     }
 
     @Test
@@ -366,8 +371,7 @@ class PlannerTopologyTest {
         later(b, Duration.ofMinutes(31));
         txDrops(b, 5, 40);
 
-        assertEquals(List.of("gw-b"), harness.commands.readValuesToList().stream().map(TuningCommand::getHostId)
-                .toList(), "the gate's own verify timeout frees the slot");
+        assertEquals(List.of("gw-b"), sentTo(), "the gate's own verify timeout frees the slot");
     }
 
     @Test
