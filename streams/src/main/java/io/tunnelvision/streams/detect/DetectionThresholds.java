@@ -38,6 +38,8 @@ import java.util.stream.Collectors;
  * @param fleetWindow         how long a closed host hotspot still counts, and how long a silent host stays active
  * @param outlierMinHosts     fewest gateways reporting a metric before outliers are judged
  * @param outlierZ            robust z-score (0.6745 (x - median) / MAD) above which a gateway is an outlier
+ * @param outlierEvery        how often at most a gateway's headline rates go to the fleet stage (their mean since
+ *                            the last report): the outlier check's interval, whose streaks count these reports
  */
 public record DetectionThresholds(
         int openAfter, int closeAfter, Duration updateEvery, int recentIntervals,
@@ -45,7 +47,8 @@ public record DetectionThresholds(
         double busySoftirqShare, double squeezePerSec, double backlogDropsPerSec, double txDropsPerSec,
         double cpuSaturatedShare, double rxOverrunsPerSec, double udpRcvbufErrorsPerSec, double fragmentsPerSec,
         int largeProbeBytes, double largeProbeLoss,
-        double fleetShare, int fleetMinHosts, Duration fleetWindow, int outlierMinHosts, double outlierZ) {
+        double fleetShare, int fleetMinHosts, Duration fleetWindow, int outlierMinHosts, double outlierZ,
+        Duration outlierEvery) {
 
     public DetectionThresholds {
         if (openAfter < 1 || closeAfter < 1 || recentIntervals < 1 || fleetMinHosts < 1 || outlierMinHosts < 3) {
@@ -56,6 +59,9 @@ public record DetectionThresholds(
                 || netRxTopShare > 1) {
             throw new IllegalArgumentException("shares must be in (0, 1]");
         }
+        if (outlierEvery.toMillis() < 1) {
+            throw new IllegalArgumentException("outlierEvery must be at least 1ms");
+        }
     }
 
     public static DetectionThresholds defaults() {
@@ -64,7 +70,8 @@ public record DetectionThresholds(
                 0.3, 10, 5, 5,
                 0.5, 1, 1, 1,
                 1200, 0.5,
-                0.3, 3, Duration.ofMinutes(10), 5, 3.5);
+                0.3, 3, Duration.ofMinutes(10), 5, 3.5,
+                Duration.ofSeconds(5));
     }
 
     /** A copy with the named components replaced; unknown names and bad values fail with what is accepted. */

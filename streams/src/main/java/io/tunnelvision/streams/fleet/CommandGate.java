@@ -66,6 +66,8 @@ public final class CommandGate {
             // undoing a change is always allowed, and not something to ask an operator about
             out.add(new Release(sign(gate, candidate, nowMs), false));
         } else {
+            // a command that never got a verdict must not hold its slot until something else settles
+            expireInFlight(gate, nowMs);
             admitOrHold(gate, candidate, nowMs, out);
         }
         gateStore.put(GATE_KEY, gate);

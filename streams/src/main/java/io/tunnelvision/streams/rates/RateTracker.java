@@ -1,21 +1,21 @@
 package io.tunnelvision.streams.rates;
 
 import io.tunnelvision.schemas.avro.SampleHeader;
+import io.tunnelvision.streams.state.DecodedStore;
 import java.util.Optional;
 import java.util.function.Function;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Keeps the last accepted sample of each host in a store and turns each new one into the rates since it,
- * according to {@link SampleOrder}.
+ * Keeps the last accepted sample of each host in a store (decoded in memory, written through) and turns each
+ * new one into the rates since it, according to {@link SampleOrder}.
  */
 public final class RateTracker<S, R> {
 
-    private final KeyValueStore<String, S> previous;
+    private final DecodedStore<S> previous;
     private final Function<S, SampleHeader> header;
     private final RateCalculator<S, R> calculator;
 
-    public RateTracker(KeyValueStore<String, S> previous, Function<S, SampleHeader> header,
+    public RateTracker(DecodedStore<S> previous, Function<S, SampleHeader> header,
                        RateCalculator<S, R> calculator) {
         this.previous = previous;
         this.header = header;

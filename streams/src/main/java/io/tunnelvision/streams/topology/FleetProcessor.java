@@ -18,6 +18,7 @@ import io.tunnelvision.streams.fleet.CommandGate;
 import io.tunnelvision.streams.fleet.FleetHotspotDetector;
 import io.tunnelvision.streams.fleet.FleetOutlierDetector;
 import io.tunnelvision.streams.plan.PlannerSettings;
+import io.tunnelvision.streams.state.DecodedStore;
 import io.tunnelvision.streams.topology.Outbound.Destination;
 import java.util.HashMap;
 import java.util.List;
@@ -47,7 +48,7 @@ final class FleetProcessor implements Processor<String, SpecificRecord, String, 
     private ProcessorContext<String, Outbound> context;
     private KeyValueStore<String, FleetTypeState> types;
     private KeyValueStore<String, HostMetrics> hostMetricsStore;
-    private KeyValueStore<String, Track> outlierTracks;
+    private DecodedStore<Track> outlierTracks;
     private CommandGate gate;
     /** Write-through copy of {@link TunnelvisionTopology#FLEET_HOST_METRICS}: every metric event needs all hosts. */
     private final Map<String, HostMetrics> hostMetrics = new HashMap<>();
@@ -66,7 +67,7 @@ final class FleetProcessor implements Processor<String, SpecificRecord, String, 
         this.context = context;
         types = context.getStateStore(TunnelvisionTopology.FLEET_TYPES);
         hostMetricsStore = context.getStateStore(TunnelvisionTopology.FLEET_HOST_METRICS);
-        outlierTracks = context.getStateStore(TunnelvisionTopology.FLEET_OUTLIER_TRACKS);
+        outlierTracks = new DecodedStore<>(context.getStateStore(TunnelvisionTopology.FLEET_OUTLIER_TRACKS));
         gate = new CommandGate(plannerSettings, signer, context.getStateStore(TunnelvisionTopology.GATE),
                 context.getStateStore(TunnelvisionTopology.GATE_HELD),
                 context.getStateStore(TunnelvisionTopology.GATE_PROPOSALS), types);
@@ -81,8 +82,16 @@ final class FleetProcessor implements Processor<String, SpecificRecord, String, 
 
     @Override
     public void process(Record<String, SpecificRecord> record) {
-        long now = record.timestamp();
-        SpecificRecord value = record.value();
+        try {
+            dispatch(record.value(), record.timestamp());
+        } catch (RuntimeException e) {
+            // the record may be skipped by the processing exception handler: no half-changed track may stay
+            outlierTracks.evictAll();
+            throw e;
+        }
+    }
+
+    private void dispatch(SpecificRecord value, long now) {
         if (value instanceof Hotspot hotspot) {
             onHostHotspot(hotspot, now);
         } else if (value instanceof HostMetrics metrics) {

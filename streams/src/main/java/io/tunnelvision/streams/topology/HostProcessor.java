@@ -15,7 +15,6 @@ import io.tunnelvision.schemas.avro.SoftnetCpuRate;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.TuningCommand;
-import io.tunnelvision.streams.avro.HostMetrics;
 import io.tunnelvision.streams.avro.HostState;
 import io.tunnelvision.streams.avro.Track;
 import io.tunnelvision.streams.detect.BacklogDropDetector;
@@ -31,6 +30,7 @@ import io.tunnelvision.streams.detect.SoftnetSqueezeDetector;
 import io.tunnelvision.streams.detect.TxDropDetector;
 import io.tunnelvision.streams.detect.UdpBufferErrorDetector;
 import io.tunnelvision.streams.fleet.FleetOutlierDetector;
+import io.tunnelvision.streams.fleet.FleetReports;
 import io.tunnelvision.streams.plan.HostContext;
 import io.tunnelvision.streams.plan.PlannerSettings;
 import io.tunnelvision.streams.plan.RemediationPlanner;
@@ -41,18 +41,17 @@ import io.tunnelvision.streams.rates.LinkRateCalculator;
 import io.tunnelvision.streams.rates.RateTracker;
 import io.tunnelvision.streams.rates.SampleOrder;
 import io.tunnelvision.streams.rates.SoftnetRateCalculator;
+import io.tunnelvision.streams.state.DecodedStore;
 import io.tunnelvision.streams.topology.Outbound.Destination;
 import io.tunnelvision.streams.verify.RemediationVerifier;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +66,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
     /** A track neither open nor seen for this long is forgotten, so departed interfaces do not pile up. */
     private static final long TRACK_IDLE_MS = Duration.ofHours(1).toMillis();
 
+    private final DetectionThresholds thresholds;
     private final HotspotTracker tracker;
     private final RemediationPlanner planner;
     private final RemediationVerifier verifier;
@@ -85,12 +85,14 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
     private RateTracker<SoftnetSample, SoftnetRates> softnet;
     private RateTracker<LinkSample, LinkRates> links;
     private RateTracker<KernelSettingsSample, KernelRates> kernel;
-    private KeyValueStore<String, InterfaceConfigSample> interfaceConfigs;
-    private KeyValueStore<String, LatencySample> latencies;
-    private KeyValueStore<String, InterruptRates> interruptRates;
-    private KeyValueStore<String, HostState> hostStates;
+    private DecodedStore<InterfaceConfigSample> interfaceConfigs;
+    private DecodedStore<LatencySample> latencies;
+    private DecodedStore<InterruptRates> interruptRates;
+    private DecodedStore<HostState> hostStates;
+    private FleetReports fleetReports;
 
     HostProcessor(DetectionThresholds thresholds, RemediationPolicy policy, PlannerSettings plannerSettings) {
+        this.thresholds = thresholds;
         this.tracker = HotspotTracker.of(thresholds);
         this.planner = new RemediationPlanner(policy, plannerSettings);
         this.verifier = new RemediationVerifier(plannerSettings);
@@ -108,18 +110,23 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
     @Override
     public void init(ProcessorContext<String, Outbound> context) {
         this.context = context;
-        interrupts = new RateTracker<>(context.getStateStore(TunnelvisionTopology.PREVIOUS_INTERRUPTS),
+        interrupts = new RateTracker<>(decoded(TunnelvisionTopology.PREVIOUS_INTERRUPTS),
                 InterruptSample::getHeader, new InterruptRateCalculator());
-        softnet = new RateTracker<>(context.getStateStore(TunnelvisionTopology.PREVIOUS_SOFTNET),
+        softnet = new RateTracker<>(decoded(TunnelvisionTopology.PREVIOUS_SOFTNET),
                 SoftnetSample::getHeader, new SoftnetRateCalculator());
-        links = new RateTracker<>(context.getStateStore(TunnelvisionTopology.PREVIOUS_LINK),
+        links = new RateTracker<>(decoded(TunnelvisionTopology.PREVIOUS_LINK),
                 LinkSample::getHeader, new LinkRateCalculator());
-        kernel = new RateTracker<>(context.getStateStore(TunnelvisionTopology.PREVIOUS_KERNEL),
+        kernel = new RateTracker<>(decoded(TunnelvisionTopology.PREVIOUS_KERNEL),
                 KernelSettingsSample::getHeader, new KernelRateCalculator());
-        interfaceConfigs = context.getStateStore(TunnelvisionTopology.LATEST_INTERFACE_CONFIG);
-        latencies = context.getStateStore(TunnelvisionTopology.LATEST_LATENCY);
-        interruptRates = context.getStateStore(TunnelvisionTopology.LATEST_INTERRUPT_RATES);
-        hostStates = context.getStateStore(TunnelvisionTopology.HOST_STATE);
+        interfaceConfigs = decoded(TunnelvisionTopology.LATEST_INTERFACE_CONFIG);
+        latencies = decoded(TunnelvisionTopology.LATEST_LATENCY);
+        interruptRates = decoded(TunnelvisionTopology.LATEST_INTERRUPT_RATES);
+        hostStates = decoded(TunnelvisionTopology.HOST_STATE);
+        fleetReports = new FleetReports(thresholds.outlierEvery());
+    }
+
+    private <V> DecodedStore<V> decoded(String store) {
+        return new DecodedStore<>(context.getStateStore(store));
     }
 
     @Override
@@ -130,8 +137,17 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
                     record.value() == null ? "tombstone" : record.value().getClass().getSimpleName());
             return;
         }
-        long now = record.timestamp();
-        SpecificRecord value = record.value();
+        try {
+            dispatch(host, record.value(), record.timestamp());
+        } catch (RuntimeException e) {
+            // the processing exception handler may skip this record and go on: the host's state must then be
+            // what the store holds, not an object this record half changed
+            hostStates.evict(host);
+            throw e;
+        }
+    }
+
+    private void dispatch(String host, SpecificRecord value, long now) {
         if (value instanceof InterruptSample sample) {
             onInterrupts(host, sample, now);
         } else if (value instanceof SoftnetSample sample) {
@@ -217,6 +233,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
     /** Hysteresis, verification and planning for one interval's findings, in one read and write of the host's state. */
     private void handle(String host, List<Finding> findings, long intervalStartMs, long now) {
         if (findings.isEmpty()) {
+            expire(host, now);
             return;
         }
         HostState state = hostState(host);
@@ -246,6 +263,19 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
         hostStates.put(host, state);
     }
 
+    /** Changes waiting for a result or a metric time out also on samples that find nothing. */
+    private void expire(String host, long now) {
+        HostState state = hostState(host);
+        if (state.getPending().isEmpty()) {
+            return;
+        }
+        List<CommandOutcome> outcomes = verifier.expire(state, host, now);
+        if (!outcomes.isEmpty()) {
+            outcomes.forEach(outcome -> emitOutcome(host, outcome, now));
+            hostStates.put(host, state);
+        }
+    }
+
     private HostContext context(String host) {
         InterruptSample lastInterrupts = interrupts.latest(host).orElse(null);
         return new HostContext(interfaceConfigs.get(host), kernel.latest(host).orElse(null),
@@ -257,7 +287,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
         return state != null ? state : HostState.newBuilder().build();
     }
 
-    private static <S> void keepLatest(KeyValueStore<String, S> store, String host, S sample,
+    private static <S> void keepLatest(DecodedStore<S> store, String host, S sample,
                                        io.tunnelvision.schemas.avro.SampleHeader header,
                                        io.tunnelvision.schemas.avro.SampleHeader previous) {
         if (SampleOrder.of(previous, header).keep()) {
@@ -275,9 +305,9 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
         emit(host, Destination.FLEET, outcome, now);
     }
 
+    /** Headline rates for the fleet's outlier check, at most once per {@code outlierEvery} (their mean). */
     private void emitMetrics(String host, Map<String, Double> values, long now) {
-        emit(host, Destination.FLEET, HostMetrics.newBuilder().setHostId(host).setTimeMs(now)
-                .setValues(new HashMap<>(values)).build(), now);
+        fleetReports.add(host, values, now).ifPresent(report -> emit(host, Destination.FLEET, report, now));
     }
 
     private void emit(String host, Destination destination, SpecificRecord value, long now) {

@@ -26,6 +26,7 @@ import io.tunnelvision.streams.detect.DetectionThresholds;
 import io.tunnelvision.streams.plan.PlannerSettings;
 import io.tunnelvision.streams.plan.RemediationPolicy;
 import io.tunnelvision.streams.state.AnyRecordSerde;
+import io.tunnelvision.streams.state.GeneratedCodeSerde;
 import io.tunnelvision.streams.state.InternalSerdes;
 import io.tunnelvision.streams.topology.Outbound.Destination;
 import java.util.List;
@@ -147,23 +148,32 @@ public final class TunnelvisionTopology {
     }
 
     private static void addHostStores(StreamsBuilder builder) {
-        builder.addStateStore(store(PREVIOUS_INTERRUPTS, AvroSerde.of(InterruptSample.class)));
-        builder.addStateStore(store(PREVIOUS_SOFTNET, AvroSerde.of(SoftnetSample.class)));
-        builder.addStateStore(store(PREVIOUS_LINK, AvroSerde.of(LinkSample.class)));
-        builder.addStateStore(store(PREVIOUS_KERNEL, AvroSerde.of(KernelSettingsSample.class)));
-        builder.addStateStore(store(LATEST_INTERFACE_CONFIG, AvroSerde.of(InterfaceConfigSample.class)));
-        builder.addStateStore(store(LATEST_LATENCY, AvroSerde.of(LatencySample.class)));
-        builder.addStateStore(store(LATEST_INTERRUPT_RATES, AvroSerde.of(InterruptRates.class)));
-        builder.addStateStore(store(HOST_STATE, InternalSerdes.of(HostState.class)));
+        builder.addStateStore(store(PREVIOUS_INTERRUPTS, contract(InterruptSample.class)));
+        builder.addStateStore(store(PREVIOUS_SOFTNET, contract(SoftnetSample.class)));
+        builder.addStateStore(store(PREVIOUS_LINK, contract(LinkSample.class)));
+        builder.addStateStore(store(PREVIOUS_KERNEL, contract(KernelSettingsSample.class)));
+        builder.addStateStore(store(LATEST_INTERFACE_CONFIG, contract(InterfaceConfigSample.class)));
+        builder.addStateStore(store(LATEST_LATENCY, contract(LatencySample.class)));
+        builder.addStateStore(store(LATEST_INTERRUPT_RATES, contract(InterruptRates.class)));
+        builder.addStateStore(store(HOST_STATE, internal(HostState.class)));
     }
 
     private static void addFleetStores(StreamsBuilder builder) {
-        builder.addStateStore(store(FLEET_TYPES, InternalSerdes.of(FleetTypeState.class)));
-        builder.addStateStore(store(FLEET_HOST_METRICS, InternalSerdes.of(HostMetrics.class)));
-        builder.addStateStore(store(FLEET_OUTLIER_TRACKS, InternalSerdes.of(Track.class)));
-        builder.addStateStore(store(GATE, InternalSerdes.of(GateState.class)));
-        builder.addStateStore(store(GATE_HELD, AvroSerde.of(TuningCommand.class)));
-        builder.addStateStore(store(GATE_PROPOSALS, AvroSerde.of(TuningCommand.class)));
+        builder.addStateStore(store(FLEET_TYPES, internal(FleetTypeState.class)));
+        builder.addStateStore(store(FLEET_HOST_METRICS, internal(HostMetrics.class)));
+        builder.addStateStore(store(FLEET_OUTLIER_TRACKS, internal(Track.class)));
+        builder.addStateStore(store(GATE, internal(GateState.class)));
+        builder.addStateStore(store(GATE_HELD, contract(TuningCommand.class)));
+        builder.addStateStore(store(GATE_PROPOSALS, contract(TuningCommand.class)));
+    }
+
+    /** Stores are written on every sample: their values are encoded by the generated code (same bytes). */
+    private static <V extends SpecificRecord> Serde<V> contract(Class<V> type) {
+        return GeneratedCodeSerde.of(AvroSerde.of(type));
+    }
+
+    private static <V extends SpecificRecord> Serde<V> internal(Class<V> type) {
+        return GeneratedCodeSerde.of(InternalSerdes.of(type));
     }
 
     private static <V> org.apache.kafka.streams.state.StoreBuilder<?> store(String name, Serde<V> serde) {
@@ -177,6 +187,13 @@ public final class TunnelvisionTopology {
                 AvroSerde.of(TuningCommand.class), AvroSerde.of(CommandOutcome.class),
                 AvroSerde.of(io.tunnelvision.schemas.avro.CommandResult.class),
                 AvroSerde.of(io.tunnelvision.schemas.avro.CommandDecision.class)));
+    }
+
+    private static <V extends SpecificRecord> AvroSerde<V> avro(Topic<String, V> topic) {
+        if (topic.valueSerde() instanceof AvroSerde<V> serde) {
+            return serde;
+        }
+        throw new IllegalStateException(topic.name() + " is not an Avro topic");
     }
 
     @SuppressWarnings("unchecked")
@@ -197,6 +214,7 @@ public final class TunnelvisionTopology {
         String name = prefix + destination.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         output.filter((key, out) -> out.destination() == destination, Named.as("select-" + name))
                 .mapValues(out -> type.cast(out.value()), Named.as("unwrap-" + name))
-                .to(topic.name(), Produced.with(topic.keySerde(), topic.valueSerde()).withName("sink-" + name));
+                .to(topic.name(), Produced.with(topic.keySerde(), GeneratedCodeSerde.of(avro(topic)))
+                        .withName("sink-" + name));
     }
 }

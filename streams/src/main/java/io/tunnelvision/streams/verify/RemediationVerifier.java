@@ -131,8 +131,8 @@ public final class RemediationVerifier {
     }
 
     /**
-     * Drops changes that never got a result, and gives up on applied ones whose metric stopped coming: the
-     * latter get an INCONCLUSIVE outcome so the gate stops counting them.
+     * Gives up on changes that never got a result and on applied ones whose metric stopped coming: both get an
+     * INCONCLUSIVE outcome (after: the mean of the intervals seen, 0 when none) so the gate stops counting them.
      */
     public List<CommandOutcome> expire(HostState state, String host, long nowMs) {
         List<CommandOutcome> outcomes = new ArrayList<>();
@@ -144,9 +144,7 @@ public final class RemediationVerifier {
                 continue;
             }
             it.remove();
-            if (pending.getAppliedAtMs() != null) {
-                outcomes.add(outcome(host, pending, Verdict.INCONCLUSIVE, mean(pending.getAfter()), null, nowMs));
-            }
+            outcomes.add(outcome(host, pending, Verdict.INCONCLUSIVE, mean(pending.getAfter()), null, nowMs));
         }
         return outcomes;
     }

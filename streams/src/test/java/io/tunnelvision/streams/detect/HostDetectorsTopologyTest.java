@@ -8,6 +8,7 @@ import io.tunnelvision.schemas.avro.HotspotScope;
 import io.tunnelvision.schemas.avro.HotspotState;
 import io.tunnelvision.schemas.avro.HotspotType;
 import io.tunnelvision.schemas.avro.InterfaceKind;
+import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.streams.plan.PlannerSettings;
 import io.tunnelvision.streams.topology.GatewaySim;
 import io.tunnelvision.streams.topology.Harness;
@@ -36,6 +37,24 @@ class HostDetectorsTopologyTest {
         for (int i = 0; i < intervals; i++) {
             harness.pipe(sim, sim.softnet(squeezes, drops));
             sim.step();
+        }
+    }
+
+    @Test
+    void anInstanceTakingOverFromTheStoresCarriesOnWithTheSameRatesAndStreaks() {
+        softnetIntervals(3, 50, 0);
+        try (Harness takeOver = new Harness(DetectionThresholds.defaults(),
+                PlannerSettings.defaults().withEnabled(false))) {
+            harness.copyStateTo(takeOver);
+            SoftnetSample third = sim.softnet(50, 0);
+            harness.pipe(sim, third);
+            takeOver.pipe(sim, third);
+
+            assertEquals(harness.softnetRates.readRecordsToList().get(2).value(),
+                    takeOver.softnetRates.readValue(), "the same rate from the restored previous sample");
+            Hotspot opened = hotspots(HotspotType.SOFTNET_SQUEEZE).get(0);
+            assertEquals(List.of(opened), takeOver.hotspots.readValuesToList(),
+                    "the third bad interval opens the hotspot on both: the streak of two was in the store");
         }
     }
 

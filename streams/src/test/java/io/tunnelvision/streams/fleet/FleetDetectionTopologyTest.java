@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 class FleetDetectionTopologyTest {
 
-    private final Harness harness = new Harness(DetectionThresholds.defaults(),
+    /** One outlier report per 1 s sample, so that the outlier tests below count their hysteresis in samples. */
+    private final Harness harness = new Harness(DetectionThresholds.defaults().withOverrides("outlierEvery=1s"),
             PlannerSettings.defaults().withEnabled(false));
 
     @AfterEach
@@ -104,6 +105,33 @@ class FleetDetectionTopologyTest {
         assertEquals(List.of(HotspotState.OPEN, HotspotState.CLOSED, HotspotState.OPEN),
                 outliers.stream().map(Hotspot::getState).toList(), outliers.toString());
         assertTrue(outliers.stream().allMatch(h -> "gw-6".equals(h.getHostId())));
+    }
+
+    @Test
+    void atTheDefaultCadenceAnOutlierOpensOnItsThirdReportOfFiveSecondsOfSamples() {
+        try (Harness defaults = new Harness(DetectionThresholds.defaults(),
+                PlannerSettings.defaults().withEnabled(false))) {
+            List<GatewaySim> hosts = fleet(7);
+            long firstRateMs = hosts.get(0).timeMs() + 1000;
+            for (int i = 0; i < 21; i++) {
+                for (int h = 0; h < hosts.size(); h++) {
+                    GatewaySim sim = hosts.get(h);
+                    defaults.pipe(sim, sim.softnet(h == 6 ? 9 : h % 2, 0));
+                    sim.step();
+                }
+            }
+
+            var hotspots = defaults.hotspots.readRecordsToList();
+            assertEquals(1, hotspots.size(), hotspots.toString());
+            Hotspot outlier = hotspots.get(0).value();
+            assertEquals(HotspotType.FLEET_OUTLIER, outlier.getType());
+            assertEquals("gw-6", outlier.getHostId());
+            assertEquals(9.0, outlier.getEvidence().get(FleetOutlierDetector.SQUEEZE));
+            // reports: the first rate at once, then the first rate of each later 5 s interval; the third opens it
+            long thirdReportMs = (Math.floorDiv(firstRateMs, 5000) + 2) * 5000;
+            long expected = firstRateMs + Math.max(0, (thirdReportMs - firstRateMs + 999) / 1000 * 1000);
+            assertEquals(expected, hotspots.get(0).timestamp(), "opened with the sample that made the third report");
+        }
     }
 
     @Test

@@ -48,6 +48,20 @@ class PlannerTopologyTest {
         return sim;
     }
 
+    /** Five intervals of tx drops open the hotspot; its command is sent and the agent applies it. */
+    private TuningCommand appliedCommand(GatewaySim sim) {
+        txDrops(sim, 5, 40);
+        TuningCommand command = harness.commands.readValue();
+        harness.pipe(sim.host(), Harness.applied(command, sim.timeMs()), sim.timeMs());
+        sim.step();
+        return command;
+    }
+
+    /** The hosts of the commands sent since the last read. */
+    private List<String> sentTo() {
+        return harness.commands.readValuesToList().stream().map(TuningCommand::getHostId).toList();
+    }
+
     /** Intervals of tx drops on tun0 with idle CPUs. */
     private void txDrops(GatewaySim sim, int intervals, long dropsPerInterval) {
         for (int i = 0; i < intervals; i++) {
@@ -264,10 +278,7 @@ class PlannerTopologyTest {
     @Test
     void aChangeThatDidNotHelpIsRolledBackToTheValueBefore() {
         GatewaySim sim = tunnelHost("gw-1", 1000);
-        txDrops(sim, 5, 40);
-        TuningCommand command = harness.commands.readValue();
-        harness.pipe("gw-1", Harness.applied(command, sim.timeMs()), sim.timeMs());
-        sim.step();
+        TuningCommand command = appliedCommand(sim);
 
         txDrops(sim, 6, 45);
 
@@ -287,10 +298,7 @@ class PlannerTopologyTest {
     @Test
     void aChangeThatHelpedIsVerified() {
         GatewaySim sim = tunnelHost("gw-1", 1000);
-        txDrops(sim, 5, 40);
-        TuningCommand command = harness.commands.readValue();
-        harness.pipe("gw-1", Harness.applied(command, sim.timeMs()), sim.timeMs());
-        sim.step();
+        TuningCommand command = appliedCommand(sim);
 
         txDrops(sim, 6, 2);
 
@@ -298,5 +306,110 @@ class PlannerTopologyTest {
         assertEquals(Verdict.VERIFIED, outcome.getOutcome());
         assertNull(outcome.getRollbackCommandId());
         assertTrue(harness.commands.isEmpty());
+    }
+
+    @Test
+    void aRollbacksOwnAppliedResultRollsNothingBackAndRecordsNoSecondOutcome() {
+        use(PlannerSettings.defaults().withMaxUnverified(1));
+        GatewaySim sim = tunnelHost("gw-1", 1000);
+        TuningCommand command = appliedCommand(sim);
+        txDrops(sim, 6, 45);
+        CommandOutcome rolledBack = harness.outcomes.readValue();
+        TuningCommand rollback = harness.commands.readValue();
+        assertEquals(Verdict.ROLLED_BACK, rolledBack.getOutcome());
+
+        harness.pipe("gw-1", Harness.applied(rollback, sim.timeMs()), sim.timeMs());
+        sim.step();
+        txDrops(sim, 12, 45);
+
+        assertTrue(harness.outcomes.isEmpty(), "the outcome was recorded once, when the change was judged");
+        assertTrue(harness.commands.isEmpty(), "no rollback of the rollback, no new step within the backoff");
+        GatewaySim other = tunnelHost("gw-2", 1000);
+        txDrops(other, 5, 40);
+        assertEquals(List.of("gw-2"), sentTo(),
+                "neither the change nor its rollback holds the only unverified slot");
+    }
+
+    @Test
+    void aCommandThatNeverGetsAResultTimesOutWithAnOutcomeAndFreesItsSlot() {
+        use(PlannerSettings.defaults().withMaxUnverified(1));
+        GatewaySim a = tunnelHost("gw-a", 1000);
+        GatewaySim b = tunnelHost("gw-b", 1000);
+        txDrops(a, 5, 40);
+        txDrops(b, 5, 40);
+        TuningCommand lost = harness.commands.readValue();
+        assertEquals("gw-a", lost.getHostId());
+        assertTrue(harness.commands.isEmpty(), "gw-b waits for the only slot");
+
+        // gw-a's agent never answers; its samples keep coming past the verify timeout (30 min)
+        later(a, Duration.ofMinutes(31));
+        txDrops(a, 2, 40);
+
+        CommandOutcome outcome = harness.outcomes.readValue();
+        assertEquals(lost.getCommandId(), outcome.getCommandId());
+        assertEquals(Verdict.INCONCLUSIVE, outcome.getOutcome());
+        assertNull(outcome.getRollbackCommandId());
+        assertTrue(harness.outcomes.isEmpty());
+        // the freed slot takes gw-a's next attempt (its cooldown is over and nothing was applied); gw-b's held
+        // command expired meanwhile (5 min TTL)
+        List<TuningCommand> next = harness.commands.readValuesToList();
+        assertEquals(1, next.size(), next.toString());
+        assertEquals("gw-a", next.get(0).getHostId());
+        assertEquals("1000", next.get(0).getExpectedValue(), "the lost change never happened");
+        assertTrue(next.get(0).getSequence() > lost.getSequence());
+    }
+
+    @Test
+    void aSilentHostsUnansweredCommandStopsHoldingTheSlotAfterTheTimeout() {
+        use(PlannerSettings.defaults().withMaxUnverified(1));
+        GatewaySim a = tunnelHost("gw-a", 1000);
+        GatewaySim b = tunnelHost("gw-b", 1000);
+        txDrops(a, 5, 40);
+        assertEquals("gw-a", harness.commands.readValue().getHostId());
+
+        // gw-a goes silent: no result, no samples, so no outcome; gw-b's hotspot opens 31 minutes later
+        later(b, Duration.ofMinutes(31));
+        txDrops(b, 5, 40);
+
+        assertEquals(List.of("gw-b"), sentTo(), "the gate's own verify timeout frees the slot");
+    }
+
+    @Test
+    void anAppliedChangeWhoseMetricStopsComingIsInconclusiveAfterTheTimeoutAndFreesItsSlot() {
+        use(PlannerSettings.defaults().withMaxUnverified(1));
+        GatewaySim sim = tunnelHost("gw-1", 1000);
+        TuningCommand command = appliedCommand(sim);
+        txDrops(sim, 2, 10);
+        // two of the five intervals after the change, then tun0's link samples stop; interrupts keep coming
+        for (int i = 0; i < 3; i++) {
+            harness.pipe(sim, sim.interrupts(2000, 0, 0.5, 0.1));
+            sim.step();
+        }
+        assertTrue(harness.outcomes.isEmpty(), "two intervals are not enough for a verdict");
+
+        later(sim, Duration.ofMinutes(30));
+        for (int i = 0; i < 2; i++) {
+            harness.pipe(sim, sim.interrupts(2000, 0, 0.5, 0.1));
+            sim.step();
+        }
+
+        CommandOutcome outcome = harness.outcomes.readValue();
+        assertEquals(command.getCommandId(), outcome.getCommandId());
+        assertEquals(Verdict.INCONCLUSIVE, outcome.getOutcome());
+        assertEquals(40.0, outcome.getBefore(), 0.01);
+        assertEquals(10.0, outcome.getAfter(), 0.01, "the mean of the intervals that did come");
+        assertNull(outcome.getRollbackCommandId());
+        assertTrue(harness.outcomes.isEmpty(), "recorded once");
+        assertTrue(harness.commands.isEmpty(), "an unjudged change is not rolled back");
+        GatewaySim other = tunnelHost("gw-2", 1000);
+        txDrops(other, 5, 40);
+        assertEquals("gw-2", harness.commands.readValue().getHostId(), "the slot is free again");
+    }
+
+    /** The next sample comes {@code gap} after the last one (one long interval). */
+    private static void later(GatewaySim sim, Duration gap) {
+        sim.intervalMs(gap.toMillis());
+        sim.step();
+        sim.intervalMs(1000);
     }
 }
