@@ -63,6 +63,7 @@ public final class LocalSystem implements AutoCloseable {
     private final Options options;
     private final Consumer<String> progress;
     private String token;
+    private String kafkaBootstrap;
     private int apiPort;
     private Fleet fleet;
 
@@ -92,6 +93,7 @@ public final class LocalSystem implements AutoCloseable {
         EmbeddedKafka kafka = new EmbeddedKafka(data.resolve("kafka")).start();
         parts.push(kafka);
         String bootstrap = kafka.bootstrapServers();
+        this.kafkaBootstrap = bootstrap;
         Topics topics = Topics.standard();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             TopicCreator.Outcome outcome = new TopicCreator(admin).ensure(topics.all());
@@ -229,6 +231,10 @@ public final class LocalSystem implements AutoCloseable {
 
     public int apiPort() {
         return apiPort;
+    }
+
+    public String kafkaBootstrap() {
+        return kafkaBootstrap;
     }
 
     public String token() {

@@ -182,6 +182,11 @@ public final class Fleet implements AutoCloseable {
         return java.util.Collections.unmodifiableMap(gateways);
     }
 
+    /** When the scenario's clock started (epoch ms): fault times count from here. */
+    public long startedAtMs() {
+        return startMs;
+    }
+
     public int size() {
         return gateways.size();
     }

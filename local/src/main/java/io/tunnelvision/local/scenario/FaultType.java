@@ -10,9 +10,9 @@ import java.util.stream.Collectors;
 enum FaultType {
     IRQ_STORM("irq-storm", List.of("cpu", "factor"),
             p -> new Fault.SingleCoreIrqStorm((int) p.or("cpu", 0), p.or("factor", 4))),
-    SOFTNET_SQUEEZE("softnet-squeeze", List.of("burst"), p -> new Fault.SoftnetSqueeze(p.or("burst", 100))),
-    BACKLOG_DROPS("backlog-drops", List.of("burst"), p -> new Fault.BacklogDrops(p.or("burst", 300))),
-    TX_DROPS("tx-drops", List.of("burst"), p -> new Fault.TxDrops(p.or("burst", 100))),
+    SOFTNET_SQUEEZE("softnet-squeeze", List.of("burst"), p -> new Fault.SoftnetSqueeze(p.or("burst", 22))),
+    BACKLOG_DROPS("backlog-drops", List.of("burst"), p -> new Fault.BacklogDrops(p.or("burst", 75))),
+    TX_DROPS("tx-drops", List.of("burst"), p -> new Fault.TxDrops(p.or("burst", 20))),
     RPS_OFF("rps-off", List.of(), p -> new Fault.RpsOff()),
     MTU_MISMATCH("mtu-mismatch", List.of(), p -> new Fault.MtuMismatch()),
     UDP_BUFFER_ERRORS("udp-buffer-errors", List.of("pressure"), p -> new Fault.BufferErrors(p.or("pressure", 8))),
