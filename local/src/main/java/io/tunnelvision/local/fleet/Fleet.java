@@ -47,6 +47,8 @@ public final class Fleet implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
     private static final long SPOOL_BYTES = 256L * 1024 * 1024;
+    private static final java.lang.management.ThreadMXBean CPU =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
     /**
      * @param dataDir  where the gateways' trees, sequences and executor state and the fleet's spool live
@@ -71,6 +73,9 @@ public final class Fleet implements AutoCloseable {
     private final AtomicLong samples = new AtomicLong();
     private final AtomicLong lateTicks = new AtomicLong();
     private final AtomicLong lastTickMicros = new AtomicLong();
+    private final AtomicLong gatewaySteps = new AtomicLong();
+    private final AtomicLong simulatorCpuNanos = new AtomicLong();
+    private final AtomicLong collectorCpuNanos = new AtomicLong();
     private volatile long startMs;
 
     private Fleet(Scenario scenario, Settings settings, Clock clock) {
@@ -156,10 +161,18 @@ public final class Fleet implements AutoCloseable {
         for (List<FleetGateway> slice : slices) {
             parts.add(workers.submit(() -> {
                 int n = 0;
+                long modelCpu = 0;
+                long agentCpu = 0;
                 for (FleetGateway g : slice) {
+                    long t0 = CPU.getCurrentThreadCpuTime();
                     g.advance(elapsed, interval, scenario.load());
+                    long t1 = CPU.getCurrentThreadCpuTime();
                     n += g.collect(routing, now);
+                    modelCpu += t1 - t0;
+                    agentCpu += CPU.getCurrentThreadCpuTime() - t1;
                 }
+                simulatorCpuNanos.addAndGet(modelCpu);
+                collectorCpuNanos.addAndGet(agentCpu);
                 return n;
             }));
         }
@@ -176,6 +189,7 @@ public final class Fleet implements AutoCloseable {
             lateTicks.incrementAndGet();
         }
         ticks.incrementAndGet();
+        gatewaySteps.addAndGet(gateways.size());
     }
 
     public Map<String, FleetGateway> gateways() {
@@ -195,13 +209,18 @@ public final class Fleet implements AutoCloseable {
         return scenario;
     }
 
-    public record Stats(long ticks, long lateTicks, long lastTickMicros, long samples, long sent, long spooled,
-                        long commands) {
+    /**
+     * @param simulatorCpuNanos CPU the model and its tree cost (stepping, writing the files)
+     * @param collectorCpuNanos CPU the agent's collection rounds over the trees cost (reading, parsing, spooling)
+     */
+    public record Stats(long ticks, long lateTicks, long lastTickMicros, long gatewaySteps, long samples, long sent,
+                        long spooled, long commands, long simulatorCpuNanos, long collectorCpuNanos) {
     }
 
     public Stats stats() {
-        return new Stats(ticks.get(), lateTicks.get(), lastTickMicros.get(), samples.get(), sender.sentRecords(),
-                spool.pendingRecords(), commands.handledCommands());
+        return new Stats(ticks.get(), lateTicks.get(), lastTickMicros.get(), gatewaySteps.get(), samples.get(),
+                sender.sentRecords(), spool.pendingRecords(), commands.handledCommands(), simulatorCpuNanos.get(),
+                collectorCpuNanos.get());
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -39,9 +42,13 @@ final class FleetCommands implements Runnable, AutoCloseable {
     private final ResultSink results;
     private final Supplier<Consumer<byte[], byte[]>> consumers;
     private final AtomicLong handled = new AtomicLong();
+    private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "fleet-commands");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean running = true;
     private volatile Consumer<byte[], byte[]> consumer;
-    private Thread thread;
 
     FleetCommands(Topic<String, TuningCommand> topic, Map<String, FleetGateway> gateways, ResultSink results,
                   Supplier<Consumer<byte[], byte[]>> consumers) {
@@ -63,10 +70,8 @@ final class FleetCommands implements Runnable, AutoCloseable {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
     }
 
-    synchronized FleetCommands start() {
-        thread = new Thread(this, "fleet-commands");
-        thread.setDaemon(true);
-        thread.start();
+    FleetCommands start() {
+        loop.execute(this);
         return this;
     }
 
@@ -94,9 +99,9 @@ final class FleetCommands implements Runnable, AutoCloseable {
                 if (!running) {
                     break;
                 }
-                LOG.warn("fleet command reader: {}; retrying", e.toString());
+                LOG.warn("fleet command reader: {}; retrying in a second", e.toString());
                 discard();
-                sleep(1_000);
+                pause();
             }
         }
         discard();
@@ -152,15 +157,15 @@ final class FleetCommands implements Runnable, AutoCloseable {
         }
     }
 
-    private void sleep(long ms) {
+    private void pause() {
         try {
-            Thread.sleep(ms);
+            TimeUnit.SECONDS.sleep(1);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             running = false;
         }
     }
 
+    /** Stops reading: wakes a poll in progress and waits (up to 10 s) for the command in hand to finish. */
     @Override
     public void close() {
         running = false;
@@ -168,16 +173,13 @@ final class FleetCommands implements Runnable, AutoCloseable {
         if (c != null) {
             c.wakeup();
         }
-        Thread t;
-        synchronized (this) {
-            t = thread;
-        }
-        if (t != null) {
-            try {
-                t.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        loop.shutdown();
+        try {
+            if (!loop.awaitTermination(10, TimeUnit.SECONDS)) {
+                loop.shutdownNow();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -41,7 +41,7 @@ import org.apache.kafka.common.TopicPartition;
  * java -cp local/target/tunnelvision-local.jar:local/target/test-classes \
  *     io.tunnelvision.local.bench.FleetLoad GATEWAYS SECONDS [DATA_DIR] [WORKERS]
  * </pre>
- * Runs the whole system with the bench scenario (1 % of the gateways start dropping transmits at 60 s) and prints,
+ * Runs the whole system with the bench scenario (5 % of the gateways start dropping transmits at 60 s) and prints,
  * every 10 s, how late the fleet's steps run, the streams app's and the api's consumer lag, and the CPU each group
  * of threads used; at the end the fault-to-command latency (command issued minus fault start) of the faulted
  * gateways. Put DATA_DIR on tmpfs (default /dev/shm/tunnelvision-bench-N).
@@ -76,10 +76,15 @@ public final class FleetLoad {
             for (int t = 10; t <= seconds; t += 10) {
                 Thread.sleep(10_000);
                 Fleet.Stats now = fleet.stats();
-                System.out.printf(Locale.ROOT, "t=%3ds ticks %d (late %d) last tick %.0f ms, samples/s %.0f, "
+                long steps = Math.max(1, now.gatewaySteps() - previous.gatewaySteps());
+                System.out.printf(Locale.ROOT, "t=%3ds ticks %d (late %d) last tick %.0f ms, CPU per gateway step:"
+                                + " model+tree %.0f us, agent collectors %.0f us; records sent/s %.0f, "
                                 + "spool pending %d, streams lag %d, api lag %d, load %.1f%n",
                         t, now.ticks() - previous.ticks(), now.lateTicks() - previous.lateTicks(),
-                        now.lastTickMicros() / 1000.0, (now.sent() - previous.sent()) / 10.0, now.spooled(),
+                        now.lastTickMicros() / 1000.0,
+                        (now.simulatorCpuNanos() - previous.simulatorCpuNanos()) / 1000.0 / steps,
+                        (now.collectorCpuNanos() - previous.collectorCpuNanos()) / 1000.0 / steps,
+                        (now.sent() - previous.sent()) / 10.0, now.spooled(),
                         lag(admin, "tunnelvision-streams"), lag(admin, "tunnelvision-api"),
                         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
                 previous = now;
