@@ -23,6 +23,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,16 +146,10 @@ final class FleetCommands implements Runnable, AutoCloseable {
         return handled.get();
     }
 
+    /** Drops the consumer (it only has assigned partitions, so closing it leaves no group to rebalance). */
     private void discard() {
-        Consumer<byte[], byte[]> c = consumer;
+        Utils.closeQuietly(consumer, "the fleet's command consumer");
         consumer = null;
-        if (c != null) {
-            try {
-                c.close(Duration.ofSeconds(2));
-            } catch (RuntimeException e) {
-                LOG.debug("closing the fleet command consumer: {}", e.toString());
-            }
-        }
     }
 
     private void pause() {
