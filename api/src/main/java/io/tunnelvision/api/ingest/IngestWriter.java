@@ -159,11 +159,13 @@ public final class IngestWriter {
         // Configuration changes are compared with the row before them, so they go in time order.
         configs.sort(Comparator.comparing(EventRows.InterfaceConfig::validFrom));
         settings.sort(Comparator.comparing(EventRows.KernelSettings::validFrom));
-        if (!hotspots.isEmpty()) {
-            events.upsertHotspots(hotspots);
+        // The driver sends a batch as one multi-row INSERT, and an ON CONFLICT DO UPDATE may not touch a row twice:
+        // a hotspot opened and updated, or a command seen on two topics, within one poll goes in rounds, in order.
+        for (List<EventRows.Hotspot> round : byOccurrence(hotspots, EventRows.Hotspot::hotspotId)) {
+            events.upsertHotspots(round);
         }
-        if (!commands.isEmpty()) {
-            events.upsertCommands(commands);
+        for (List<EventRows.Command> round : byOccurrence(commands, EventRows.Command::commandId)) {
+            events.upsertCommands(round);
         }
         if (!decisions.isEmpty()) {
             events.insertDecisions(decisions);
@@ -171,8 +173,8 @@ public final class IngestWriter {
         if (!results.isEmpty()) {
             events.insertResults(results);
         }
-        if (!outcomes.isEmpty()) {
-            events.upsertOutcomes(outcomes);
+        for (List<EventRows.Outcome> round : byOccurrence(outcomes, EventRows.Outcome::commandId)) {
+            events.upsertOutcomes(round);
         }
         if (!configs.isEmpty()) {
             events.insertInterfaceConfigs(configs);
@@ -183,5 +185,19 @@ public final class IngestWriter {
         int eventRows = hotspots.size() + commands.size() + decisions.size() + results.size() + outcomes.size()
                 + configs.size() + settings.size();
         return new Stats(metricRows, eventRows, 0);
+    }
+
+    /** Round k holds the k-th row of each key, in arrival order; so no round has a key twice. */
+    static <T> List<List<T>> byOccurrence(List<T> rows, java.util.function.Function<T, String> key) {
+        List<List<T>> rounds = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (T row : rows) {
+            int k = seen.merge(key.apply(row), 1, Integer::sum) - 1;
+            if (k == rounds.size()) {
+                rounds.add(new ArrayList<>());
+            }
+            rounds.get(k).add(row);
+        }
+        return rounds;
     }
 }

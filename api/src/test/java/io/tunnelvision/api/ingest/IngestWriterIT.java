@@ -11,6 +11,8 @@ import io.tunnelvision.api.db.Database;
 import io.tunnelvision.api.db.PartitionMaintenance;
 import io.tunnelvision.api.db.Retention;
 import io.tunnelvision.api.db.RowSink;
+import io.tunnelvision.embedded.fixture.PostgresEndpoint;
+import io.tunnelvision.embedded.fixture.SharedPostgres;
 import io.tunnelvision.schemas.avro.CommandStatus;
 import io.tunnelvision.schemas.avro.Decision;
 import io.tunnelvision.schemas.avro.HotspotState;
@@ -151,6 +153,26 @@ class IngestWriterIT {
 
         assertEquals("CLOSED", database.jdbi().withHandle(h -> h.createQuery(
                 "SELECT state FROM hotspots").mapTo(String.class).one()));
+    }
+
+    @Test
+    void aHotspotOpenedAndClosedInOneBatchEndsClosedWithBatchesRewrittenAsTheApiRuns() {
+        // the api's pool has the driver rewrite a batch into one multi-row INSERT, where ON CONFLICT DO UPDATE
+        // may not touch one row twice
+        PostgresEndpoint endpoint = SharedPostgres.get().newSchema("ingest_rounds");
+        try (Database pooled = Database.pooled(endpoint.jdbcUrl(), endpoint.user(), endpoint.password(), 2)) {
+            pooled.migrate();
+            IngestWriter writer = new IngestWriter(pooled.jdbi(), new PartitionMaintenance(pooled.jdbi(),
+                    Retention.DEFAULT, Clock.fixed(NOW, ZoneOffset.UTC)), RowSink.multiRowInsert());
+            writer.write(List.of(
+                    new Item(Source.HOTSPOTS, TestRecords.hotspot("hs-2", "gw-1", HotspotType.RPS_OFF,
+                            HotspotState.OPEN, T0, T0.plusSeconds(1))),
+                    new Item(Source.HOTSPOTS, TestRecords.hotspot("hs-2", "gw-1", HotspotType.RPS_OFF,
+                            HotspotState.CLOSED, T0, T0.plusSeconds(9)))));
+
+            assertEquals("CLOSED", pooled.jdbi().withHandle(h -> h.createQuery(
+                    "SELECT state FROM hotspots WHERE hotspot_id = 'hs-2'").mapTo(String.class).one()));
+        }
     }
 
     @Test

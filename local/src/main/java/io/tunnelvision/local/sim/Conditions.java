@@ -18,4 +18,6 @@ final class Conditions {
     double bufferPressure = 1;
     /** Squeezes per hour that come from nowhere in particular (noise a detector must ignore). */
     double noiseSqueezesPerHour = 0;
+    /** Share of tunnel transmits dropped at the default txqueuelen, growing with the queue (0: none). */
+    double txBackfireShare = 0;
 }

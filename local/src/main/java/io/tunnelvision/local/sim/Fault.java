@@ -93,4 +93,23 @@ public sealed interface Fault {
             conditions.noiseSqueezesPerHour += squeezesPerHour;
         }
     }
+
+    /**
+     * Tunnel transmit drops that a longer txqueuelen makes worse, not better: the tunnel feeds a slow shaper
+     * upstream, so a longer queue only holds packets until they are too late for the peer's replay window. About
+     * {@code dropShare} of sent packets drop at the default queue length, growing with the square of the length;
+     * the planner's usual answer to tx drops therefore fails here and verification has to roll it back.
+     */
+    record TxQueueBackfire(double dropShare) implements Fault {
+        public TxQueueBackfire {
+            if (dropShare <= 0 || dropShare > 0.1) {
+                throw new IllegalArgumentException("dropShare must be in (0, 0.1], was " + dropShare);
+            }
+        }
+
+        @Override
+        public void shape(Conditions conditions) {
+            conditions.txBackfireShare += dropShare;
+        }
+    }
 }

@@ -208,15 +208,21 @@ public final class ProcTreeWriter {
 
     private void statistics(String name, LinkCounts c) throws IOException {
         Path dir = net(name + "/statistics");
+        boolean first = !Files.exists(dir.resolve("collisions"));
+        if (!first && name.equals("lo")) {
+            return; // lo carries no simulated traffic: its counters stay at the zeros written first
+        }
         put(dir.resolve("rx_bytes"), String.valueOf(c.rxBytes()));
         put(dir.resolve("rx_packets"), String.valueOf(c.rxPackets()));
         put(dir.resolve("rx_dropped"), String.valueOf(c.rxDropped()));
         put(dir.resolve("tx_bytes"), String.valueOf(c.txBytes()));
         put(dir.resolve("tx_packets"), String.valueOf(c.txPackets()));
         put(dir.resolve("tx_dropped"), String.valueOf(c.txDropped()));
-        for (String zero : List.of("rx_errors", "rx_fifo_errors", "rx_over_errors", "rx_frame_errors", "tx_errors",
-                "tx_fifo_errors", "tx_carrier_errors", "collisions")) {
-            put(dir.resolve(zero), "0");
+        if (first) { // counters the model never moves: written once
+            for (String zero : List.of("rx_errors", "rx_fifo_errors", "rx_over_errors", "rx_frame_errors",
+                    "tx_errors", "tx_fifo_errors", "tx_carrier_errors", "collisions")) {
+                put(dir.resolve(zero), "0");
+            }
         }
     }
 
@@ -348,7 +354,9 @@ public final class ProcTreeWriter {
     }
 
     private static void put(Path file, String content) throws IOException {
-        Files.createDirectories(file.getParent());
+        if (!Files.isDirectory(file.getParent())) {
+            Files.createDirectories(file.getParent());
+        }
         Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
         Files.writeString(temp, content.endsWith("\n") ? content : content + "\n", StandardCharsets.US_ASCII);
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -248,6 +248,10 @@ public final class SimulatedGateway {
 
         // Transmit queues: a burst above txqueuelen drops at the tunnel.
         double tunnelTxDrops = txDrops(tx, c.txBurst, settings.tunnelTxQueueLen());
+        if (c.txBackfireShare > 0) {
+            double longer = settings.tunnelTxQueueLen() / (double) kind.defaultTxQueueLen();
+            tunnelTxDrops = Math.min(0.5 * tx, tunnelTxDrops + c.txBackfireShare * tx * longer * longer);
+        }
         double underlayTxDrops = txDrops(underlayTx, 1, settings.underlayTxQueueLen());
         tunnel.rxPackets += (rx - bufErrors) * s;
         tunnel.rxBytes += (rx - bufErrors) * innerBytes * s;

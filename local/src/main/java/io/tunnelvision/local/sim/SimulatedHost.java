@@ -26,6 +26,16 @@ public final class SimulatedHost {
         return tree;
     }
 
+    /**
+     * Injects a fault between steps: what the executor wrote is taken in first and the settings the fault changes
+     * are written out at once, so the next step does not read the old files back over the fault.
+     */
+    public void inject(Fault fault) {
+        gateway.apply(tree.readSettings(gateway));
+        gateway.inject(fault);
+        tree.write(gateway);
+    }
+
     public void advance(Duration interval, TrafficLoad load) {
         gateway.apply(tree.readSettings(gateway));
         gateway.advance(interval, load);

@@ -130,8 +130,9 @@ final class ChangeProposer {
         if (irq == null || hot == null || cool == null || hot.equals(cool) || hot < 0 || cool < 0) {
             return List.of();
         }
+        // smp_affinity_list takes a CPU list ("3"), not a hex mask: the agent compares and writes it as a list
         return List.of(new Change(TuningAction.IRQ_AFFINITY, Long.toString(irq.longValue()),
-                CpuMask.of(List.of(hot.intValue())), CpuMask.of(List.of(cool.intValue()))));
+                Integer.toString(hot.intValue()), Integer.toString(cool.intValue())));
     }
 
     private static List<Change> governor(HostContext host) {

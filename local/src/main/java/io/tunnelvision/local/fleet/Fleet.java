@@ -1,0 +1,248 @@
+package io.tunnelvision.local.fleet;
+
+import io.tunnelvision.agent.apply.SpoolResults;
+import io.tunnelvision.agent.publish.DiskSpool;
+import io.tunnelvision.agent.publish.ProducerSettings;
+import io.tunnelvision.agent.publish.SamplePublisher;
+import io.tunnelvision.agent.publish.SpoolSender;
+import io.tunnelvision.agent.run.SampleRouting;
+import io.tunnelvision.local.scenario.FleetLayout;
+import io.tunnelvision.local.scenario.GatewayPlan;
+import io.tunnelvision.local.scenario.Scenario;
+import io.tunnelvision.schemas.sign.CommandSignatureVerifier;
+import io.tunnelvision.schemas.topic.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A simulated fleet driven by the real agent code. Every interval each gateway's model is advanced (faults
+ * injected and cleared on the scenario's schedule) and the agent's collectors read its tree; the samples go,
+ * keyed by host id, through one on-disk spool and one transactional producer for the whole fleet (the agent's
+ * {@link SpoolSender}). One reader applies the fleet's signed commands through each gateway's own executor and
+ * sends the results back the same way. A few worker threads step the gateways, not one thread each.
+ */
+public final class Fleet implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
+    private static final long SPOOL_BYTES = 256L * 1024 * 1024;
+    private static final java.lang.management.ThreadMXBean CPU =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /**
+     * @param dataDir  where the gateways' trees, sequences and executor state and the fleet's spool live
+     * @param workers  threads stepping gateways
+     */
+    public record Settings(Path dataDir, String bootstrap, Topics topics, CommandSignatureVerifier verifier,
+                           int workers) {
+    }
+
+    private final Scenario scenario;
+    private final Settings settings;
+    private final Clock clock;
+    private final Map<String, FleetGateway> gateways = new LinkedHashMap<>();
+    private final List<List<FleetGateway>> slices = new ArrayList<>();
+    private final DiskSpool spool;
+    private final SpoolSender sender;
+    private final SampleRouting routing;
+    private final FleetCommands commands;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService timer;
+    private final AtomicLong ticks = new AtomicLong();
+    private final AtomicLong samples = new AtomicLong();
+    private final AtomicLong lateTicks = new AtomicLong();
+    private final AtomicLong lastTickMicros = new AtomicLong();
+    private final AtomicLong gatewaySteps = new AtomicLong();
+    private final AtomicLong simulatorCpuNanos = new AtomicLong();
+    private final AtomicLong collectorCpuNanos = new AtomicLong();
+    private volatile long startMs;
+
+    private Fleet(Scenario scenario, Settings settings, Clock clock) {
+        this.scenario = scenario;
+        this.settings = settings;
+        this.clock = clock;
+        Path root = settings.dataDir();
+        long boot = nextBoot(root);
+        for (GatewayPlan plan : FleetLayout.of(scenario)) {
+            gateways.put(plan.name(), new FleetGateway(plan, root.resolve("gateways").resolve(plan.name()), boot,
+                    settings.verifier(), clock));
+        }
+        int n = Math.max(1, settings.workers());
+        for (int i = 0; i < n; i++) {
+            slices.add(new ArrayList<>());
+        }
+        int i = 0;
+        for (FleetGateway g : gateways.values()) {
+            slices.get(i++ % n).add(g);
+        }
+        this.spool = DiskSpool.open(root.resolve("spool"), SPOOL_BYTES);
+        String producerId = "simulated-fleet" + (settings.topics().namespace().isEmpty() ? ""
+                : "-" + settings.topics().namespace());
+        this.sender = new SpoolSender(spool, () -> new KafkaProducer<>(
+                ProducerSettings.forBootstrap(settings.bootstrap(), producerId),
+                new ByteArraySerializer(), new ByteArraySerializer()));
+        SamplePublisher publisher = new SamplePublisher(spool);
+        this.routing = new SampleRouting(settings.topics(), publisher);
+        this.commands = new FleetCommands(settings.topics().commands, gateways,
+                new SpoolResults(settings.topics().commandResults, settings.topics().deadLetters, publisher),
+                () -> new KafkaConsumer<>(FleetCommands.consumerSettings(settings.bootstrap(),
+                        settings.topics().namespace()), new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+        this.workers = Executors.newFixedThreadPool(n, daemon("fleet-worker"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(daemon("fleet-clock"));
+    }
+
+    /** Lays out the scenario's gateways under the data directory and starts stepping and sampling them. */
+    public static Fleet start(Scenario scenario, Settings settings) {
+        Fleet fleet = new Fleet(scenario, settings, Clock.systemUTC());
+        fleet.sender.start();
+        fleet.commands.start();
+        fleet.startMs = fleet.clock.millis();
+        long every = scenario.interval().toMillis();
+        fleet.timer.scheduleAtFixedRate(fleet::tickSafely, every, every, TimeUnit.MILLISECONDS);
+        LOG.info("simulated fleet '{}': {} gateways, every {}, {} worker(s), data in {}", scenario.name(),
+                fleet.gateways.size(), scenario.interval(), fleet.slices.size(), settings.dataDir());
+        return fleet;
+    }
+
+    /** Each run is a new boot of every gateway; the number is kept in the data directory. */
+    private static long nextBoot(Path root) {
+        Path file = root.resolve("boots");
+        try {
+            Files.createDirectories(root);
+            long boot = Files.exists(file) ? Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip())
+                    + 1 : 0;
+            Files.writeString(file, Long.toString(boot), StandardCharsets.US_ASCII);
+            return boot;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the boot count in " + file, e);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(file + " holds no number: remove it to start counting again", e);
+        }
+    }
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            LOG.error("fleet step failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Steps and samples every gateway once; public for benchmarks that drive the fleet themselves. */
+    void tick() throws InterruptedException {
+        long began = System.nanoTime();
+        long now = clock.millis();
+        Duration elapsed = Duration.ofMillis(now - startMs);
+        Duration interval = scenario.interval();
+        List<Future<Integer>> parts = new ArrayList<>();
+        for (List<FleetGateway> slice : slices) {
+            parts.add(workers.submit(() -> {
+                int n = 0;
+                long modelCpu = 0;
+                long agentCpu = 0;
+                for (FleetGateway g : slice) {
+                    long t0 = CPU.getCurrentThreadCpuTime();
+                    g.advance(elapsed, interval, scenario.load());
+                    long t1 = CPU.getCurrentThreadCpuTime();
+                    n += g.collect(routing, now);
+                    modelCpu += t1 - t0;
+                    agentCpu += CPU.getCurrentThreadCpuTime() - t1;
+                }
+                simulatorCpuNanos.addAndGet(modelCpu);
+                collectorCpuNanos.addAndGet(agentCpu);
+                return n;
+            }));
+        }
+        for (Future<Integer> part : parts) {
+            try {
+                samples.addAndGet(part.get());
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a fleet worker failed", e.getCause());
+            }
+        }
+        long micros = (System.nanoTime() - began) / 1000;
+        lastTickMicros.set(micros);
+        if (micros > interval.toMillis() * 1000) {
+            lateTicks.incrementAndGet();
+        }
+        ticks.incrementAndGet();
+        gatewaySteps.addAndGet(gateways.size());
+    }
+
+    public Map<String, FleetGateway> gateways() {
+        return java.util.Collections.unmodifiableMap(gateways);
+    }
+
+    /** When the scenario's clock started (epoch ms): fault times count from here. */
+    public long startedAtMs() {
+        return startMs;
+    }
+
+    public int size() {
+        return gateways.size();
+    }
+
+    public Scenario scenario() {
+        return scenario;
+    }
+
+    /**
+     * @param simulatorCpuNanos CPU the model and its tree cost (stepping, writing the files)
+     * @param collectorCpuNanos CPU the agent's collection rounds over the trees cost (reading, parsing, spooling)
+     */
+    public record Stats(long ticks, long lateTicks, long lastTickMicros, long gatewaySteps, long samples, long sent,
+                        long spooled, long commands, long simulatorCpuNanos, long collectorCpuNanos) {
+    }
+
+    public Stats stats() {
+        return new Stats(ticks.get(), lateTicks.get(), lastTickMicros.get(), gatewaySteps.get(), samples.get(),
+                sender.sentRecords(), spool.pendingRecords(), commands.handledCommands(), simulatorCpuNanos.get(),
+                collectorCpuNanos.get());
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicLong n = new AtomicLong();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public void close() {
+        timer.shutdown();
+        try {
+            timer.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workers.shutdown();
+        commands.close();
+        sender.close();
+        spool.close();
+    }
+}

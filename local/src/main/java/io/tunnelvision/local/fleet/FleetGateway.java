@@ -1,0 +1,102 @@
+package io.tunnelvision.local.fleet;
+
+import io.tunnelvision.agent.apply.ApplyBounds;
+import io.tunnelvision.agent.apply.CommandExecutor;
+import io.tunnelvision.agent.apply.ExecutorSettings;
+import io.tunnelvision.agent.collect.CollectorRegistry;
+import io.tunnelvision.agent.run.CollectionRound;
+import io.tunnelvision.agent.run.HostIdentity;
+import io.tunnelvision.agent.run.SampleRouting;
+import io.tunnelvision.agent.run.SequenceStore;
+import io.tunnelvision.local.scenario.FaultPlan;
+import io.tunnelvision.local.scenario.GatewayPlan;
+import io.tunnelvision.local.sim.SimulatedGateway;
+import io.tunnelvision.local.sim.SimulatedHost;
+import io.tunnelvision.local.sim.TrafficLoad;
+import io.tunnelvision.schemas.avro.CommandResult;
+import io.tunnelvision.schemas.avro.SampleHeader;
+import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.schemas.sign.CommandSignatureVerifier;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * One simulated gateway with the agent's own parts bound to its tree: the standard collectors, its identity
+ * (host id, the tree's boot id), its on-disk sequence and a command executor applying to its tree (dry run off).
+ * Stepping and applying lock the gateway, so a command never lands in the middle of a model step.
+ */
+final class FleetGateway {
+
+    private final GatewayPlan plan;
+    private final SimulatedHost host;
+    private final HostIdentity identity;
+    private final CollectionRound round;
+    private final SequenceStore sequences;
+    private final CommandExecutor executor;
+    private final Set<FaultPlan> injected = new HashSet<>();
+
+    /**
+     * @param dir  this gateway's directory: {@code tree/} (its /proc and /sys), {@code agent/} (sequence) and
+     *             {@code executor/} (replay guard, applied changes, audit log), the last two kept across runs
+     * @param boot which run this is: each run is a fresh boot of the gateway (new boot id, counters from zero,
+     *             kernel defaults), as the simulation keeps no model state on disk
+     */
+    FleetGateway(GatewayPlan plan, Path dir, long boot, CommandSignatureVerifier verifier, Clock clock) {
+        this.plan = plan;
+        SimulatedGateway model = new SimulatedGateway(plan.name(), plan.shape().cpus(), plan.shape().rxQueues(),
+                plan.shape().kind(), plan.seed() + 31 * boot, 0);
+        this.host = new SimulatedHost(model, dir.resolve("tree"));
+        Path proc = host.tree().procRoot();
+        Path sys = host.tree().sysRoot();
+        this.identity = HostIdentity.read(plan.name(), proc);
+        this.round = new CollectionRound(CollectorRegistry.standard(proc, sys));
+        this.sequences = new SequenceStore(dir.resolve("agent"));
+        this.executor = new CommandExecutor(ExecutorSettings.of(plan.name(), sys, proc, dir.resolve("executor"),
+                ExecutorSettings.allActions(), ApplyBounds.standard(), false), verifier, clock);
+    }
+
+    String name() {
+        return plan.name();
+    }
+
+    GatewayPlan plan() {
+        return plan;
+    }
+
+    SimulatedGateway model() {
+        return host.gateway();
+    }
+
+    /** Injects faults whose time has come, clears those whose time is over, and advances the model. */
+    synchronized void advance(Duration elapsed, Duration interval, TrafficLoad load) {
+        for (FaultPlan f : plan.faults()) {
+            boolean active = f.activeAt(elapsed);
+            if (active && injected.add(f)) {
+                host.inject(f.fault());
+            } else if (!active && injected.remove(f)) {
+                host.gateway().clear(f.fault());
+            }
+        }
+        host.advance(interval, load);
+    }
+
+    /** One collection round of the real collectors over the tree, published as the agent does. */
+    synchronized int collect(SampleRouting routing, long timeMs) {
+        SampleHeader header = new SampleHeader(identity.hostId(), identity.bootId(), sequences.take(), timeMs,
+                identity.agentVersion());
+        int n = 0;
+        for (SpecificRecord sample : round.collect(header).samples()) {
+            routing.publish(identity.hostId(), sample);
+            n++;
+        }
+        return n;
+    }
+
+    synchronized CommandResult handle(TuningCommand command) {
+        return executor.handle(command);
+    }
+}
