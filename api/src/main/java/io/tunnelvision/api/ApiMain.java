@@ -1,44 +1,15 @@
 package io.tunnelvision.api;
 
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.tunnelvision.api.db.Database;
-import io.tunnelvision.api.db.PartitionMaintenance;
-import io.tunnelvision.api.db.RowSink;
-import io.tunnelvision.api.db.Rollups;
-import io.tunnelvision.api.http.ApiServer;
-import io.tunnelvision.api.http.Health;
-import io.tunnelvision.api.http.KafkaDecisionPublisher;
-import io.tunnelvision.api.ingest.Backoff;
-import io.tunnelvision.api.ingest.IngestConsumer;
-import io.tunnelvision.api.ingest.IngestWriter;
 import io.tunnelvision.config.ConfigException;
 import io.tunnelvision.config.Env;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/**
- * Starts the api: reads its settings, brings the database schema up to date, then runs the partition and rollup
- * jobs, the ingest consumer and the HTTP API until stopped.
- */
+/** Starts the api from its settings ({@link ApiRuntime}) and runs it until the process is stopped. */
 public final class ApiMain {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiMain.class);
-    // Raw partitions are hourly: a quarter-hour cadence drops each one at most 15 minutes late.
-    private static final Duration PARTITION_EVERY = Duration.ofMinutes(15);
-    private static final Duration ROLLUP_EVERY = Duration.ofMinutes(1);
 
     private ApiMain() {
     }
@@ -56,100 +27,14 @@ public final class ApiMain {
         if (config.tokens().isEmpty()) {
             LOG.warn("{} is empty: every /api/v1 route will answer 401", ApiConfig.TOKENS.env());
         }
-
-        Database database = Database.pooled(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize());
-        migrate(database);
-
-        Clock clock = Clock.systemUTC();
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(metrics);
-        new JvmGcMetrics().bindTo(metrics);
-        new JvmThreadMetrics().bindTo(metrics);
-        new ProcessorMetrics().bindTo(metrics);
-
-        PartitionMaintenance partitions = new PartitionMaintenance(database.jdbi(), config.retention(), clock);
-        Rollups rollups = new Rollups(database.jdbi(), partitions, clock);
-        ScheduledExecutorService jobs = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "api-jobs"));
-        jobs.scheduleWithFixedDelay(guarded("partition maintenance", partitions::run), 0,
-                PARTITION_EVERY.toSeconds(), TimeUnit.SECONDS);
-        jobs.scheduleWithFixedDelay(guarded("rollups", rollups::runOnce), ROLLUP_EVERY.toSeconds(),
-                ROLLUP_EVERY.toSeconds(), TimeUnit.SECONDS);
-
-        KafkaClients kafka = new KafkaClients(config.kafkaBootstrap());
-        IngestConsumer ingest = new IngestConsumer(kafka.ingestConsumer(config.consumerGroup()),
-                kafka.deadLetterProducer(), config.topics(),
-                new IngestWriter(database.jdbi(), partitions, RowSink.multiRowInsert()),
-                new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30)), metrics);
-        Thread ingestThread = new Thread(ingest, "api-ingest");
-        ingestThread.start();
-
-        Admin admin = kafka.admin();
-        Health health = new Health()
-                .add("database", () -> database.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class)
-                        .one()) == 1 ? null : "unexpected answer")
-                .add("kafka", () -> kafkaProblem(admin));
-        KafkaDecisionPublisher decisions = new KafkaDecisionPublisher(
-                kafka.decisionProducer(config.topics().commandDecisions), config.topics().commandDecisions);
-        ApiServer server = new ApiServer(new ApiServer.Parts(database.jdbi(), config.retention(), clock,
-                config.tokens(), decisions, health, metrics)).start(config.httpPort());
+        ApiRuntime api = ApiRuntime.start(config);
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Stopping the api");
-            server.close();
-            ingest.close();
-            try {
-                ingestThread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            jobs.shutdownNow();
-            decisions.close();
-            admin.close(Duration.ofSeconds(5));
-            database.close();
+            api.close();
             stopped.countDown();
         }, "api-shutdown"));
         stopped.await();
-    }
-
-    /** Waits for the database at start, as ingest does later: the api is useless without its schema. */
-    private static void migrate(Database database) throws InterruptedException {
-        Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
-        while (true) {
-            try {
-                Database.Migration migration = database.migrate();
-                LOG.info("Database schema {} is at version {} ({} migration(s) applied now)", migration.schema(),
-                        migration.version(), migration.applied());
-                return;
-            } catch (RuntimeException e) {
-                Duration wait = backoff.next();
-                LOG.warn("Cannot migrate the database yet ({}); retrying in {} ms", e.getMessage(), wait.toMillis());
-                Thread.sleep(wait.toMillis());
-            }
-        }
-    }
-
-    private static String kafkaProblem(Admin admin) {
-        try {
-            int nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000)).nodes()
-                    .get(3, TimeUnit.SECONDS).size();
-            return nodes > 0 ? null : "no broker answered";
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            return e.getClass().getSimpleName() + ": " + e.getMessage();
-        }
-    }
-
-    private static Runnable guarded(String name, Runnable job) {
-        return () -> {
-            try {
-                job.run();
-            } catch (RuntimeException e) {
-                // A failed run (database down) must not cancel the schedule; the next run catches up.
-                LOG.warn("{} failed: {}", name, e.getMessage());
-            }
-        };
     }
 }

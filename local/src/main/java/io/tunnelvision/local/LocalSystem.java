@@ -1,6 +1,7 @@
 package io.tunnelvision.local;
 
 import io.tunnelvision.api.ApiConfig;
+import io.tunnelvision.api.ApiRuntime;
 import io.tunnelvision.api.http.ApiToken;
 import io.tunnelvision.config.Env;
 import io.tunnelvision.config.KafkaSettings;
@@ -153,7 +154,7 @@ public final class LocalSystem implements AutoCloseable {
         apiVars.put(ApiConfig.TOKENS.env(), "local-operator:operator:"
                 + HexFormat.of().formatHex(ApiToken.hash(token)));
         progress.accept("starting the api (migrating the database)");
-        LocalApi api = new LocalApi(new ApiConfig(new Env(apiVars)));
+        ApiRuntime api = startApi(new ApiConfig(new Env(apiVars)));
         parts.push(api);
         this.apiPort = api.port();
 
@@ -162,6 +163,15 @@ public final class LocalSystem implements AutoCloseable {
         this.fleet = Fleet.start(options.scenario(), new Fleet.Settings(data.resolve("fleet"), bootstrap, topics,
                 TrustedKeys.fromDirectory(keys), options.fleetWorkers()));
         parts.push(fleet);
+    }
+
+    private static ApiRuntime startApi(ApiConfig config) {
+        try {
+            return ApiRuntime.start(config);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the api waited for its database", e);
+        }
     }
 
     /** The planner's key, made on the first run and kept; the fleet trusts its public half. */
