@@ -77,7 +77,7 @@ public final class SpoolSender implements Runnable, AutoCloseable {
                 }
             } else {
                 failedBatches.incrementAndGet();
-                sleep(backoffMs);
+                pause(backoffMs);
                 backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF.toMillis());
             }
         }
@@ -131,7 +131,12 @@ public final class SpoolSender implements Runnable, AutoCloseable {
 
     /** Waits the publish interval, or less if woken. */
     private void pause() {
-        long deadline = System.nanoTime() + pauseMs * 1_000_000;
+        pause(pauseMs);
+    }
+
+    /** Waits {@code ms}, or less if woken or closed. */
+    private void pause(long ms) {
+        long deadline = System.nanoTime() + ms * 1_000_000;
         synchronized (signal) {
             try {
                 long left;
@@ -154,15 +159,6 @@ public final class SpoolSender implements Runnable, AutoCloseable {
         return failedBatches.get();
     }
 
-    private void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
-    }
-
     @Override
     public void close() {
         running = false;
@@ -170,13 +166,21 @@ public final class SpoolSender implements Runnable, AutoCloseable {
         synchronized (this) {
             t = thread;
         }
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(Duration.ofSeconds(10).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        if (t == null) {
+            return;
+        }
+        // Woken, not interrupted: an interrupt during the spool's file reads closes its FileChannel under it
+        // (ClosedByInterruptException). A send in progress ends within the producer's own timeouts.
+        wake();
+        try {
+            t.join(Duration.ofSeconds(10).toMillis());
+            if (t.isAlive()) {
+                LOG.warn("the spool sender did not stop within 10 s; interrupting it");
+                t.interrupt();
+                t.join(Duration.ofSeconds(2).toMillis());
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
