@@ -5,9 +5,11 @@ import io.tunnelvision.schemas.avro.TuningCommand;
 import io.tunnelvision.schemas.topic.Topic;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -28,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * other hosts that share the partition are skipped unread. Reads are read_committed, so a command from an aborted
  * planner transaction never runs. The offset is committed after the result has gone to the spool, so a command
  * is handled at least once; the executor's replay guard makes the second time a refusal, never a second write.
+ *
+ * <p>{@link #forHosts} reads every partition for many hosts at once (the simulated fleet: one reader, each
+ * command handed to the executor of the host it is keyed for), with the same ordering, dead-lettering and retry.
  */
 public final class CommandConsumer implements Runnable, AutoCloseable {
 
@@ -37,8 +42,10 @@ public final class CommandConsumer implements Runnable, AutoCloseable {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final Topic<String, TuningCommand> topic;
-    private final String hostId;
-    private final CommandExecutor executor;
+    private final String reader;
+    private final Function<List<PartitionInfo>, List<TopicPartition>> assignment;
+    /** The handler of a record's key, or null for a host this reader does not serve. */
+    private final Function<String, Function<TuningCommand, CommandResult>> handlers;
     private final ResultSink results;
     private final Supplier<Consumer<byte[], byte[]>> consumers;
     private final AtomicLong handled = new AtomicLong();
@@ -50,11 +57,38 @@ public final class CommandConsumer implements Runnable, AutoCloseable {
 
     public CommandConsumer(Topic<String, TuningCommand> topic, String hostId, CommandExecutor executor,
                            ResultSink results, Supplier<Consumer<byte[], byte[]>> consumers) {
+        this(topic, hostId,
+                infos -> List.of(new TopicPartition(topic.name(), HostPartition.of(hostId, infos.size()))),
+                key -> hostId.equals(key) ? executor::handle : null, results, consumers);
+    }
+
+    private CommandConsumer(Topic<String, TuningCommand> topic, String reader,
+                            Function<List<PartitionInfo>, List<TopicPartition>> assignment,
+                            Function<String, Function<TuningCommand, CommandResult>> handlers, ResultSink results,
+                            Supplier<Consumer<byte[], byte[]>> consumers) {
         this.topic = topic;
-        this.hostId = hostId;
-        this.executor = executor;
+        this.reader = reader;
+        this.assignment = assignment;
+        this.handlers = handlers;
         this.results = results;
         this.consumers = consumers;
+    }
+
+    /**
+     * A reader of every partition of the commands topic for the hosts in {@code handlers}, each command handed to
+     * its host's handler; records of other hosts are skipped as an agent skips them.
+     */
+    public static CommandConsumer forHosts(Topic<String, TuningCommand> topic, String reader,
+                                           Map<String, Function<TuningCommand, CommandResult>> handlers,
+                                           ResultSink results, Supplier<Consumer<byte[], byte[]>> consumers) {
+        Map<String, Function<TuningCommand, CommandResult>> byHost = Map.copyOf(handlers);
+        return new CommandConsumer(topic, reader, infos -> {
+            List<TopicPartition> all = new ArrayList<>(infos.size());
+            for (PartitionInfo info : infos) {
+                all.add(new TopicPartition(info.topic(), info.partition()));
+            }
+            return all;
+        }, byHost::get, results, consumers);
     }
 
     /**
@@ -95,8 +129,8 @@ public final class CommandConsumer implements Runnable, AutoCloseable {
             try {
                 if (consumer == null) {
                     consumer = consumers.get();
-                    consumer.assign(List.of(partition(consumer)));
-                    LOG.info("reading commands for {} from {}", hostId, consumer.assignment());
+                    consumer.assign(partitions(consumer));
+                    LOG.info("reading commands for {} from {}", reader, consumer.assignment());
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                     if (!running || !handle(record)) {
@@ -119,19 +153,20 @@ public final class CommandConsumer implements Runnable, AutoCloseable {
         discardConsumer();
     }
 
-    private TopicPartition partition(Consumer<byte[], byte[]> c) {
+    private List<TopicPartition> partitions(Consumer<byte[], byte[]> c) {
         List<PartitionInfo> infos = c.partitionsFor(topic.name(), Duration.ofSeconds(10));
         if (infos == null || infos.isEmpty()) {
             throw new IllegalStateException("topic " + topic.name() + " does not exist (yet)");
         }
-        return new TopicPartition(topic.name(), HostPartition.of(hostId, infos.size()));
+        return assignment.apply(infos);
     }
 
     /** False when the record must be retried: the consumer was rewound to it. */
     private boolean handle(ConsumerRecord<byte[], byte[]> record) {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        if (!hostId.equals(key)) {
+        Function<TuningCommand, CommandResult> handler = key == null ? null : handlers.apply(key);
+        if (handler == null) {
             skipped.incrementAndGet();
             commit(tp, record.offset());
             return true;
@@ -155,7 +190,7 @@ public final class CommandConsumer implements Runnable, AutoCloseable {
             return true;
         }
         try {
-            CommandResult result = executor.handle(command);
+            CommandResult result = handler.apply(command);
             results.publish(result);
             handled.incrementAndGet();
         } catch (RuntimeException e) {

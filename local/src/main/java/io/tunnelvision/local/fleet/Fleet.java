@@ -1,5 +1,6 @@
 package io.tunnelvision.local.fleet;
 
+import io.tunnelvision.agent.apply.CommandConsumer;
 import io.tunnelvision.agent.apply.SpoolResults;
 import io.tunnelvision.agent.publish.DiskSpool;
 import io.tunnelvision.agent.publish.ProducerSettings;
@@ -9,6 +10,8 @@ import io.tunnelvision.agent.run.SampleRouting;
 import io.tunnelvision.local.scenario.FleetLayout;
 import io.tunnelvision.local.scenario.GatewayPlan;
 import io.tunnelvision.local.scenario.Scenario;
+import io.tunnelvision.schemas.avro.CommandResult;
+import io.tunnelvision.schemas.avro.TuningCommand;
 import io.tunnelvision.schemas.sign.CommandSignatureVerifier;
 import io.tunnelvision.schemas.topic.Topics;
 import java.io.IOException;
@@ -19,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +33,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -66,7 +72,7 @@ public final class Fleet implements AutoCloseable {
     private final DiskSpool spool;
     private final SpoolSender sender;
     private final SampleRouting routing;
-    private final FleetCommands commands;
+    private final CommandConsumer commands;
     private final ExecutorService workers;
     private final ScheduledExecutorService timer;
     private final AtomicLong ticks = new AtomicLong();
@@ -104,12 +110,30 @@ public final class Fleet implements AutoCloseable {
                 new ByteArraySerializer(), new ByteArraySerializer()));
         SamplePublisher publisher = new SamplePublisher(spool);
         this.routing = new SampleRouting(settings.topics(), publisher);
-        this.commands = new FleetCommands(settings.topics().commands, gateways,
+        Map<String, Function<TuningCommand, CommandResult>> executors = new HashMap<>();
+        gateways.forEach((host, gateway) -> executors.put(host, gateway::handle));
+        this.commands = CommandConsumer.forHosts(settings.topics().commands, "the simulated fleet", executors,
                 new SpoolResults(settings.topics().commandResults, settings.topics().deadLetters, publisher),
-                () -> new KafkaConsumer<>(FleetCommands.consumerSettings(settings.bootstrap(),
-                        settings.topics().namespace()), new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+                () -> new KafkaConsumer<>(commandConsumerSettings(settings.bootstrap(), settings.topics().namespace()),
+                        new ByteArrayDeserializer(), new ByteArrayDeserializer()));
         this.workers = Executors.newFixedThreadPool(n, daemon("fleet-worker"));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("fleet-clock"));
+    }
+
+    /**
+     * The fleet's one command reader (all partitions, every gateway's commands): read_committed, the earliest
+     * offset when the group has none, no auto-commit, as each agent reads its own.
+     */
+    static Map<String, Object> commandConsumerSettings(String bootstrap, String namespace) {
+        String prefix = namespace.isEmpty() ? "" : namespace + ".";
+        return Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, prefix + "tunnelvision-agent-simulated-fleet",
+                ConsumerConfig.CLIENT_ID_CONFIG, "simulated-fleet-executor",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
     }
 
     /** Lays out the scenario's gateways under the data directory and starts stepping and sampling them. */
