@@ -51,6 +51,7 @@ public final class CommandConsumer implements Runnable, AutoCloseable {
     private final AtomicLong handled = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong undecodable = new AtomicLong();
+    private final Object stop = new Object();
     private volatile boolean running = true;
     private volatile Consumer<byte[], byte[]> consumer;
     private Thread thread;
@@ -238,12 +239,19 @@ public final class CommandConsumer implements Runnable, AutoCloseable {
         return undecodable.get();
     }
 
+    /** Waits {@code ms}, or less when closed. */
     private void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
+        long deadline = System.nanoTime() + ms * 1_000_000;
+        synchronized (stop) {
+            try {
+                long left;
+                while (running && (left = deadline - System.nanoTime()) > 0) {
+                    stop.wait(Math.max(1, left / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
         }
     }
 
@@ -258,13 +266,24 @@ public final class CommandConsumer implements Runnable, AutoCloseable {
         synchronized (this) {
             t = thread;
         }
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(Duration.ofSeconds(10).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        if (t == null) {
+            return;
+        }
+        // Woken, not interrupted: an interrupt while a result is appended to the spool closes the spool's
+        // FileChannel under every other writer (ClosedByInterruptException).
+        synchronized (stop) {
+            running = false; // under the monitor too, so a sleep that has just checked it cannot miss the notify
+            stop.notifyAll();
+        }
+        try {
+            t.join(Duration.ofSeconds(10).toMillis());
+            if (t.isAlive()) {
+                LOG.warn("the command consumer did not stop within 10 s; interrupting it");
+                t.interrupt();
+                t.join(Duration.ofSeconds(2).toMillis());
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
