@@ -84,13 +84,7 @@ final class DashboardRoutes {
         Instant now = clock.instant();
         Instant[] range = Params.range(ctx, now, Duration.ofHours(1));
         Duration step = Params.step(ctx, Duration.ofMinutes(1));
-        long buckets = Duration.between(range[0], range[1]).toSeconds() / step.toSeconds();
-        if (buckets > MAX_CPU_BUCKETS) {
-            throw ApiProblem.badRequest("a per-CPU series has at most " + MAX_CPU_BUCKETS + " buckets; from "
-                    + range[0] + " to " + range[1] + " use a step of at least "
-                    + (Duration.between(range[0], range[1]).toSeconds() + MAX_CPU_BUCKETS - 1) / MAX_CPU_BUCKETS + "s");
-        }
-        Tier tier = TierChoice.choose(step, range[0], range[1], now, retention);
+        Tier tier = TierChoice.choose(step, range[0], range[1], now, retention, MAX_CPU_BUCKETS, "buckets");
         int hostKey = read.hostKey(hostId).orElseThrow(() -> QueryRoutes.unknownHost(hostId));
         List<CpuSeriesDao.CpuPoint> points = cpus.perCpu(metric, tier, hostKey, range[0], range[1], step);
 

@@ -16,12 +16,18 @@ final class TierChoice {
     }
 
     static Tier choose(Duration step, Instant from, Instant to, Instant now, Retention retention) {
+        return choose(step, from, to, now, retention, MAX_POINTS, "points");
+    }
+
+    /** Like {@link #choose(Duration, Instant, Instant, Instant, Retention)} with a smaller cap on the buckets. */
+    static Tier choose(Duration step, Instant from, Instant to, Instant now, Retention retention, long maxPoints,
+                       String pointsName) {
         long points = Duration.between(from, to).toSeconds() / step.toSeconds();
-        if (points > MAX_POINTS) {
+        if (points > maxPoints) {
             throw ApiProblem.badRequest("step " + step.toSeconds() + "s is too small for a range of "
-                    + Duration.between(from, to).toSeconds() + "s: that is " + points + " points, at most "
-                    + MAX_POINTS + " are returned; use a step of at least "
-                    + ceilDiv(Duration.between(from, to).toSeconds(), MAX_POINTS) + "s");
+                    + Duration.between(from, to).toSeconds() + "s: that is " + points + " " + pointsName
+                    + ", at most " + maxPoints + " " + pointsName + " are returned; use a step of at least "
+                    + ceilDiv(Duration.between(from, to).toSeconds(), maxPoints) + "s");
         }
         for (Tier tier : List.of(Tier.HOUR, Tier.MINUTE, Tier.RAW)) {
             boolean fineEnough = tier.resolution().compareTo(step) <= 0;
