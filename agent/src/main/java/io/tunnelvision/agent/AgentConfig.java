@@ -67,8 +67,8 @@ public final class AgentConfig {
             "Rounds between two reads of the settings only an administrator or the executor changes (MTU, txqueuelen,"
                     + " RPS, sysctls, rp_filter, governors; at once after a command); counters are read every round");
     public static final Setting PUBLISH_INTERVAL = Setting.optional("TUNNELVISION_AGENT_PUBLISH_INTERVAL", "1s",
-            "How long spooled samples wait to go to Kafka together in one transaction, between 100ms and 1m;"
-                    + " command results go at once (5s cuts the agent's CPU by a third but delays detection by as much)");
+            "How long spooled samples wait to go to Kafka together in one request, between 100ms and 1m;"
+                    + " command results go at once (5s saves a little CPU but delays detection by as much)");
 
     // Below 100ms the agent's own reads of /proc/interrupts start to load the gateway it is meant to relieve;
     // above 10m the rates are too coarse to show a hotspot before users feel it.
@@ -213,7 +213,7 @@ public final class AgentConfig {
         return settingsEvery;
     }
 
-    /** How long the spool sender gathers samples into one Kafka transaction. */
+    /** How long the spool sender gathers samples into one produce request. */
     public Duration publishInterval() {
         return publishInterval;
     }

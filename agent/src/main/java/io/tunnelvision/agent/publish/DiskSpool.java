@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * {@code [int length][int crc32c][payload]}, and a {@code cursor} file naming the first unsent record as
  * {@code segment offset}. A record torn by a crash fails its checksum at open and is cut off and counted.
  * Appends are not fsynced one by one: an OS crash may lose the last second, an agent crash loses nothing.
+ *
+ * <p>The cursor file is rewritten at most once per {@link #CURSOR_EVERY} (and whenever segments are deleted, and at
+ * close), not at every commit: after a crash the records sent in the last few seconds are sent again, which
+ * consumers drop by sequence number. At one batch a second the rewrite (a file written and renamed) was a
+ * noticeable share of the sender's CPU.
  */
 public final class DiskSpool implements AutoCloseable {
 
@@ -34,10 +39,17 @@ public final class DiskSpool implements AutoCloseable {
     private static final int FRAME_HEADER = 8;
     private static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
     private static final String SUFFIX = ".seg";
+    /** How often at most a commit rewrites the cursor file. */
+    static final java.time.Duration CURSOR_EVERY = java.time.Duration.ofSeconds(5);
+    /** One read of the segment per peek while the records fit, instead of two reads per record. */
+    private static final int READ_CHUNK = 64 * 1024;
 
     private final Path dir;
     private final long maxBytes;
     private final long segmentBytes;
+    private final long cursorEveryNanos;
+    private long cursorWrittenAt;
+    private boolean cursorDirty;
     /** Segment base record number → segment; oldest first. */
     private final TreeMap<Long, Segment> segments = new TreeMap<>();
     private FileChannel active;
@@ -71,10 +83,12 @@ public final class DiskSpool implements AutoCloseable {
         }
     }
 
-    private DiskSpool(Path dir, long maxBytes, long segmentBytes) {
+    private DiskSpool(Path dir, long maxBytes, long segmentBytes, java.time.Duration cursorEvery) {
         this.dir = dir;
         this.maxBytes = maxBytes;
         this.segmentBytes = segmentBytes;
+        this.cursorEveryNanos = cursorEvery.toNanos();
+        this.cursorWrittenAt = System.nanoTime() - cursorEveryNanos;
     }
 
     /**
@@ -82,10 +96,14 @@ public final class DiskSpool implements AutoCloseable {
      * dropping the oldest frees a bounded share of the spool.
      */
     public static DiskSpool open(Path dir, long maxBytes) {
+        return open(dir, maxBytes, CURSOR_EVERY);
+    }
+
+    static DiskSpool open(Path dir, long maxBytes, java.time.Duration cursorEvery) {
         if (maxBytes < 64 * 1024) {
             throw new IllegalArgumentException("spool limit must be at least 64 KiB, was " + maxBytes);
         }
-        DiskSpool spool = new DiskSpool(dir, maxBytes, Math.min(4L * 1024 * 1024, maxBytes / 4));
+        DiskSpool spool = new DiskSpool(dir, maxBytes, Math.min(4L * 1024 * 1024, maxBytes / 4), cursorEvery);
         try {
             Files.createDirectories(dir);
             spool.load();
@@ -172,8 +190,12 @@ public final class DiskSpool implements AutoCloseable {
         }
         cursor = next;
         try {
-            deleteSegmentsBefore(cursor.segment());
-            writeCursor();
+            boolean deleted = deleteSegmentsBefore(cursor.segment());
+            if (deleted || System.nanoTime() - cursorWrittenAt >= cursorEveryNanos) {
+                writeCursor();
+            } else {
+                cursorDirty = true;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot commit spool cursor in " + dir, e);
         }
@@ -211,6 +233,9 @@ public final class DiskSpool implements AutoCloseable {
     @Override
     public synchronized void close() {
         try {
+            if (cursorDirty) {
+                writeCursor();
+            }
             if (active != null) {
                 active.force(false);
                 active.close();
@@ -252,24 +277,43 @@ public final class DiskSpool implements AutoCloseable {
         }
     }
 
-    /** Reads from {@code from} until {@code out} holds {@code max} entries or the segment ends. */
+    /**
+     * Reads from {@code from} until {@code out} holds {@code max} entries or the segment ends: the frames in
+     * chunks of up to {@link #READ_CHUNK} bytes (one read for a second of samples), a larger frame on its own.
+     */
     private Position readInto(Segment segment, Position from, int max, List<Entry> out) throws IOException {
         try (FileChannel ch = FileChannel.open(segment.path, StandardOpenOption.READ)) {
             long offset = from.offset();
-            ByteBuffer header = ByteBuffer.allocate(FRAME_HEADER);
+            ByteBuffer chunk = ByteBuffer.allocate(0);
+            long chunkStart = offset;
             while (out.size() < max && offset < segment.bytes) {
-                header.clear();
-                readFully(ch, header, offset);
-                header.flip();
-                int length = header.getInt();
-                header.getInt();
-                ByteBuffer payload = ByteBuffer.allocate(length);
-                readFully(ch, payload, offset + FRAME_HEADER);
+                if (offset + FRAME_HEADER > chunkStart + chunk.limit()) {
+                    chunk = readChunk(ch, offset, FRAME_HEADER, segment.bytes);
+                    chunkStart = offset;
+                }
+                int at = (int) (offset - chunkStart);
+                int length = chunk.getInt(at);
+                if (offset + FRAME_HEADER + length > chunkStart + chunk.limit()) {
+                    chunk = readChunk(ch, offset, FRAME_HEADER + length, segment.bytes);
+                    chunkStart = offset;
+                    at = 0;
+                }
+                byte[] payload = new byte[length];
+                chunk.get(at + FRAME_HEADER, payload);
                 offset += FRAME_HEADER + length;
-                out.add(new Entry(SpoolRecord.fromBytes(payload.array()), new Position(segment.base, offset)));
+                out.add(new Entry(SpoolRecord.fromBytes(payload), new Position(segment.base, offset)));
             }
             return new Position(segment.base, offset);
         }
+    }
+
+    /** At least {@code needed} bytes from {@code offset}, more up to a chunk or the segment's end. */
+    private static ByteBuffer readChunk(FileChannel ch, long offset, int needed, long segmentEnd) throws IOException {
+        int size = (int) Math.max(needed, Math.min(READ_CHUNK, segmentEnd - offset));
+        ByteBuffer chunk = ByteBuffer.allocate(size);
+        readFully(ch, chunk, offset);
+        chunk.flip();
+        return chunk;
     }
 
     private void load() throws IOException {
@@ -353,11 +397,15 @@ public final class DiskSpool implements AutoCloseable {
         }
     }
 
-    private void deleteSegmentsBefore(long base) throws IOException {
+    /** @return whether any segment was deleted (the cursor file must then be written before it points nowhere) */
+    private boolean deleteSegmentsBefore(long base) throws IOException {
+        boolean deleted = false;
         while (!segments.isEmpty() && segments.firstKey() < base) {
             Segment gone = segments.pollFirstEntry().getValue();
             Files.deleteIfExists(gone.path);
+            deleted = true;
         }
+        return deleted;
     }
 
     private Position readCursor() throws IOException {
@@ -389,6 +437,8 @@ public final class DiskSpool implements AutoCloseable {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, dir.resolve("cursor"), StandardCopyOption.REPLACE_EXISTING);
         }
+        cursorWrittenAt = System.nanoTime();
+        cursorDirty = false;
     }
 
     private static void readFully(FileChannel ch, ByteBuffer buffer, long position) throws IOException {

@@ -5,14 +5,15 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
- * How the agent's producer talks to Kafka: transactional (so a batch replayed from the spool is never seen twice),
- * every replica acknowledges, zstd (samples compress well), and short client-side timeouts, because the spool,
- * not the producer's memory, is what rides out an outage.
+ * How the agent's producer talks to Kafka: idempotent (the broker drops the producer's own retries; a batch
+ * replayed from the spool after a failure is removed downstream by sequence number), every replica acknowledges,
+ * zstd (samples compress well), and short client-side timeouts, because the spool, not the producer's memory, is
+ * what rides out an outage.
  *
  * <p>The record buffer is 2 MiB instead of Kafka's 32 MiB: a second of samples is a few KiB, and the buffer is
- * Java heap, so 32 MiB would let a replay of a long outage (500 records per transaction) outgrow the agent's small
- * heap. It stays above {@code max.request.size} (1 MiB), so no record that Kafka would take is refused for want of
- * buffer; a full buffer only makes {@code send} wait for the broker to catch up.
+ * Java heap, so 32 MiB would let a replay of a long outage (500 records a batch) outgrow the agent's small
+ * heap. It stays above {@code max.request.size} (1 MiB), so no record that Kafka would take is refused for want
+ * of buffer; a full buffer only makes {@code send} wait for the broker to catch up.
  */
 public final class ProducerSettings {
 
@@ -24,7 +25,7 @@ public final class ProducerSettings {
 
     static final long BUFFER_MEMORY_BYTES = 2L * 1024 * 1024;
 
-    /** {@code hostId} names the transactional id: one agent per host, so a restarted agent fences its old self. */
+    /** {@code hostId} names the client, so the broker's logs and quotas tell the agents apart. */
     public static Map<String, Object> forBootstrap(String bootstrapServers, String hostId) {
         return forBootstrap(bootstrapServers, hostId, DEFAULT_DELIVERY_TIMEOUT);
     }
@@ -36,8 +37,6 @@ public final class ProducerSettings {
         return Map.ofEntries(
                 Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
                 Map.entry(ProducerConfig.CLIENT_ID_CONFIG, "agent-" + hostId),
-                Map.entry(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "agent-" + hostId),
-                Map.entry(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Math.max(delivery * 2, 10_000)),
                 Map.entry(ProducerConfig.ACKS_CONFIG, "all"),
                 Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
                 Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd"),

@@ -2,21 +2,32 @@ package io.tunnelvision.agent.publish;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drains the spool to Kafka in order, one Kafka transaction per batch: the batch is committed in the spool only
- * after Kafka committed the transaction. A batch that fails is aborted (or its producer is replaced, which fences
- * and aborts it) and sent again from its start after a backoff, so read_committed consumers see every sample
- * exactly once and in order, even across broker outages and agent restarts. Between batches it waits the publish
- * interval, so that one transaction carries the samples of several rounds.
+ * Drains the spool to Kafka in order: a batch is committed in the spool only after Kafka acknowledged every one of
+ * its records (idempotent producer, {@code acks=all}). A batch that fails is sent again from its start by a fresh
+ * producer after a backoff, so no sample is lost, even across broker outages and agent restarts; the records of a
+ * failed batch that did land are sent twice, and consumers drop them by host, boot id and sequence number
+ * (streams' {@code SampleOrder}, the api's primary keys). Within one producer the broker itself drops the
+ * producer's retries. Between batches it waits the publish interval, so that one request carries the samples of
+ * several rounds when the interval is longer than a round.
+ *
+ * <p>Not transactional: one transaction per second (begin, add partitions, commit, markers on every partition)
+ * cost the agent twice the CPU of its collectors, for a guarantee that sequence numbers already give.
  */
 public final class SpoolSender implements Runnable, AutoCloseable {
 
@@ -36,15 +47,15 @@ public final class SpoolSender implements Runnable, AutoCloseable {
     private Producer<byte[], byte[]> producer;
     private Thread thread;
 
-    /** {@code producers} makes transactional producers, all with this agent's one transactional id. */
+    /** {@code producers} makes idempotent producers ({@link ProducerSettings}). */
     public SpoolSender(DiskSpool spool, Supplier<Producer<byte[], byte[]>> producers) {
         this(spool, producers, IDLE_WAIT);
     }
 
     /**
      * @param publishInterval how long the sender waits after sending what the spool held (unless woken, see
-     *        {@link #wake()}): one Kafka transaction per interval instead of one per sample round, which is most
-     *        of the agent's own CPU at 1 Hz. A spool holding a full batch or more (a backlog) is sent without waiting.
+     *        {@link #wake()}): one produce request per interval instead of one per sample round when the
+     *        interval is longer than a round. A spool holding a full batch or more (a backlog) is sent without waiting.
      */
     public SpoolSender(DiskSpool spool, Supplier<Producer<byte[], byte[]>> producers, Duration publishInterval) {
         this.spool = spool;
@@ -84,27 +95,57 @@ public final class SpoolSender implements Runnable, AutoCloseable {
         discardProducer();
     }
 
-    /** Sends the batch as one transaction; false if Kafka did not commit it. */
+    /**
+     * Sends the batch; true once Kafka acknowledged every record of it.
+     *
+     * <p>The first record that fails closes the producer at once, from its callback. Without that, an idempotent
+     * producer whose batch expired (the broker away) gives itself a new epoch and sends the records behind it, so
+     * a partition would hold a gap followed by later samples, and the replay of the gap would arrive out of order
+     * (which streams drops as stale). Closing first aborts what is queued behind the failure; the broker refuses
+     * what is already in flight behind it (its sequence numbers no longer follow on), so each partition holds a
+     * prefix of the batch and the replay from the batch's start only repeats that prefix.
+     */
     private boolean send(List<DiskSpool.Entry> batch) {
         try {
             if (producer == null) {
                 producer = producers.get();
-                producer.initTransactions();
             }
-            producer.beginTransaction();
+            Producer<byte[], byte[]> sending = producer;
+            AtomicBoolean failed = new AtomicBoolean();
+            Callback stopAtFirstFailure = (metadata, error) -> {
+                if (error != null && failed.compareAndSet(false, true)) {
+                    sending.close(Duration.ZERO);
+                }
+            };
+            List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
             for (DiskSpool.Entry entry : batch) {
+                if (failed.get()) {
+                    break;
+                }
                 SpoolRecord r = entry.record();
                 ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(r.topic(), r.key(), r.value());
                 r.headers().forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
-                producer.send(record);
+                acks.add(sending.send(record, stopAtFirstFailure));
             }
-            producer.commitTransaction();
+            sending.flush();
+            for (Future<RecordMetadata> ack : acks) {
+                ack.get();
+            }
+            if (failed.get()) {
+                throw new KafkaException("the producer stopped at a failed record");
+            }
             return true;
-        } catch (KafkaException e) {
-            // Timeouts while the broker is away, fencing, anything: a fresh producer with the same transactional
-            // id aborts whatever this one left open, so dropping it is always safe.
+        } catch (KafkaException | IllegalStateException | ExecutionException e) {
+            // Timeouts while the broker is away, a producer closed by a failed record, anything: the batch goes
+            // again from its start with a fresh producer (a new producer id, so the broker cannot mistake its
+            // sequence numbers for the old one's).
             LOG.warn("Kafka did not take {} spooled records ({}); {} waiting in the spool", batch.size(),
-                    e.toString(), spool.pendingRecords());
+                    e.getCause() == null ? e.toString() : e.getCause().toString(), spool.pendingRecords());
+            discardProducer();
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
             discardProducer();
             return false;
         }

@@ -81,6 +81,51 @@ class DiskSpoolTest {
     }
 
     @Test
+    void aCrashBetweenCursorWritesSendsTheLastCommitsAgainButLosesNothing() {
+        DiskSpool crashed = DiskSpool.open(dir, 1 << 20, java.time.Duration.ofHours(1));
+        for (int i = 0; i < 10; i++) {
+            crashed.append(record(i));
+        }
+        // the first commit writes the cursor, the next ones within the interval only move it in memory
+        crashed.commit(crashed.peek(3).get(2).next());
+        crashed.commit(crashed.peek(4).get(3).next());
+        assertEquals(List.of(7, 8), numbers(crashed.peek(2)));
+        // the agent dies here: no close, so the cursor file still says 3
+        try (DiskSpool reopened = DiskSpool.open(dir, 1 << 20)) {
+            assertEquals(List.of(3, 4, 5, 6, 7, 8, 9), numbers(reopened.peek(100)));
+        }
+        crashed.close();
+    }
+
+    @Test
+    void recordsLargerThanAReadChunkAndManySmallOnesComeBackWhole() {
+        byte[] big = new byte[200 * 1024];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (byte) (i * 31);
+        }
+        try (DiskSpool spool = DiskSpool.open(dir, 64L << 20)) {
+            for (int i = 0; i < 3000; i++) {
+                spool.append(record(i));
+                if (i % 1000 == 500) {
+                    spool.append(new SpoolRecord("big", new byte[] {(byte) i}, big));
+                }
+            }
+            List<DiskSpool.Entry> all = spool.peek(10_000);
+            assertEquals(3003, all.size());
+            int small = 0;
+            for (DiskSpool.Entry e : all) {
+                if (e.record().topic().equals("big")) {
+                    assertTrue(java.util.Arrays.equals(big, e.record().value()));
+                } else {
+                    assertEquals(small++, Integer.parseInt(new String(e.record().value(), StandardCharsets.UTF_8)));
+                }
+            }
+            spool.commit(all.get(1500).next());
+            assertEquals(3003 - 1501, spool.peek(10_000).size());
+        }
+    }
+
+    @Test
     void readingCrossesSegmentsAndSentSegmentsAreDeleted() throws IOException {
         try (DiskSpool spool = DiskSpool.open(dir, 1024 * 1024)) {
             // 256 KiB segments, ~1 KiB records: two segments, nothing dropped

@@ -60,7 +60,7 @@ class SpoolSenderIntervalIT {
             // When a record of the watched topic is spooled
             publisher.publish(urgent, HOST, sample(4));
 
-            // Then all three go in the next transaction, long before the minute is over
+            // Then all three go in the next batch, long before the minute is over
             awaitSent(sender, 4);
             assertEquals(4, sender.sentRecords());
             assertEquals(0, spool.pendingRecords());

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A simulated fleet driven by the real agent code. Every interval each gateway's model is advanced (faults
  * injected and cleared on the scenario's schedule) and the agent's collectors read its tree; the samples go,
- * keyed by host id, through one on-disk spool and one transactional producer for the whole fleet (the agent's
+ * keyed by host id, through one on-disk spool and one idempotent producer for the whole fleet (the agent's
  * {@link SpoolSender}). One reader applies the fleet's signed commands through each gateway's own executor and
  * sends the results back the same way. A few worker threads step the gateways, not one thread each.
  */
