@@ -47,6 +47,16 @@ public record ProbeSettings(List<ProbePeer> peers, List<ProbeSize> sizes, int ra
         sizes = List.copyOf(sizes);
     }
 
+    /** Every peer's overlay and underlay address: the only sources the reflector answers. */
+    public java.util.Set<java.net.InetAddress> peerAddresses() {
+        java.util.Set<java.net.InetAddress> addresses = new java.util.HashSet<>();
+        for (ProbePeer peer : peers) {
+            addresses.add(peer.overlay());
+            addresses.add(peer.underlay());
+        }
+        return java.util.Set.copyOf(addresses);
+    }
+
     public static List<Setting> settings() {
         return List.of(PEERS, SIZES, RATE, INTERVAL, PORT, REFLECT_LIMIT);
     }

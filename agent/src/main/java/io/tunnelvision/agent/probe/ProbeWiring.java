@@ -28,10 +28,11 @@ public final class ProbeWiring implements AutoCloseable {
             return new ProbeWiring(null, null);
         }
         ProbeReflector reflector = ProbeReflector.start(new InetSocketAddress(settings.port()),
-                settings.reflectLimit());
+                settings.reflectLimit(), settings.peerAddresses());
         Prober prober = new Prober(settings, sysRoot, identity,
                 sample -> routing.publish(identity.hostId(), sample), Clock.systemUTC()).start();
-        LOG.info("probing {} peer(s), sizes {}, {} probes/s in all, every {}; reflector on UDP {} (at most {}/s)",
+        LOG.info("probing {} peer(s), sizes {}, {} probes/s in all, every {}; reflector on UDP {} (at most {}/s,"
+                        + " to the peers' addresses only)",
                 settings.peers().size(), settings.sizes(), settings.probesPerSecond(), settings.interval(),
                 settings.port(), settings.reflectLimit());
         return new ProbeWiring(reflector, prober);

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,8 @@ class ProbeLoopbackIT {
         Path mtu = sysRoot.resolve("class/net/lo/mtu");
         Files.createDirectories(mtu.getParent());
         Files.writeString(mtu, "1500\n");
-        try (ProbeReflector reflector = ProbeReflector.start(new InetSocketAddress(LOOPBACK, 0), 1000)) {
+        try (ProbeReflector reflector = ProbeReflector.start(new InetSocketAddress(LOOPBACK, 0), 1000,
+                Set.of(LOOPBACK))) {
             // overlay answered by the reflector; the underlay address 127.0.0.2 has the same reflector's port
             // closed on another address, so it is the lossy path
             ProbeSettings settings = new ProbeSettings(List.of(new ProbePeer("peer", "lo", LOOPBACK,
@@ -72,10 +74,19 @@ class ProbeLoopbackIT {
 
     @Test
     void theReflectorIgnoresStrangersAndKeepsToItsLimit() throws Exception {
-        try (ProbeReflector reflector = ProbeReflector.start(new InetSocketAddress(LOOPBACK, 0), 5);
-             DatagramSocket client = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+        InetAddress stranger = InetAddress.getByName("127.0.0.3");
+        try (ProbeReflector reflector = ProbeReflector.start(new InetSocketAddress(LOOPBACK, 0), 5,
+                Set.of(LOOPBACK, InetAddress.getByName("127.0.0.2")));
+             DatagramSocket client = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+             DatagramSocket outsider = new DatagramSocket(new InetSocketAddress(stranger, 0))) {
             client.setSoTimeout(300);
+            outsider.setSoTimeout(300);
             InetSocketAddress target = new InetSocketAddress(LOOPBACK, reflector.port());
+            ByteBuffer fromOutside = ProbePacket.request(ByteBuffer.allocate(64), 64, 99, 1);
+            outsider.send(new DatagramPacket(fromOutside.array(), 64, target));
+            assertTrue(receive(outsider) < 0, "a well-formed probe from an address that is no peer's gets no answer");
+            assertEquals(1, reflector.strangers());
+
             client.send(new DatagramPacket(new byte[100], 100, target));
             assertTrue(receive(client) < 0, "a datagram that is not a probe gets no answer");
 
@@ -98,6 +109,7 @@ class ProbeLoopbackIT {
             assertEquals(5, reflector.answered());
             assertEquals(15, reflector.limited());
             assertEquals(2, reflector.ignored());
+            assertEquals(1, reflector.strangers(), "the stranger's probe took no token either");
         }
     }
 
