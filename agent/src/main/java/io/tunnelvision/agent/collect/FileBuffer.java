@@ -15,6 +15,11 @@ import java.util.Arrays;
  * to live in 64 MB. The parsers only look at ASCII, so each byte is shown as one char; text that is copied out
  * (device and interface names) is decoded as UTF-8 then.
  *
+ * <p>A file may take at most a quarter of the heap ({@link #limitForHeap}): growing the array to hold it needs
+ * one and a half times its size at once, and its parse needs room too. A bigger file is refused with an
+ * {@link IOException} that names the heap to give the agent, so the collector fails visibly (logged, counted in
+ * its metrics) and the other collectors go on, instead of an {@link OutOfMemoryError} that could stop any thread.
+ *
  * <p>Not thread-safe, and what {@link #read} returns is valid only until the next call.
  */
 public final class FileBuffer {
@@ -23,7 +28,21 @@ public final class FileBuffer {
     // temporary native buffer per thread.
     private static final int CHUNK = 64 * 1024;
 
+    private final long limit;
     private byte[] bytes = new byte[CHUNK];
+
+    /** A buffer that reads files of up to a quarter of this JVM's maximum heap. */
+    public FileBuffer() {
+        this(limitForHeap(Runtime.getRuntime().maxMemory()));
+    }
+
+    public FileBuffer(long limitBytes) {
+        this.limit = Math.max(CHUNK, Math.min(limitBytes, Integer.MAX_VALUE - 8));
+    }
+
+    static long limitForHeap(long maxHeapBytes) {
+        return maxHeapBytes / 4;
+    }
 
     /** The file's content, or null if it does not exist. */
     public CharSequence read(Path file) throws IOException {
@@ -31,7 +50,10 @@ public final class FileBuffer {
         try (InputStream in = Files.newInputStream(file)) {
             while (true) {
                 if (length == bytes.length) {
-                    bytes = Arrays.copyOf(bytes, bytes.length * 2);
+                    if (length >= limit) {
+                        throw new IOException(tooLarge(file));
+                    }
+                    bytes = Arrays.copyOf(bytes, (int) Math.min((long) bytes.length * 2, limit));
                 }
                 int n = in.read(bytes, length, Math.min(CHUNK, bytes.length - length));
                 if (n < 0) {
@@ -43,5 +65,12 @@ public final class FileBuffer {
             return null;
         }
         return new AsciiBytes(bytes, length);
+    }
+
+    private String tooLarge(Path file) {
+        long heapMb = Runtime.getRuntime().maxMemory() >> 20;
+        return file + " is larger than " + (limit >> 10) + " KiB, the most this agent reads with a heap of " + heapMb
+                + " MiB: start it with -Xmx of at least four times the file's size (a host with 1,000 CPUs or more"
+                + " needs about -Xmx64m, agent/README.md)";
     }
 }

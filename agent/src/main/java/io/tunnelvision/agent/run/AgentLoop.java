@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,7 @@ public final class AgentLoop implements AutoCloseable {
     private final SampleRouting routing;
     private final SequenceStore sequences;
     private final Clock clock;
+    private final Consumer<Error> fatal;
     private final AtomicLong published = new AtomicLong();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "collect");
@@ -30,11 +32,27 @@ public final class AgentLoop implements AutoCloseable {
 
     public AgentLoop(HostIdentity identity, CollectionRound round, SampleRouting routing, SequenceStore sequences,
                      Clock clock) {
+        this(identity, round, routing, sequences, clock, AgentLoop::exit);
+    }
+
+    /**
+     * @param fatal called, on the collect thread, with an {@link Error} that escaped a round: the schedule ends
+     *        with it, so the agent would go on serving metrics and taking commands while collecting nothing. The
+     *        agent exits instead ({@link #exit}), for its service manager to restart it with the cause in the log.
+     */
+    public AgentLoop(HostIdentity identity, CollectionRound round, SampleRouting routing, SequenceStore sequences,
+                     Clock clock, Consumer<Error> fatal) {
         this.identity = identity;
         this.round = round;
         this.routing = routing;
         this.sequences = sequences;
         this.clock = clock;
+        this.fatal = fatal;
+    }
+
+    /** Exit status 70 (EX_SOFTWARE): the unit's {@code Restart=on-failure} starts the agent again. */
+    static void exit(Error error) {
+        System.exit(70);
     }
 
     public void start(Duration interval) {
@@ -61,6 +79,9 @@ public final class AgentLoop implements AutoCloseable {
         } catch (RuntimeException e) {
             // the schedule dies with an escaping exception; one bad round must not stop the agent
             LOG.error("collection round failed", e);
+        } catch (Error e) {
+            LOG.error("collection stopped by {}; the agent exits so that it is restarted", e.toString(), e);
+            fatal.accept(e);
         }
     }
 

@@ -40,6 +40,13 @@ public final class CollectionRound {
             } catch (CollectException e) {
                 LOG.warn("collector {} failed: {}", collector.name(), e.getMessage());
                 failures.put(collector.name(), e.getMessage());
+            } catch (OutOfMemoryError e) {
+                // What one collector allocated is garbage once it failed; the next collectors and rounds can go on.
+                // FileBuffer refuses files too big for the heap first, so this is the second line of defence.
+                String why = "ran out of Java heap (" + (Runtime.getRuntime().maxMemory() >> 20)
+                        + " MiB): give the agent a larger -Xmx (agent/README.md, JVM flags)";
+                LOG.error("collector {} {}", collector.name(), why);
+                failures.put(collector.name(), why);
             }
         }
         return new Result(samples, failures);

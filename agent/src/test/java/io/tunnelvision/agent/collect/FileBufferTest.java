@@ -24,6 +24,25 @@ class FileBufferTest {
     }
 
     @Test
+    void aFileTooBigForTheHeapIsRefusedWithTheHeapToGiveAndTheBufferStaysUsable(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("huge"), "y".repeat(300_000));
+        Files.writeString(dir.resolve("fits"), "z".repeat(200_000));
+        FileBuffer buffer = new FileBuffer(256 * 1024);
+
+        java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> buffer.read(dir.resolve("huge")));
+        org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().contains("larger than 256 KiB")
+                && refused.getMessage().contains("-Xmx"), refused.getMessage());
+        assertEquals(200_000, buffer.read(dir.resolve("fits")).length());
+    }
+
+    @Test
+    void theLimitIsAQuarterOfTheHeap() {
+        assertEquals(4L << 20, FileBuffer.limitForHeap(16L << 20));
+        assertEquals(16L << 20, FileBuffer.limitForHeap(64L << 20));
+    }
+
+    @Test
     void aShorterFileAfterALongerOneShowsOnlyItsOwnBytes(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("long"), "0123456789");
         Files.writeString(dir.resolve("short"), "ab");

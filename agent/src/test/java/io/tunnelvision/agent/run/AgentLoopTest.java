@@ -50,6 +50,39 @@ class AgentLoopTest {
     }
 
     @Test
+    void aCollectorOutOfHeapFailsAloneAndTheOthersStillPublish() {
+        io.tunnelvision.schemas.avro.SoftnetSample softnet = new io.tunnelvision.schemas.avro.SoftnetSample(
+                new io.tunnelvision.schemas.avro.SampleHeader("gw", "b", 0L, 0L, "t"), List.of());
+        CollectorRegistry registry = CollectorRegistry.of(List.of(
+                CollectorRegistry.register("interrupts", io.tunnelvision.schemas.avro.InterruptSample.class, h -> {
+                    throw new OutOfMemoryError("Java heap space");
+                }),
+                CollectorRegistry.register("softnet", SoftnetSample.class, h -> softnet)));
+
+        CollectionRound.Result result = new CollectionRound(registry).collect(softnet.getHeader());
+
+        assertEquals(List.of(softnet), result.samples());
+        assertTrue(result.failures().get("interrupts").contains("-Xmx"), result.failures().toString());
+        assertEquals(1, registry.collectors().get(0).stats().failures());
+    }
+
+    @Test
+    void anErrorThatEscapesARoundEndsTheAgentInsteadOfLeavingItCollectingNothing() throws Exception {
+        CollectorRegistry registry = CollectorRegistry.of(List.of(
+                CollectorRegistry.register("softnet", SoftnetSample.class, h -> {
+                    throw new StackOverflowError();
+                })));
+        java.util.concurrent.CompletableFuture<Error> fatal = new java.util.concurrent.CompletableFuture<>();
+        try (DiskSpool spool = DiskSpool.open(dir.resolve("spool"), 1 << 20);
+             AgentLoop loop = new AgentLoop(new HostIdentity("gw-test", "boot-1", "test"),
+                     new CollectionRound(registry), new SampleRouting(Topics.inNamespace("t"),
+                     new SamplePublisher(spool)), new SequenceStore(dir), Clock.systemUTC(), fatal::complete)) {
+            loop.start(java.time.Duration.ofMillis(50));
+            assertTrue(fatal.get(10, java.util.concurrent.TimeUnit.SECONDS) instanceof StackOverflowError);
+        }
+    }
+
+    @Test
     void theSequenceKeepsRisingAcrossRestarts() {
         SequenceStore first = new SequenceStore(dir);
         assertEquals(0, first.take());

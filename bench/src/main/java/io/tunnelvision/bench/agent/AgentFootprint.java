@@ -18,7 +18,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * publishing to a real broker (in this JVM). Prints resident memory (VmRSS, peak and mean after warm-up) and CPU
  * time per minute of wall time, read from /proc/PID.
  *
- * <pre>java [-Dfootprint.warmup=60] -cp bench/target/tunnelvision-bench.jar io.tunnelvision.bench.agent.AgentFootprint \
+ * <pre>java [-Dfootprint.warmup=60] [-Dfootprint.cpus=64] -cp bench/target/tunnelvision-bench.jar io.tunnelvision.bench.agent.AgentFootprint \
  *     agent/target/tunnelvision-agent.jar 120 -XX:+UseSerialGC -Xmx24m ...</pre>
  *
  * The agent inherits this process's environment, so {@code MALLOC_ARENA_MAX=2 java ...} measures it with that
@@ -37,7 +37,10 @@ public final class AgentFootprint {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 120;
         List<String> jvmFlags = args.length > 2 ? List.of(args).subList(2, args.length) : List.of();
         Path work = Files.createTempDirectory("tv-footprint");
-        ProcGenerator.tree(work.resolve("tree"), 64, 7);
+        int cpus = Integer.getInteger("footprint.cpus", 64);
+        ProcGenerator.tree(work.resolve("tree"), cpus, 7);
+        System.out.printf("tree: %d CPUs, /proc/interrupts %d bytes%n", cpus,
+                Files.size(work.resolve("tree/proc/interrupts")));
         try (EmbeddedKafka kafka = new EmbeddedKafka().start()) {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                     kafka.bootstrapServers()))) {
