@@ -74,13 +74,23 @@ public final class SpoolSender implements Runnable, AutoCloseable {
     public void run() {
         long backoffMs = 100;
         while (running) {
-            List<DiskSpool.Entry> batch = spool.peek(BATCH);
+            List<DiskSpool.Entry> batch;
+            try {
+                batch = spool.peek(BATCH);
+            } catch (RuntimeException e) {
+                // the spool's disk failed a read: the thread must live on (a dead sender leaves the spool to fill
+                // up unseen); the records stay where they are and are read again after the backoff
+                LOG.error("cannot read the spool: {}; retrying in {} ms", e.toString(), backoffMs);
+                failedBatches.incrementAndGet();
+                pause(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF.toMillis());
+                continue;
+            }
             if (batch.isEmpty()) {
                 pause();
                 continue;
             }
-            if (send(batch)) {
-                spool.commit(batch.get(batch.size() - 1).next());
+            if (send(batch) && commit(batch)) {
                 sent.addAndGet(batch.size());
                 backoffMs = 100;
                 if (batch.size() < BATCH) {
@@ -93,6 +103,17 @@ public final class SpoolSender implements Runnable, AutoCloseable {
             }
         }
         discardProducer();
+    }
+
+    /** Moves the spool's cursor past the batch; false if the spool could not record it (sent again later). */
+    private boolean commit(List<DiskSpool.Entry> batch) {
+        try {
+            spool.commit(batch.get(batch.size() - 1).next());
+            return true;
+        } catch (RuntimeException e) {
+            LOG.error("cannot commit the spool's cursor: {}; the batch will be sent again", e.toString());
+            return false;
+        }
     }
 
     /**
