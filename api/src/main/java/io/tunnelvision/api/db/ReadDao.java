@@ -103,11 +103,14 @@ public interface ReadDao {
     @SqlQuery(COMMAND_COLUMNS + """
             WHERE (CAST(:hostId AS text) IS NULL OR c.host_id = :hostId)
               AND (CAST(:status AS text) IS NULL OR s.status = :status)
+              AND (CAST(:from AS timestamptz) IS NULL OR c.issued_at >= :from)
+              AND (CAST(:to AS timestamptz) IS NULL OR c.issued_at < :to)
               AND (CAST(:afterTime AS timestamptz) IS NULL OR (c.issued_at, c.command_id) < (:afterTime, :afterId))
             ORDER BY c.issued_at DESC, c.command_id DESC
             LIMIT :limit
             """)
-    List<ReadRows.Command> commands(String hostId, String status, Instant afterTime, String afterId, int limit);
+    List<ReadRows.Command> commands(String hostId, String status, Instant from, Instant to, Instant afterTime,
+                                    String afterId, int limit);
 
     @SqlQuery(COMMAND_COLUMNS + " WHERE c.command_id = :commandId")
     Optional<ReadRows.Command> command(String commandId);

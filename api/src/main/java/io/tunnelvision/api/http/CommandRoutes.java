@@ -41,10 +41,17 @@ final class CommandRoutes {
     void list(Context ctx) {
         String host = Params.optionalHost(ctx, "host");
         String status = Params.oneOf(ctx, "status", STATUSES);
+        // issued in [from, to); either may be left out (no bound), unlike the series routes' default window:
+        // an audit question is often "everything since the change window opened"
+        Instant from = Params.instant(ctx, "from", null);
+        Instant to = Params.instant(ctx, "to", null);
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw ApiProblem.badRequest("from " + from + " is not before to " + to);
+        }
         int limit = Params.limit(ctx);
         String cursorText = ctx.queryParam("cursor");
         Cursor cursor = cursorText == null || cursorText.isEmpty() ? null : Cursor.decode(cursorText, true);
-        List<ReadRows.Command> rows = read.commands(host, status, cursor == null ? null : cursor.time(),
+        List<ReadRows.Command> rows = read.commands(host, status, from, to, cursor == null ? null : cursor.time(),
                 cursor == null ? null : cursor.id(), limit + 1);
         boolean more = rows.size() > limit;
         List<ReadRows.Command> items = more ? rows.subList(0, limit) : rows;

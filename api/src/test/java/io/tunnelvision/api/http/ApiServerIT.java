@@ -393,6 +393,15 @@ class ApiServerIT {
         assertEquals(List.of("cmd-issued"), ids(ok(get("/api/v1/commands?limit=3&cursor="
                 + page.get("nextCursor").asText(), VIEWER)).get("items"), "commandId"));
         problem(get("/api/v1/commands?status=exploded", VIEWER), 400, "status 'exploded' is not one of");
+        // issued in [from, to): T+1 s and T+2 s, not T (before) nor T+3 s (the upper bound is open)
+        assertEquals(List.of("cmd-to-reject", "cmd-verified"), ids(ok(get("/api/v1/commands?from="
+                + T.plusSeconds(1) + "&to=" + T.plusSeconds(3), VIEWER)).get("items"), "commandId"));
+        assertEquals(List.of("cmd-proposed", "cmd-to-reject"), ids(ok(get("/api/v1/commands?from="
+                + T.plusSeconds(2), VIEWER)).get("items"), "commandId"));
+        assertEquals(List.of("cmd-issued"), ids(ok(get("/api/v1/commands?to=" + T.plusSeconds(1), VIEWER))
+                .get("items"), "commandId"));
+        problem(get("/api/v1/commands?from=" + T.plusSeconds(3) + "&to=" + T, VIEWER), 400, "is not before");
+        problem(get("/api/v1/commands?from=yesterday", VIEWER), 400, "not an ISO-8601 time");
     }
 
     @Test
