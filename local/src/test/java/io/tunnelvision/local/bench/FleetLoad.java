@@ -105,7 +105,7 @@ public final class FleetLoad {
     }
 
     /** Sum over the group's partitions of end offset minus committed offset. */
-    private static long lag(Admin admin, String group) throws Exception {
+    static long lag(Admin admin, String group) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get();
         if (committed.isEmpty()) {
@@ -157,13 +157,13 @@ public final class FleetLoad {
                 Math.ceil(q * sorted.size()) - 1)));
     }
 
-    private static long processCpuNanos() {
+    static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
     /** CPU time of live threads, grouped by name with digits and ids stripped. */
-    private static Map<String, Long> cpuByGroup(ThreadMXBean threads) {
+    static Map<String, Long> cpuByGroup(ThreadMXBean threads) {
         Map<String, Long> groups = new HashMap<>();
         for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
             if (info == null) {

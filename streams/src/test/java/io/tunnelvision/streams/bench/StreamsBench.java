@@ -97,7 +97,8 @@ class StreamsBench {
         double[] txn = transactionalCopy(kafka, total);
 
         StreamsAppConfig config = kafka.config(Map.of("TUNNELVISION_STREAMS_PLANNER_MODE", "off",
-                "TUNNELVISION_STREAMS_THREADS", System.getProperty("bench.threads", "1")));
+                "TUNNELVISION_STREAMS_THREADS", System.getProperty("bench.threads", "1"),
+                "TUNNELVISION_STREAMS_COMMIT_INTERVAL", System.getProperty("bench.commit", "100ms")));
         begin = System.nanoTime();
         KafkaStreams streams = kafka.start(config, CommandSigner.of(Ed25519Keys.generate()));
         KafkaFixture.awaitRunning(streams);

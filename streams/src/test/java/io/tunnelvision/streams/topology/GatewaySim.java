@@ -78,6 +78,12 @@ public final class GatewaySim {
         return timeMs;
     }
 
+    /** Starts this gateway's clock at {@code epochMs} instead of {@link #T0} (a load generator running in real time). */
+    public GatewaySim startingAt(long epochMs) {
+        this.timeMs = epochMs;
+        return this;
+    }
+
     public GatewaySim intervalMs(long value) {
         this.intervalMs = value;
         return this;
