@@ -15,6 +15,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,11 +36,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <pre>
  * mvn -q -DskipTests -pl local -am package
  * java -Xmx3g -cp local/target/tunnelvision-local.jar:local/target/test-classes:streams/target/test-classes \
- *     io.tunnelvision.local.bench.SystemLoad GATEWAYS SECONDS [DATA_DIR]
+ *     [-Dload.faultAt=60] io.tunnelvision.local.bench.SystemLoad GATEWAYS SECONDS [DATA_DIR]
  * </pre>
  * Every 10 s it prints how many of the generator's rounds ran late, the records sent, the streams app's and the
  * api's consumer lag; at the end the CPU of each group of threads. The generator's own CPU is printed apart, so
- * the rest is what the central system costs per gateway-second.
+ * the rest is what the central system costs per gateway-second. From round 60 on ({@code -Dload.faultAt=N}: from
+ * round N, e.g. after the start-up backlog is gone), one gateway in a hundred drops
+ * 500 packets a second on its WireGuard tunnel (tx drops, its CPUs idle). At the end it prints the time from
+ * that fault to each such gateway's first command twice. The first is stream time, from the command's
+ * {@code issuedAt} in the api. The second is wall clock: from sending the first bad sample to the command being
+ * readable on the control topic ({@link CommandArrivals}), which includes how far streams runs behind.
  */
 public final class SystemLoad {
 
@@ -62,6 +68,12 @@ public final class SystemLoad {
         for (int i = 0; i < gateways; i++) {
             sims.add(new GatewaySim(String.format(Locale.ROOT, "load-gw-%05d", i), 8).startingAt(start));
         }
+        int faultRound = Integer.getInteger("load.faultAt", 60);
+        Map<String, Long> faultStart = new HashMap<>();
+        for (int i = 0; i < gateways; i += 100) {
+            faultStart.put(sims.get(i).host(), start + faultRound * 1000L);
+        }
+        Map<String, Long> faultSentAt = new java.util.concurrent.ConcurrentHashMap<>();
         AtomicLong sent = new AtomicLong();
         AtomicLong lateRounds = new AtomicLong();
         AtomicLong rounds = new AtomicLong();
@@ -82,7 +94,12 @@ public final class SystemLoad {
                     for (GatewaySim sim : sims) {
                         send(producer, topics.softnetSamples, sim.host(), sim.softnet(0, 0));
                         send(producer, topics.interruptSamples, sim.host(), sim.interrupts(50_000, 0, 0.2, 0.05));
-                        send(producer, topics.linkSamples, sim.host(), sim.link("eth0", 0, 0));
+                        sim.link("eth0", 0, 0);
+                        boolean faulted = rounds.get() >= faultRound && faultStart.containsKey(sim.host());
+                        send(producer, topics.linkSamples, sim.host(), sim.link("wg0", faulted ? 500 : 0, 0));
+                        if (faulted) {
+                            faultSentAt.putIfAbsent(sim.host(), System.currentTimeMillis());
+                        }
                         send(producer, topics.kernelSettingsSamples, sim.host(), sim.kernel(0, 0));
                         send(producer, topics.interfaceConfigSamples, sim.host(), sim.interfaces(
                                 GatewaySim.physical("eth0", 1500),
@@ -103,6 +120,7 @@ public final class SystemLoad {
         Map<String, Long> cpuBefore = FleetLoad.cpuByGroup(threads);
         long processCpuBefore = FleetLoad.processCpuNanos();
         long wallBefore = System.nanoTime();
+        CommandArrivals arrivals = CommandArrivals.start(system.kafkaBootstrap(), topics.commands);
         generator.start();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 system.kafkaBootstrap()))) {
@@ -135,6 +153,11 @@ public final class SystemLoad {
             }
         });
         generator.interrupt();
+        if (seconds > faultRound + 10) {
+            FleetLoad.latencies(system, faultStart);
+            arrivals.report(faultSentAt);
+        }
+        arrivals.close();
         system.close();
     }
 
