@@ -1,5 +1,6 @@
 package io.tunnelvision.agent.apply;
 
+import io.tunnelvision.agent.publish.ThreadStop;
 import io.tunnelvision.schemas.avro.CommandResult;
 import io.tunnelvision.schemas.avro.TuningCommand;
 import io.tunnelvision.schemas.topic.Topic;
@@ -269,21 +270,11 @@ public final class CommandConsumer implements Runnable, AutoCloseable {
         if (t == null) {
             return;
         }
-        // Woken, not interrupted: an interrupt while a result is appended to the spool closes the spool's
-        // FileChannel under every other writer (ClosedByInterruptException).
+        // Woken, not interrupted: it may be appending a result to the spool (ThreadStop says why).
         synchronized (stop) {
             running = false; // under the monitor too, so a sleep that has just checked it cannot miss the notify
             stop.notifyAll();
         }
-        try {
-            t.join(Duration.ofSeconds(10).toMillis());
-            if (t.isAlive()) {
-                LOG.warn("the command consumer did not stop within 10 s; interrupting it");
-                t.interrupt();
-                t.join(Duration.ofSeconds(2).toMillis());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ThreadStop.await(t);
     }
 }

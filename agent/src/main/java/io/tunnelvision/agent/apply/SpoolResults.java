@@ -9,8 +9,9 @@ import io.tunnelvision.schemas.avro.CommandResult;
 import io.tunnelvision.schemas.topic.Topic;
 
 /**
- * Results go through the agent's on-disk spool like samples do: the spool sender delivers them in order
- * (a duplicate after a failed batch is harmless: streams settles a command once), and a result of a command applied while Kafka was away is delivered when it comes back.
+ * Results go through the agent's on-disk spool like samples do: the spool sender delivers them in order (a
+ * duplicate after a failed batch is harmless: streams settles a command once), and a result of a command applied
+ * while Kafka was away is delivered when it comes back.
  */
 public final class SpoolResults implements ResultSink {
 

@@ -48,13 +48,13 @@ public record ProbeSettings(List<ProbePeer> peers, List<ProbeSize> sizes, int ra
     }
 
     /** Every peer's overlay and underlay address: the only sources the reflector answers. */
-    public java.util.Set<java.net.InetAddress> peerAddresses() {
-        java.util.Set<java.net.InetAddress> addresses = new java.util.HashSet<>();
+    public Set<InetAddress> peerAddresses() {
+        Set<InetAddress> addresses = new HashSet<>();
         for (ProbePeer peer : peers) {
             addresses.add(peer.overlay());
             addresses.add(peer.underlay());
         }
-        return java.util.Set.copyOf(addresses);
+        return Set.copyOf(addresses);
     }
 
     public static List<Setting> settings() {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -40,7 +41,7 @@ public final class DiskSpool implements AutoCloseable {
     private static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
     private static final String SUFFIX = ".seg";
     /** How often at most a commit rewrites the cursor file. */
-    static final java.time.Duration CURSOR_EVERY = java.time.Duration.ofSeconds(5);
+    static final Duration CURSOR_EVERY = Duration.ofSeconds(5);
     /** One read of the segment per peek while the records fit, instead of two reads per record. */
     private static final int READ_CHUNK = 64 * 1024;
 
@@ -83,7 +84,7 @@ public final class DiskSpool implements AutoCloseable {
         }
     }
 
-    private DiskSpool(Path dir, long maxBytes, long segmentBytes, java.time.Duration cursorEvery) {
+    private DiskSpool(Path dir, long maxBytes, long segmentBytes, Duration cursorEvery) {
         this.dir = dir;
         this.maxBytes = maxBytes;
         this.segmentBytes = segmentBytes;
@@ -99,7 +100,7 @@ public final class DiskSpool implements AutoCloseable {
         return open(dir, maxBytes, CURSOR_EVERY);
     }
 
-    static DiskSpool open(Path dir, long maxBytes, java.time.Duration cursorEvery) {
+    static DiskSpool open(Path dir, long maxBytes, Duration cursorEvery) {
         if (maxBytes < 64 * 1024) {
             throw new IllegalArgumentException("spool limit must be at least 64 KiB, was " + maxBytes);
         }

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * producer's retries. Between batches it waits the publish interval, so that one request carries the samples of
  * several rounds when the interval is longer than a round.
  *
- * <p>Not transactional: one transaction per second (begin, add partitions, commit, markers on every partition)
- * cost the agent twice the CPU of its collectors, for a guarantee that sequence numbers already give.
+ * <p>Not transactional: a transaction per batch (begin, add partitions, commit, a marker on every partition
+ * written) per gateway every second loads the central broker's transaction coordinator, for a guarantee that
+ * sequence numbers already give. On the agent itself the difference is within the noise (BENCHMARKS.md "Agent").
  */
 public final class SpoolSender implements Runnable, AutoCloseable {
 
@@ -74,23 +75,12 @@ public final class SpoolSender implements Runnable, AutoCloseable {
     public void run() {
         long backoffMs = 100;
         while (running) {
-            List<DiskSpool.Entry> batch;
-            try {
-                batch = spool.peek(BATCH);
-            } catch (RuntimeException e) {
-                // the spool's disk failed a read: the thread must live on (a dead sender leaves the spool to fill
-                // up unseen); the records stay where they are and are read again after the backoff
-                LOG.error("cannot read the spool: {}; retrying in {} ms", e.toString(), backoffMs);
-                failedBatches.incrementAndGet();
-                pause(backoffMs);
-                backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF.toMillis());
-                continue;
-            }
-            if (batch.isEmpty()) {
+            List<DiskSpool.Entry> batch = peek();
+            if (batch != null && batch.isEmpty()) {
                 pause();
                 continue;
             }
-            if (send(batch) && commit(batch)) {
+            if (batch != null && send(batch) && commit(batch)) {
                 sent.addAndGet(batch.size());
                 backoffMs = 100;
                 if (batch.size() < BATCH) {
@@ -103,6 +93,19 @@ public final class SpoolSender implements Runnable, AutoCloseable {
             }
         }
         discardProducer();
+    }
+
+    /**
+     * The next batch, or null if the spool's disk failed the read: the thread must live on (a dead sender leaves
+     * the spool to fill up unseen), and the records are read again after the backoff.
+     */
+    private List<DiskSpool.Entry> peek() {
+        try {
+            return spool.peek(BATCH);
+        } catch (RuntimeException e) {
+            LOG.error("cannot read the spool: {}; retrying after a backoff", e.toString());
+            return null;
+        }
     }
 
     /** Moves the spool's cursor past the batch; false if the spool could not record it (sent again later). */
@@ -231,18 +234,8 @@ public final class SpoolSender implements Runnable, AutoCloseable {
         if (t == null) {
             return;
         }
-        // Woken, not interrupted: an interrupt during the spool's file reads closes its FileChannel under it
-        // (ClosedByInterruptException). A send in progress ends within the producer's own timeouts.
+        // Woken, not interrupted (ThreadStop says why). A send in progress ends within the producer's own timeouts.
         wake();
-        try {
-            t.join(Duration.ofSeconds(10).toMillis());
-            if (t.isAlive()) {
-                LOG.warn("the spool sender did not stop within 10 s; interrupting it");
-                t.interrupt();
-                t.join(Duration.ofSeconds(2).toMillis());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ThreadStop.await(t);
     }
 }
