@@ -64,14 +64,18 @@ final class CommandArrivals implements AutoCloseable {
                 latencies.add(at - start);
             }
         });
-        Collections.sort(latencies);
-        System.out.printf(Locale.ROOT, "fault to command on the control topic (wall clock) over %d of %d faulted"
-                        + " gateways: p50 %s ms, p99 %s ms, max %s ms%n", latencies.size(), faultStartWallMs.size(),
-                percentile(latencies, 0.5), percentile(latencies, 0.99),
-                latencies.isEmpty() ? "-" : latencies.get(latencies.size() - 1));
+        print("on the control topic (wall clock)", latencies, faultStartWallMs.size());
     }
 
-    static String percentile(List<Long> sorted, double q) {
+    /** Prints p50, p99 and max of {@code latencies} (ms; sorted here) measured one way over the faulted gateways. */
+    static void print(String measure, List<Long> latencies, int faulted) {
+        Collections.sort(latencies);
+        System.out.printf(Locale.ROOT, "fault to command %s over %d of %d faulted gateways: p50 %s ms, p99 %s ms,"
+                        + " max %s ms%n", measure, latencies.size(), faulted, percentile(latencies, 0.5),
+                percentile(latencies, 0.99), latencies.isEmpty() ? "-" : latencies.get(latencies.size() - 1));
+    }
+
+    private static String percentile(List<Long> sorted, double q) {
         return sorted.isEmpty() ? "-" : Long.toString(sorted.get((int) Math.min(sorted.size() - 1,
                 Math.ceil(q * sorted.size()) - 1)));
     }

@@ -23,9 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -102,8 +100,9 @@ public final class FleetLoad {
                 }
             });
         }
-        latencies(system, scenario, fleet.startedAtMs());
-        arrivals.report(faultStarts(scenario, fleet.startedAtMs()));
+        Map<String, Long> faultStart = faultStarts(scenario, fleet.startedAtMs());
+        latencies(system, faultStart);
+        arrivals.report(faultStart);
         arrivals.close();
         system.close();
     }
@@ -125,10 +124,6 @@ public final class FleetLoad {
             }
         }
         return lag;
-    }
-
-    private static void latencies(LocalSystem system, Scenario scenario, long fleetStartMs) throws Exception {
-        latencies(system, faultStarts(scenario, fleetStartMs));
     }
 
     /** When each faulted gateway's fault begins: the fleet's clock is the wall clock. */
@@ -161,13 +156,8 @@ public final class FleetLoad {
             }
             cursor = page.path("nextCursor").isNull() ? null : page.path("nextCursor").asText();
         } while (cursor != null);
-        List<Long> latencies = new ArrayList<>(first.values());
-        Collections.sort(latencies);
-        System.out.printf(Locale.ROOT, "fault to command issuedAt (stream time: the triggering sample's time) over %d of %d faulted"
-                        + " gateways: p50 %s ms, p99 %s ms,"
-                        + " max %s ms%n", latencies.size(), faultStart.size(),
-                CommandArrivals.percentile(latencies, 0.5), CommandArrivals.percentile(latencies, 0.99),
-                latencies.isEmpty() ? "-" : latencies.get(latencies.size() - 1));
+        CommandArrivals.print("issuedAt (stream time: the triggering sample's time)", new ArrayList<>(first.values()),
+                faultStart.size());
     }
 
     static long processCpuNanos() {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -73,7 +74,7 @@ public final class SystemLoad {
         for (int i = 0; i < gateways; i += 100) {
             faultStart.put(sims.get(i).host(), start + faultRound * 1000L);
         }
-        Map<String, Long> faultSentAt = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Long> faultSentAt = new ConcurrentHashMap<>();
         AtomicLong sent = new AtomicLong();
         AtomicLong lateRounds = new AtomicLong();
         AtomicLong rounds = new AtomicLong();
@@ -94,7 +95,7 @@ public final class SystemLoad {
                     for (GatewaySim sim : sims) {
                         send(producer, topics.softnetSamples, sim.host(), sim.softnet(0, 0));
                         send(producer, topics.interruptSamples, sim.host(), sim.interrupts(50_000, 0, 0.2, 0.05));
-                        sim.link("eth0", 0, 0);
+                        sim.link("eth0", 0, 0); // advances eth0's counters; the wg0 sample below carries both
                         boolean faulted = rounds.get() >= faultRound && faultStart.containsKey(sim.host());
                         send(producer, topics.linkSamples, sim.host(), sim.link("wg0", faulted ? 500 : 0, 0));
                         if (faulted) {
