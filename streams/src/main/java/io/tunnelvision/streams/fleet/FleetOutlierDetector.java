@@ -2,8 +2,8 @@ package io.tunnelvision.streams.fleet;
 
 import io.tunnelvision.schemas.avro.HotspotType;
 import io.tunnelvision.streams.avro.HostMetrics;
-import io.tunnelvision.streams.detect.DetectionThresholds;
-import io.tunnelvision.streams.detect.Finding;
+import io.tunnelvision.rules.detect.DetectionThresholds;
+import io.tunnelvision.rules.detect.Finding;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;

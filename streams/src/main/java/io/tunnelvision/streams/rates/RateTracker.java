@@ -1,5 +1,7 @@
 package io.tunnelvision.streams.rates;
 
+import io.tunnelvision.rules.rates.RateCalculator;
+import io.tunnelvision.rules.rates.SampleOrder;
 import io.tunnelvision.schemas.avro.SampleHeader;
 import io.tunnelvision.streams.state.DecodedStore;
 import java.util.Optional;

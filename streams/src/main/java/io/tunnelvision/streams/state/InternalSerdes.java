@@ -6,9 +6,10 @@ import io.tunnelvision.schemas.codec.AvroSerde;
 import io.tunnelvision.streams.avro.FleetTypeState;
 import io.tunnelvision.streams.avro.GateState;
 import io.tunnelvision.streams.avro.HostMetrics;
-import io.tunnelvision.streams.avro.HostState;
-import io.tunnelvision.streams.avro.Track;
+import io.tunnelvision.rules.avro.HostState;
+import io.tunnelvision.rules.avro.Track;
 import java.util.List;
+import java.util.Set;
 import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
@@ -21,7 +22,7 @@ import org.apache.avro.util.ClassSecurityValidator;
  */
 public final class InternalSerdes {
 
-    static final String INTERNAL_PACKAGE = "io.tunnelvision.streams.avro";
+    static final Set<String> INTERNAL_PACKAGES = Set.of("io.tunnelvision.streams.avro", "io.tunnelvision.rules.avro");
     private static final List<Class<? extends SpecificRecord>> ALL =
             List.of(HostState.class, Track.class, HostMetrics.class, FleetTypeState.class, GateState.class);
     private static final SchemaStore STORE = store();
@@ -41,7 +42,7 @@ public final class InternalSerdes {
         AvroLimits.install();
         // Avro 1.12 instantiates only trusted generated classes; the schemas module trusts its own package.
         ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(),
-                type -> INTERNAL_PACKAGE.equals(type.getPackageName())));
+                type -> INTERNAL_PACKAGES.contains(type.getPackageName())));
         SchemaStore.Cache cache = new SchemaStore.Cache();
         for (Class<? extends SpecificRecord> type : ALL) {
             cache.addSchema(SpecificData.get().getSchema(type));

@@ -1,4 +1,4 @@
-package io.tunnelvision.streams.detect;
+package io.tunnelvision.rules.detect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +9,7 @@ import io.tunnelvision.schemas.avro.HotspotState;
 import io.tunnelvision.schemas.avro.HotspotType;
 import io.tunnelvision.schemas.avro.InterfaceKind;
 import io.tunnelvision.schemas.avro.SoftnetSample;
-import io.tunnelvision.streams.plan.PlannerSettings;
+import io.tunnelvision.rules.plan.PlannerSettings;
 import io.tunnelvision.streams.topology.GatewaySim;
 import io.tunnelvision.streams.topology.Harness;
 import java.util.List;

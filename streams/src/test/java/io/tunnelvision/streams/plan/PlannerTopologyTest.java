@@ -1,4 +1,4 @@
-package io.tunnelvision.streams.plan;
+package io.tunnelvision.rules.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,7 +13,7 @@ import io.tunnelvision.schemas.avro.InterfaceKind;
 import io.tunnelvision.schemas.avro.TuningAction;
 import io.tunnelvision.schemas.avro.TuningCommand;
 import io.tunnelvision.schemas.avro.Verdict;
-import io.tunnelvision.streams.detect.DetectionThresholds;
+import io.tunnelvision.rules.detect.DetectionThresholds;
 import io.tunnelvision.streams.topology.GatewaySim;
 import io.tunnelvision.streams.topology.Harness;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.tunnelvision.streams.rates;
+package io.tunnelvision.rules.rates;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

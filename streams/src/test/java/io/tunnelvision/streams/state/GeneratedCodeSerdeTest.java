@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.codec.AvroSerde;
-import io.tunnelvision.streams.avro.HostState;
-import io.tunnelvision.streams.avro.PendingCommand;
-import io.tunnelvision.streams.avro.Track;
+import io.tunnelvision.rules.avro.HostState;
+import io.tunnelvision.rules.avro.PendingCommand;
+import io.tunnelvision.rules.avro.Track;
 import io.tunnelvision.streams.topology.GatewaySim;
 import java.util.List;
 import java.util.Map;

@@ -1,0 +1,44 @@
+package io.tunnelvision.rules.detect;
+
+import io.tunnelvision.schemas.avro.InterfaceConfig;
+import io.tunnelvision.schemas.avro.InterfaceConfigSample;
+import io.tunnelvision.schemas.avro.InterfaceKind;
+import io.tunnelvision.schemas.avro.RxQueue;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** What the detectors need to know about interfaces: which are tunnels, their queues' RPS state. */
+public final class Tunnels {
+
+    private static final Set<InterfaceKind> TUNNEL_KINDS =
+            Set.of(InterfaceKind.TUN, InterfaceKind.TAP, InterfaceKind.WIREGUARD, InterfaceKind.VXLAN, InterfaceKind.GRE);
+
+    private Tunnels() {
+    }
+
+    public static boolean isTunnel(InterfaceConfig config) {
+        return TUNNEL_KINDS.contains(config.getKind()) && !"down".equalsIgnoreCase(config.getOperState());
+    }
+
+    public static List<InterfaceConfig> tunnels(InterfaceConfigSample sample) {
+        return sample == null ? List.of() : sample.getInterfaces().stream().filter(Tunnels::isTunnel).toList();
+    }
+
+    public static Optional<InterfaceConfig> find(InterfaceConfigSample sample, String name) {
+        if (sample == null) {
+            return Optional.empty();
+        }
+        return sample.getInterfaces().stream().filter(i -> i.getName().equals(name)).findFirst();
+    }
+
+    /** RPS is off when the interface reports queues and none has a CPU in its mask. */
+    public static boolean rpsOff(InterfaceConfig config) {
+        List<RxQueue> queues = config.getRxQueues();
+        return !queues.isEmpty() && queues.stream().allMatch(q -> isEmptyMask(q.getRpsCpus()));
+    }
+
+    static boolean isEmptyMask(String mask) {
+        return mask == null || mask.chars().allMatch(c -> c == '0' || c == ',' || Character.isWhitespace(c));
+    }
+}

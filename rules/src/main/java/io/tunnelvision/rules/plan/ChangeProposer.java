@@ -1,0 +1,150 @@
+package io.tunnelvision.rules.plan;
+
+import io.tunnelvision.schemas.avro.InterfaceConfig;
+import io.tunnelvision.schemas.avro.KernelSettingsSample;
+import io.tunnelvision.schemas.avro.RxQueue;
+import io.tunnelvision.schemas.avro.TuningAction;
+import io.tunnelvision.rules.detect.Finding;
+import io.tunnelvision.rules.detect.Tunnels;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Function;
+
+/**
+ * Turns one action of the policy into concrete changes for one host: which target, what the setting is now
+ * (from the latest samples) and what it should become. No change is proposed when the current value is not
+ * known (nothing to compare-and-set against), when it is already at the cap, or when it already is the goal.
+ */
+final class ChangeProposer {
+
+    static final String HOST_TARGET = "host";
+    static final String GOVERNOR = "performance";
+
+    private ChangeProposer() {
+    }
+
+    static List<Change> propose(TuningAction action, Finding finding, HostContext host) {
+        return switch (action) {
+            case TXQUEUELEN -> txQueueLen(finding, host);
+            case MTU -> mtu(finding, host);
+            case RPS_CPUS -> perQueue(action, finding, host, ChangeProposer::rpsCpus);
+            case RPS_FLOW_CNT -> perQueue(action, finding, host, ChangeProposer::rpsFlowCnt);
+            case RPS_SOCK_FLOW_ENTRIES -> sysctl(action, host, KernelSettingsSample::getRpsSockFlowEntries);
+            case NETDEV_BUDGET -> sysctl(action, host, KernelSettingsSample::getNetdevBudget);
+            case NETDEV_BUDGET_USECS -> sysctl(action, host, KernelSettingsSample::getNetdevBudgetUsecs);
+            case NETDEV_MAX_BACKLOG -> sysctl(action, host, KernelSettingsSample::getNetdevMaxBacklog);
+            case RMEM_MAX -> sysctl(action, host, KernelSettingsSample::getRmemMax);
+            case WMEM_MAX -> sysctl(action, host, KernelSettingsSample::getWmemMax);
+            case IRQ_AFFINITY -> irqAffinity(finding);
+            case CPU_GOVERNOR -> governor(host);
+            // Neither the current coalescing nor rp_filter's meaning for latency is something the samples give a
+            // safe compare-and-set basis for: a policy naming them is reported, never executed.
+            case COALESCE_RX_USECS, RP_FILTER, UNKNOWN -> List.of();
+        };
+    }
+
+    private static List<Change> txQueueLen(Finding finding, HostContext host) {
+        Optional<InterfaceConfig> iface = Tunnels.find(host.interfaces(), finding.target());
+        if (iface.isEmpty()) {
+            return List.of();
+        }
+        long current = iface.get().getTxQueueLen();
+        return step(TuningAction.TXQUEUELEN, finding.target(), current);
+    }
+
+    private static List<Change> mtu(Finding finding, HostContext host) {
+        Optional<InterfaceConfig> iface = Tunnels.find(host.interfaces(), finding.target());
+        Double recommended = finding.evidence().get("recommendedMtu");
+        if (iface.isEmpty() || recommended == null || recommended < 576 || recommended >= iface.get().getMtu()) {
+            return List.of();
+        }
+        return List.of(new Change(TuningAction.MTU, finding.target(), Integer.toString(iface.get().getMtu()),
+                Integer.toString(recommended.intValue())));
+    }
+
+    /** The finding's own interface when it names one, else every tunnel with RPS off. */
+    private static List<InterfaceConfig> rpsInterfaces(Finding finding, HostContext host) {
+        Optional<InterfaceConfig> named = Tunnels.find(host.interfaces(), finding.target());
+        if (named.isPresent()) {
+            return List.of(named.get());
+        }
+        return Tunnels.tunnels(host.interfaces()).stream().filter(Tunnels::rpsOff).toList();
+    }
+
+    private static List<Change> perQueue(TuningAction action, Finding finding, HostContext host,
+                                         QueueChange change) {
+        List<Change> changes = new ArrayList<>();
+        for (InterfaceConfig iface : rpsInterfaces(finding, host)) {
+            for (RxQueue queue : iface.getRxQueues()) {
+                change.of(iface.getName() + "/" + queue.getQueue(), queue, host).ifPresent(changes::add);
+            }
+        }
+        return changes;
+    }
+
+    private interface QueueChange {
+        Optional<Change> of(String target, RxQueue queue, HostContext host);
+    }
+
+    private static Optional<Change> rpsCpus(String target, RxQueue queue, HostContext host) {
+        if (host.onlineCpus().size() < 2) {
+            return Optional.empty();
+        }
+        String current = queue.getRpsCpus() == null ? "0" : queue.getRpsCpus();
+        String wanted = CpuMask.of(host.onlineCpus());
+        if (CpuMask.sameCpus(current, wanted)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Change(TuningAction.RPS_CPUS, target, current, wanted));
+    }
+
+    private static Optional<Change> rpsFlowCnt(String target, RxQueue queue, HostContext host) {
+        long current = queue.getRpsFlowCnt() == null ? 0 : queue.getRpsFlowCnt();
+        return step(TuningAction.RPS_FLOW_CNT, target, current).stream().findFirst();
+    }
+
+    private static List<Change> sysctl(TuningAction action, HostContext host,
+                                       Function<KernelSettingsSample, Long> value) {
+        if (host.kernel() == null || value.apply(host.kernel()) == null) {
+            return List.of();
+        }
+        return step(action, HOST_TARGET, value.apply(host.kernel()));
+    }
+
+    private static List<Change> step(TuningAction action, String target, long current) {
+        OptionalLong next = StepLadder.next(action, current);
+        if (next.isEmpty()) {
+            return List.of();
+        }
+        return List.of(new Change(action, target, Long.toString(current), Long.toString(next.getAsLong())));
+    }
+
+    /** Moves the hottest line of the device to the least busy CPU; the expected mask is the CPU that took it. */
+    private static List<Change> irqAffinity(Finding finding) {
+        Double irq = finding.evidence().get("hotIrq");
+        Double hot = finding.evidence().get("topCpu");
+        Double cool = finding.evidence().get("coolCpu");
+        if (irq == null || hot == null || cool == null || hot.equals(cool) || hot < 0 || cool < 0) {
+            return List.of();
+        }
+        // smp_affinity_list takes a CPU list ("3"), not a hex mask: the agent compares and writes it as a list
+        return List.of(new Change(TuningAction.IRQ_AFFINITY, Long.toString(irq.longValue()),
+                Integer.toString(hot.intValue()), Integer.toString(cool.intValue())));
+    }
+
+    private static List<Change> governor(HostContext host) {
+        if (host.kernel() == null) {
+            return List.of();
+        }
+        List<Change> changes = new ArrayList<>();
+        for (Map.Entry<String, String> cpu : host.kernel().getCpuGovernors().entrySet()) {
+            if (!GOVERNOR.equals(cpu.getValue())) {
+                changes.add(new Change(TuningAction.CPU_GOVERNOR, cpu.getKey(), cpu.getValue(), GOVERNOR));
+            }
+        }
+        return changes;
+    }
+}
