@@ -15,7 +15,9 @@ import java.util.Optional;
 /**
  * Hysteresis between findings and hotspots: a hotspot opens after {@code openAfter} consecutive bad intervals,
  * is re-published while open when its severity changes or every {@code updateEvery}, and closes after
- * {@code closeAfter} consecutive good ones. It also keeps the metric's recent history on the track.
+ * {@code closeAfter} consecutive good ones. It also keeps the metric's recent history on the track, and its
+ * baseline: the intervals since the bad streak began (the verifier restarts it at each verdict), which is what a
+ * change is compared with, never the quiet intervals before the fault.
  */
 public final class HotspotTracker {
 
@@ -59,6 +61,20 @@ public final class HotspotTracker {
             recent.remove(0);
         }
         track.setRecent(recent);
+        boolean wasOpen = track.getHotspotId() != null;
+        if (finding.bad() && track.getBadStreak() == 0 && !wasOpen) {
+            track.setBaseline(new ArrayList<>());
+        }
+        if (finding.bad() || wasOpen) {
+            List<Double> baseline = new ArrayList<>(track.getBaseline());
+            baseline.add(finding.metric());
+            while (baseline.size() > recentIntervals) {
+                baseline.remove(0);
+            }
+            track.setBaseline(baseline);
+        } else if (!track.getBaseline().isEmpty()) {
+            track.setBaseline(new ArrayList<>());
+        }
         if (finding.bad()) {
             if (track.getBadStreak() == 0) {
                 track.setBadSinceMs(intervalStartMs);

@@ -12,4 +12,18 @@ public record Change(TuningAction action, String target, String expectedValue, S
     public static String cooldownKey(TuningAction action, String target) {
         return action.name() + "|" + target;
     }
+
+    /** The key of the value this change sets, for the backoff after a rollback. */
+    public String backoffKey() {
+        return valueKey(action, target, newValue);
+    }
+
+    /** The key of the value this change expects, for the pause after the agent refused it. */
+    public String refusalKey() {
+        return valueKey(action, target, expectedValue);
+    }
+
+    public static String valueKey(TuningAction action, String target, String value) {
+        return action.name() + "|" + target + "|" + value;
+    }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Turns one action of the policy into concrete changes for one host: which target, what the setting is now
@@ -27,17 +28,25 @@ final class ChangeProposer {
     }
 
     static List<Change> propose(TuningAction action, Finding finding, HostContext host) {
+        return propose(action, finding, host, key -> false);
+    }
+
+    /**
+     * As above, with the values that are backed off after a rollback ({@link Change#backoffKey()}) skipped on a
+     * ladder: the next rung is tried instead.
+     */
+    static List<Change> propose(TuningAction action, Finding finding, HostContext host, Predicate<String> backedOff) {
         return switch (action) {
-            case TXQUEUELEN -> txQueueLen(finding, host);
+            case TXQUEUELEN -> txQueueLen(finding, host, backedOff);
             case MTU -> mtu(finding, host);
             case RPS_CPUS -> perQueue(action, finding, host, ChangeProposer::rpsCpus);
-            case RPS_FLOW_CNT -> perQueue(action, finding, host, ChangeProposer::rpsFlowCnt);
-            case RPS_SOCK_FLOW_ENTRIES -> sysctl(action, host, KernelSettingsSample::getRpsSockFlowEntries);
-            case NETDEV_BUDGET -> sysctl(action, host, KernelSettingsSample::getNetdevBudget);
-            case NETDEV_BUDGET_USECS -> sysctl(action, host, KernelSettingsSample::getNetdevBudgetUsecs);
-            case NETDEV_MAX_BACKLOG -> sysctl(action, host, KernelSettingsSample::getNetdevMaxBacklog);
-            case RMEM_MAX -> sysctl(action, host, KernelSettingsSample::getRmemMax);
-            case WMEM_MAX -> sysctl(action, host, KernelSettingsSample::getWmemMax);
+            case RPS_FLOW_CNT -> perQueue(action, finding, host, (t, q, h) -> rpsFlowCnt(t, q, backedOff));
+            case RPS_SOCK_FLOW_ENTRIES -> sysctl(action, host, KernelSettingsSample::getRpsSockFlowEntries, backedOff);
+            case NETDEV_BUDGET -> sysctl(action, host, KernelSettingsSample::getNetdevBudget, backedOff);
+            case NETDEV_BUDGET_USECS -> sysctl(action, host, KernelSettingsSample::getNetdevBudgetUsecs, backedOff);
+            case NETDEV_MAX_BACKLOG -> sysctl(action, host, KernelSettingsSample::getNetdevMaxBacklog, backedOff);
+            case RMEM_MAX -> sysctl(action, host, KernelSettingsSample::getRmemMax, backedOff);
+            case WMEM_MAX -> sysctl(action, host, KernelSettingsSample::getWmemMax, backedOff);
             case IRQ_AFFINITY -> irqAffinity(finding);
             case CPU_GOVERNOR -> governor(host);
             // Neither the current coalescing nor rp_filter's meaning for latency is something the samples give a
@@ -46,13 +55,13 @@ final class ChangeProposer {
         };
     }
 
-    private static List<Change> txQueueLen(Finding finding, HostContext host) {
+    private static List<Change> txQueueLen(Finding finding, HostContext host, Predicate<String> backedOff) {
         Optional<InterfaceConfig> iface = Tunnels.find(host.interfaces(), finding.target());
         if (iface.isEmpty()) {
             return List.of();
         }
         long current = iface.get().getTxQueueLen();
-        return step(TuningAction.TXQUEUELEN, finding.target(), current);
+        return step(TuningAction.TXQUEUELEN, finding.target(), current, backedOff);
     }
 
     private static List<Change> mtu(Finding finding, HostContext host) {
@@ -101,21 +110,22 @@ final class ChangeProposer {
         return Optional.of(new Change(TuningAction.RPS_CPUS, target, current, wanted));
     }
 
-    private static Optional<Change> rpsFlowCnt(String target, RxQueue queue, HostContext host) {
+    private static Optional<Change> rpsFlowCnt(String target, RxQueue queue, Predicate<String> backedOff) {
         long current = queue.getRpsFlowCnt() == null ? 0 : queue.getRpsFlowCnt();
-        return step(TuningAction.RPS_FLOW_CNT, target, current).stream().findFirst();
+        return step(TuningAction.RPS_FLOW_CNT, target, current, backedOff).stream().findFirst();
     }
 
     private static List<Change> sysctl(TuningAction action, HostContext host,
-                                       Function<KernelSettingsSample, Long> value) {
+                                       Function<KernelSettingsSample, Long> value, Predicate<String> backedOff) {
         if (host.kernel() == null || value.apply(host.kernel()) == null) {
             return List.of();
         }
-        return step(action, HOST_TARGET, value.apply(host.kernel()));
+        return step(action, HOST_TARGET, value.apply(host.kernel()), backedOff);
     }
 
-    private static List<Change> step(TuningAction action, String target, long current) {
-        OptionalLong next = StepLadder.next(action, current);
+    private static List<Change> step(TuningAction action, String target, long current, Predicate<String> backedOff) {
+        OptionalLong next = StepLadder.next(action, current,
+                value -> backedOff.test(Change.valueKey(action, target, Long.toString(value))));
         if (next.isEmpty()) {
             return List.of();
         }

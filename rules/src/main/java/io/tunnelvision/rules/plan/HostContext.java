@@ -1,16 +1,24 @@
 package io.tunnelvision.rules.plan;
 
 import io.tunnelvision.schemas.avro.InterfaceConfigSample;
+import io.tunnelvision.schemas.avro.InterruptRates;
+import io.tunnelvision.schemas.avro.InterruptSample;
 import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import java.util.List;
 
 /**
  * What the planner knows of a host's current settings: the latest interface and kernel samples (the expected
- * values of compare-and-set) and the CPUs online in the latest interrupt sample. Any of them may be missing.
+ * values of compare-and-set), the CPUs online in the latest interrupt sample, that sample itself (each IRQ's
+ * configured affinity) and the latest interrupt rates (where the load is). Any of them may be missing.
  */
-public record HostContext(InterfaceConfigSample interfaces, KernelSettingsSample kernel, List<Integer> onlineCpus) {
+public record HostContext(InterfaceConfigSample interfaces, KernelSettingsSample kernel, List<Integer> onlineCpus,
+                          InterruptSample interrupts, InterruptRates interruptRates) {
 
     public HostContext {
         onlineCpus = onlineCpus == null ? List.of() : List.copyOf(onlineCpus);
+    }
+
+    public HostContext(InterfaceConfigSample interfaces, KernelSettingsSample kernel, List<Integer> onlineCpus) {
+        this(interfaces, kernel, onlineCpus, null, null);
     }
 }

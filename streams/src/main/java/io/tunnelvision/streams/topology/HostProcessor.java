@@ -3,6 +3,7 @@ package io.tunnelvision.streams.topology;
 import io.tunnelvision.schemas.avro.CommandOutcome;
 import io.tunnelvision.schemas.avro.CommandResult;
 import io.tunnelvision.schemas.avro.Hotspot;
+import io.tunnelvision.schemas.avro.HotspotState;
 import io.tunnelvision.schemas.avro.InterfaceConfigSample;
 import io.tunnelvision.schemas.avro.InterruptRates;
 import io.tunnelvision.schemas.avro.InterruptSample;
@@ -43,6 +44,7 @@ import io.tunnelvision.rules.rates.SampleOrder;
 import io.tunnelvision.rules.rates.SoftnetRateCalculator;
 import io.tunnelvision.streams.state.DecodedStore;
 import io.tunnelvision.streams.topology.Outbound.Destination;
+import io.tunnelvision.rules.verify.GuardMetric;
 import io.tunnelvision.rules.verify.RemediationVerifier;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -175,7 +177,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
             List<Finding> findings = new ArrayList<>(irqConcentration.evaluate(rates));
             findings.addAll(softirqConcentration.evaluate(rates));
             findings.addAll(rpsOff.evaluate(rates, interfaceConfigs.get(host)));
-            handle(host, findings, rates.getHeader().getFromMs(), now);
+            handle(host, findings, Map.of(), rates.getHeader().getFromMs(), now);
         });
     }
 
@@ -184,7 +186,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
             emit(host, Destination.SOFTNET_RATES, rates, now);
             List<Finding> findings = new ArrayList<>(softnetSqueeze.evaluate(rates));
             findings.addAll(backlogDrops.evaluate(rates));
-            handle(host, findings, rates.getHeader().getFromMs(), now);
+            handle(host, findings, GuardMetric.of(rates), rates.getHeader().getFromMs(), now);
             double squeeze = rates.getCpus().stream().mapToDouble(SoftnetCpuRate::getTimeSqueezePerSec).sum();
             double dropped = rates.getCpus().stream().mapToDouble(SoftnetCpuRate::getDroppedPerSec).sum();
             emitMetrics(host, Map.of(FleetOutlierDetector.SQUEEZE, squeeze, FleetOutlierDetector.BACKLOG_DROPS,
@@ -198,7 +200,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
             List<Finding> findings = new ArrayList<>(
                     txDrops.evaluate(rates, interfaceConfigs.get(host), interruptRates.get(host)));
             findings.addAll(rxOverruns.evaluate(rates));
-            handle(host, findings, rates.getHeader().getFromMs(), now);
+            handle(host, findings, GuardMetric.of(rates), rates.getHeader().getFromMs(), now);
         });
     }
 
@@ -207,7 +209,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
             emit(host, Destination.KERNEL_RATES, rates, now);
             List<Finding> findings = new ArrayList<>(udpBufferErrors.evaluate(rates));
             findings.addAll(mtuMismatch.evaluate(interfaceConfigs.get(host), rates, latencies.get(host)));
-            handle(host, findings, rates.getHeader().getFromMs(), now);
+            handle(host, findings, GuardMetric.of(rates), rates.getHeader().getFromMs(), now);
             if (rates.getUdpRcvbufErrorsPerSec() != null) {
                 emitMetrics(host, Map.of(FleetOutlierDetector.UDP_RCVBUF_ERRORS, rates.getUdpRcvbufErrorsPerSec()),
                         now);
@@ -230,17 +232,27 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
         hostStates.put(host, state);
     }
 
-    /** Hysteresis, verification and planning for one interval's findings, in one read and write of the host's state. */
-    private void handle(String host, List<Finding> findings, long intervalStartMs, long now) {
-        if (findings.isEmpty()) {
+    /**
+     * Hysteresis, verification and planning for one interval's findings and guard metrics, in one read and write
+     * of the host's state.
+     */
+    private void handle(String host, List<Finding> findings, Map<GuardMetric, Double> guards, long intervalStartMs,
+                        long now) {
+        if (findings.isEmpty() && guards.isEmpty()) {
             expire(host, now);
             return;
         }
         HostState state = hostState(host);
+        verifier.observeGuard(state, guards, intervalStartMs);
         HostContext hostContext = null;
         for (Finding finding : findings) {
             Track track = state.getTracks().computeIfAbsent(finding.trackKey(), k -> HotspotTracker.newTrack(finding));
-            tracker.apply(track, host, finding, intervalStartMs, now).ifPresent(hotspot -> publish(host, hotspot, now));
+            tracker.apply(track, host, finding, intervalStartMs, now).ifPresent(hotspot -> {
+                if (hotspot.getState() == HotspotState.OPEN && hotspot.getOpenedAtMs() == now) {
+                    verifier.onHotspotOpened(state, track, now);
+                }
+                publish(host, hotspot, now);
+            });
             for (RemediationVerifier.Judgement judgement
                     : verifier.observe(state, host, finding.trackKey(), finding.metric(), intervalStartMs, now)) {
                 emitOutcome(host, judgement.outcome(), now);
@@ -260,6 +272,8 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
         }
         state.getTracks().values().removeIf(t -> t.getHotspotId() == null && now - t.getLastSeenMs() > TRACK_IDLE_MS);
         state.getCooldownUntilMs().values().removeIf(until -> until <= now);
+        state.getBackoffUntilMs().values().removeIf(until -> until <= now);
+        state.getRefusedUntilMs().values().removeIf(until -> until <= now);
         hostStates.put(host, state);
     }
 
@@ -279,7 +293,8 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
     private HostContext context(String host) {
         InterruptSample lastInterrupts = interrupts.latest(host).orElse(null);
         return new HostContext(interfaceConfigs.get(host), kernel.latest(host).orElse(null),
-                lastInterrupts == null ? List.of() : lastInterrupts.getOnlineCpus());
+                lastInterrupts == null ? List.of() : lastInterrupts.getOnlineCpus(), lastInterrupts,
+                interruptRates.get(host));
     }
 
     private HostState hostState(String host) {
