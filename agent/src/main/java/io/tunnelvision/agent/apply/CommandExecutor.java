@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  *   <li>value: within the configured bounds and sane for this host (online CPUs, mask width, governors);</li>
  *   <li>compare-and-set: the current value is the command's expectedValue.</li>
  * </ol>
+ * An IRQ_AFFINITY command may name several IRQs ({@code 45,46,47}, values {@code 0;0;0} to {@code 0;2;4}, see
+ * {@link IrqAffinities}): every check above covers each of them before any is written, and the set is written
+ * all or none, with one result and one rollback.
  * Then: a dry run (configured, or asked by the command) reports what would change; otherwise the value is
  * written, read back and reported with its value before and after. Every command ends in the audit log.
  *
@@ -115,7 +118,9 @@ public final class CommandExecutor {
         }
         if (!values.same(action, current, c.getExpectedValue())) {
             throw Refusal.rejected("compare-and-set: " + setting.where() + " is " + current + ", the command "
-                    + "expected " + InterfaceNames.printable(c.getExpectedValue()) + " (changed by someone else?)");
+                    + "expected " + InterfaceNames.printable(c.getExpectedValue())
+                    + values.whichDiffers(action, c.getTarget(), current, c.getExpectedValue())
+                    + " (changed by someone else?)");
         }
         if (settings.dryRun() || c.getDryRun()) {
             String why = settings.dryRun() ? "the agent is in dry-run mode (TUNNELVISION_AGENT_DRY_RUN=true)"
