@@ -50,8 +50,16 @@ public final class CommandExecutor {
     private final AppliedChanges applied;
     private final AuditLog audit;
     private final String agentVersion;
+    private final CommandCounts counts;
 
     public CommandExecutor(ExecutorSettings settings, CommandSignatureVerifier verifier, Clock clock) {
+        this(settings, verifier, clock, new CommandCounts());
+    }
+
+    /** @param counts counts every result by status */
+    public CommandExecutor(ExecutorSettings settings, CommandSignatureVerifier verifier, Clock clock,
+                           CommandCounts counts) {
+        this.counts = counts;
         this.settings = settings;
         this.verifier = verifier;
         this.clock = clock;
@@ -75,6 +83,10 @@ public final class CommandExecutor {
         return audit.file();
     }
 
+    public CommandCounts counts() {
+        return counts;
+    }
+
     /** Handles the command and returns its result; the audit log has it when this returns. */
     public CommandResult handle(TuningCommand command) {
         CommandResult result;
@@ -84,6 +96,7 @@ public final class CommandExecutor {
             result = result(command, refusal.status(), refusal.getMessage(), null, null);
         }
         audit.append(command, result);
+        counts.count(result.getStatus());
         LOG.info("command {} {} {} {} -> {}: {}", command.getCommandId(), command.getAction(),
                 InterfaceNames.printable(command.getTarget()), InterfaceNames.printable(command.getNewValue()),
                 result.getStatus(), result.getReason());

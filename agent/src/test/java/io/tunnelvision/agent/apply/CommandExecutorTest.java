@@ -382,10 +382,14 @@ class CommandExecutorTest {
         TuningCommand command = tamper.apply(planner,
                 planner.builder(TuningAction.TXQUEUELEN, "tun0", "500", "1000"));
 
-        CommandResult result = applying().handle(command);
+        CommandExecutor executor = applying();
+
+        CommandResult result = executor.handle(command);
 
         assertEquals(status, result.getStatus(), result.getReason());
         assertTrue(result.getReason().contains(reason), "reason: " + result.getReason());
+        assertEquals(1, executor.counts().of(status), "the refusal is counted");
+        assertEquals(0, executor.counts().of(CommandStatus.APPLIED));
         assertNull(result.getValueAfter());
         assertEquals(before, host.snapshot(), name + " must not change anything");
     }
