@@ -17,10 +17,10 @@ import java.util.Set;
  * {@link IrqDevices} (bus address, else driver naming), so the queues of one NIC are judged together however
  * the driver names them, and control vectors are left out.
  *
- * <p>A device with a single queue is judged but never a hotspot: its one IRQ lands on one CPU wherever it is
- * put, so moving it only moves the hotspot. What spreads its work is RPS, which {@link RpsOffDetector} and
- * {@link SoftirqConcentrationDetector} judge. Its finding carries {@code queues}=1 and none of the numbers an
- * IRQ_AFFINITY change is made from.
+ * <p>A single-queue device's concentration is reported but is nothing to command on: its one IRQ lands on one
+ * CPU wherever it is put, so moving it only moves the hotspot. What spreads its work is RPS, which
+ * {@link RpsOffDetector} and {@link SoftirqConcentrationDetector} judge and remedy. Its finding carries
+ * {@code queues}=1 and none of the numbers an IRQ_AFFINITY change is made from, so the planner proposes none.
  */
 public final class IrqConcentrationDetector {
 
@@ -92,16 +92,21 @@ public final class IrqConcentrationDetector {
         evidence.put("topCpu", (double) topCpu);
         evidence.put("queues", (double) queues);
         boolean concentrated = load.total() >= thresholds.irqMinPerSec() && load.topShare() >= thresholds.irqTopShare();
-        if (!concentrated || queues < 2) {
+        if (!concentrated) {
             return Finding.good(HotspotType.IRQ_CONCENTRATION, device.device(), load.topShare(), evidence);
+        }
+        String name = device.netdev() == null || device.netdev().equals(device.device()) ? device.device()
+                : device.netdev() + " (" + device.device() + ")";
+        if (queues < 2) {
+            return Finding.bad(HotspotType.IRQ_CONCENTRATION, device.device(), load.topShare(), 1.0, evidence,
+                    String.format("CPU %d takes all of single-queue %s's %.0f interrupts/s: RPS, not IRQ affinity,"
+                            + " spreads its work", topCpu, name, load.total()));
         }
         // hotIrq and coolCpu feed the one-line move the planner makes until it spreads the whole device
         evidence.put("coolCpu", (double) coolCpu);
         if (hottest.getIrq().matches("\\d+")) {
             evidence.put("hotIrq", Double.parseDouble(hottest.getIrq()));
         }
-        String name = device.netdev() == null || device.netdev().equals(device.device()) ? device.device()
-                : device.netdev() + " (" + device.device() + ")";
         return Finding.bad(HotspotType.IRQ_CONCENTRATION, device.device(), load.topShare(), 1.0, evidence,
                 String.format("CPU %d takes %.0f%% of %s's %.0f interrupts/s over %d queues", topCpu,
                         100 * load.topShare(), name, load.total(), queues));

@@ -3,6 +3,7 @@ package io.tunnelvision.rules.detect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -30,9 +31,9 @@ class IrqConcentrationDetectorTest {
             "gve.txt                    | 0000:00:04.0=4                                 | 0000:00:04.0       | 0000:00:04.0",
             "ena.txt                    | ens5=4                                         | -                  | -",
             "virtio-net-spread.txt      | virtio5=4                                      | -                  | -",
-            "bnxt-and-single-queue.txt  | enp59s0f0np0=4 eth1=1 eth2=1                   | enp59s0f0np0       | enp59s0f0np0",
+            "bnxt-and-single-queue.txt  | enp59s0f0np0=4 eth1=1 eth2=1                   | enp59s0f0np0 eth1 eth2 | enp59s0f0np0 eth1 eth2",
     })
-    void devicesAreJudgedWholeAndOnlyMultiQueueConcentrationIsAHotspot(String fixture, String judged,
+    void devicesAreJudgedWholeWithTheirQueueCounts(String fixture, String judged,
                                                                        String badByName, String badPlaced) {
         InterruptsFixture f = InterruptsFixture.read(fixture);
 
@@ -54,11 +55,12 @@ class IrqConcentrationDetectorTest {
     }
 
     @Test
-    void aSingleQueueNicOnOneCpuIsNoHotspotAndCarriesNothingToMoveIt() {
+    void aSingleQueueNicOnOneCpuIsReportedWithNothingToMoveItBy() {
         Finding eth1 = detector.evaluate(InterruptsFixture.read("bnxt-and-single-queue.txt").rates()).stream()
                 .filter(f -> f.target().equals("eth1")).findFirst().orElseThrow();
 
-        assertFalse(eth1.bad());
+        assertTrue(eth1.bad());
+        assertTrue(eth1.summary().contains("RPS"), eth1.summary());
         assertEquals(1.0, eth1.evidence().get("queues"));
         assertEquals(1.0, eth1.evidence().get("topCpuShare"));
         assertNull(eth1.evidence().get("hotIrq"));
