@@ -63,9 +63,9 @@ public final class ExampleRecords {
     public static InterruptSample interrupts(String host) {
         return new InterruptSample(header(host, 1), List.of(0, 1, 2, 3),
                 List.of(new IrqLine("45", "IR-PCI-MSI", "524288", "edge", List.of("eth0-TxRx-0"),
-                                List.of(4_294_967_000L, 12L, 0L, 3L)),
+                                List.of(4_294_967_000L, 12L, 0L, 3L), "0-3", "1", "0000:3b:00.0", "eth0", 0, "0-3"),
                         new IrqLine("46", "PCI-MSI", "524289-edge", null, List.of("virtio0-input.0", "virtio0-output.0"),
-                                List.of(1L, 2L, 3L, 4L))),
+                                List.of(1L, 2L, 3L, 4L), null, null, null, null, null, null)),
                 List.of(100L, 200L, 300L, 400L),
                 List.of(9_000L, 10L, 11L, 12L),
                 List.of(500L, 5L, 6L, 7L),

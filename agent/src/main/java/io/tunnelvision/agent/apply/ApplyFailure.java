@@ -31,6 +31,8 @@ public final class ApplyFailure extends Exception {
             Map.entry("Operation not supported", "EOPNOTSUPP"),
             Map.entry("Read-only file system", "EROFS"),
             Map.entry("Too many levels of symbolic links", "ELOOP"),
+            // what the JDK says when an O_NOFOLLOW open meets a symlink, as KernelFiles' writes do
+            Map.entry("Too many levels of symbolic links (NOFOLLOW_LINKS specified)", "ELOOP"),
             Map.entry("Cannot allocate memory", "ENOMEM"),
             Map.entry("No space left on device", "ENOSPC"));
 
@@ -40,6 +42,16 @@ public final class ApplyFailure extends Exception {
         super(operation + " " + where + " failed: " + errno + (detail.isEmpty() ? "" : " (" + detail + ")"),
                 null, false, false);
         this.errno = errno;
+    }
+
+    private ApplyFailure(String message, String errno) {
+        super(message, null, false, false);
+        this.errno = errno;
+    }
+
+    /** The same failure, its message between {@code before} and {@code after}: which part of a set, what was undone. */
+    ApplyFailure within(String before, String after) {
+        return new ApplyFailure(before + getMessage() + after, errno);
     }
 
     static ApplyFailure of(String operation, Path file, IOException e) {

@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  *   <li>value: within the configured bounds and sane for this host (online CPUs, mask width, governors);</li>
  *   <li>compare-and-set: the current value is the command's expectedValue.</li>
  * </ol>
+ * An IRQ_AFFINITY command may name several IRQs ({@code 45,46,47}, values {@code 0;0;0} to {@code 0;2;4}, see
+ * {@link IrqAffinities}): every check above covers each of them before any is written, and the set is written
+ * all or none, with one result and one rollback.
  * Then: a dry run (configured, or asked by the command) reports what would change; otherwise the value is
  * written, read back and reported with its value before and after. Every command ends in the audit log.
  *
@@ -47,8 +50,16 @@ public final class CommandExecutor {
     private final AppliedChanges applied;
     private final AuditLog audit;
     private final String agentVersion;
+    private final CommandCounts counts;
 
     public CommandExecutor(ExecutorSettings settings, CommandSignatureVerifier verifier, Clock clock) {
+        this(settings, verifier, clock, new CommandCounts());
+    }
+
+    /** @param counts counts every result by status */
+    public CommandExecutor(ExecutorSettings settings, CommandSignatureVerifier verifier, Clock clock,
+                           CommandCounts counts) {
+        this.counts = counts;
         this.settings = settings;
         this.verifier = verifier;
         this.clock = clock;
@@ -72,6 +83,10 @@ public final class CommandExecutor {
         return audit.file();
     }
 
+    public CommandCounts counts() {
+        return counts;
+    }
+
     /** Handles the command and returns its result; the audit log has it when this returns. */
     public CommandResult handle(TuningCommand command) {
         CommandResult result;
@@ -81,6 +96,7 @@ public final class CommandExecutor {
             result = result(command, refusal.status(), refusal.getMessage(), null, null);
         }
         audit.append(command, result);
+        counts.count(result.getStatus());
         LOG.info("command {} {} {} {} -> {}: {}", command.getCommandId(), command.getAction(),
                 InterfaceNames.printable(command.getTarget()), InterfaceNames.printable(command.getNewValue()),
                 result.getStatus(), result.getReason());
@@ -115,7 +131,9 @@ public final class CommandExecutor {
         }
         if (!values.same(action, current, c.getExpectedValue())) {
             throw Refusal.rejected("compare-and-set: " + setting.where() + " is " + current + ", the command "
-                    + "expected " + InterfaceNames.printable(c.getExpectedValue()) + " (changed by someone else?)");
+                    + "expected " + InterfaceNames.printable(c.getExpectedValue())
+                    + values.whichDiffers(action, c.getTarget(), current, c.getExpectedValue())
+                    + " (changed by someone else?)");
         }
         if (settings.dryRun() || c.getDryRun()) {
             String why = settings.dryRun() ? "the agent is in dry-run mode (TUNNELVISION_AGENT_DRY_RUN=true)"

@@ -22,9 +22,10 @@ public final class ExecutorWiring {
     private ExecutorWiring() {
     }
 
-    /** Starts consuming this host's commands; results go through {@code spool}. */
-    public static CommandConsumer start(AgentConfig config, DiskSpool spool) {
-        CommandExecutor executor = new CommandExecutor(config.executorSettings(), verifier(config), Clock.systemUTC());
+    /** Starts consuming this host's commands; results go through {@code spool} and are counted in {@code counts}. */
+    public static CommandConsumer start(AgentConfig config, DiskSpool spool, CommandCounts counts) {
+        CommandExecutor executor = new CommandExecutor(config.executorSettings(), verifier(config), Clock.systemUTC(),
+                counts);
         ResultSink results = new SpoolResults(config.topics().commandResults, config.topics().deadLetters,
                 new SamplePublisher(spool));
         CommandConsumer consumer = new CommandConsumer(config.topics().commands, config.hostId(), executor, results,

@@ -3,6 +3,8 @@ package io.tunnelvision.agent.apply;
 import io.tunnelvision.schemas.avro.TuningAction;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -13,6 +15,8 @@ import java.util.regex.Pattern;
 final class Targets {
 
     static final String HOST = "host";
+    /** IRQs one IRQ_AFFINITY command may name: more than the queues of any NIC (mlx5 has up to 128 per port). */
+    static final int MAX_IRQS = 256;
     private static final Pattern NUMBER = Pattern.compile("0|[1-9][0-9]{0,5}");
     private static final Pattern RX_QUEUE = Pattern.compile("rx-(0|[1-9][0-9]{0,4})");
 
@@ -100,15 +104,41 @@ final class Targets {
         return file(dir, "rp_filter");
     }
 
+    /**
+     * One IRQ ({@code 45}) or several in ascending order ({@code 45,46,47}), at most {@link #MAX_IRQS}, each with
+     * its {@code /proc/irq/<n>/smp_affinity_list}.
+     */
     private SettingAccess irqAffinity(String target) throws Refusal {
-        if (!NUMBER.matcher(target).matches()) {
-            throw Refusal.rejected("target '" + InterfaceNames.printable(target) + "' is not an IRQ number");
+        Path procIrq = procRoot.resolve("irq");
+        List<String> irqs = List.of(target.split(",", -1));
+        if (irqs.size() > MAX_IRQS) {
+            throw Refusal.rejected("target names " + irqs.size() + " IRQs; one command changes at most " + MAX_IRQS);
         }
-        Path dir = under(procRoot.resolve("irq"), target);
-        if (!Files.isDirectory(dir)) {
-            throw Refusal.rejected("target: there is no IRQ " + target + " on this host");
+        List<Path> files = new ArrayList<>(irqs.size());
+        long previous = -1;
+        for (String irq : irqs) {
+            if (!NUMBER.matcher(irq).matches()) {
+                throw Refusal.rejected("target '" + InterfaceNames.printable(target) + "': '"
+                        + InterfaceNames.printable(irq) + "' is not an IRQ number (one, or several ascending and "
+                        + "comma-separated: 45,46,47)");
+            }
+            long number = Long.parseLong(irq);
+            if (number <= previous) {
+                throw Refusal.rejected("target '" + target + "': IRQs must be listed once each in ascending order, "
+                        + "and " + irq + " comes after " + previous);
+            }
+            previous = number;
+            Path dir = under(procIrq, irq);
+            if (!Files.isDirectory(dir)) {
+                throw Refusal.rejected("target: there is no IRQ " + irq + " on this host");
+            }
+            Path file = dir.resolve("smp_affinity_list");
+            if (!Files.exists(file)) {
+                throw Refusal.rejected("target: " + file + " does not exist on this kernel");
+            }
+            files.add(file);
         }
-        return file(dir, "smp_affinity_list");
+        return new IrqAffinities(irqs, files, procIrq);
     }
 
     Path cpuDir(String target) throws Refusal {

@@ -5,6 +5,7 @@ import io.tunnelvision.agent.collect.CpuMask;
 import io.tunnelvision.schemas.avro.TuningAction;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
@@ -37,7 +38,7 @@ final class Values {
     String check(TuningAction action, String target, String raw, boolean enforceBounds) throws Refusal {
         return switch (action) {
             case RPS_CPUS -> rpsMask(raw);
-            case IRQ_AFFINITY -> affinity(raw);
+            case IRQ_AFFINITY -> affinities(target, raw);
             case CPU_GOVERNOR -> governor(target, raw);
             case RPS_FLOW_CNT, RPS_SOCK_FLOW_ENTRIES -> powerOfTwo(action, decimal(action, raw, enforceBounds));
             default -> Long.toString(decimal(action, raw, enforceBounds));
@@ -49,7 +50,7 @@ final class Values {
         try {
             return switch (action) {
                 case RPS_CPUS -> CpuMask.parse(current).equals(CpuMask.parse(expected));
-                case IRQ_AFFINITY -> CpuList.parse(current).equals(CpuList.parse(expected));
+                case IRQ_AFFINITY -> firstDifference(current, expected) < 0;
                 case CPU_GOVERNOR -> current.strip().equals(expected.strip());
                 default -> Long.parseLong(current.strip()) == Long.parseLong(expected.strip());
             };
@@ -57,6 +58,45 @@ final class Values {
             throw Refusal.rejected("expectedValue '" + InterfaceNames.printable(expected) + "' is not a value of "
                     + action + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * For a refused compare-and-set of several IRQs, which IRQ differs ({@code ": IRQ 46 is 0-3, expected 0"});
+     * empty for every other case, whose setting names the one file already.
+     */
+    String whichDiffers(TuningAction action, String target, String current, String expected) throws Refusal {
+        List<String> irqs = List.of(target.split(",", -1));
+        if (action != TuningAction.IRQ_AFFINITY || irqs.size() < 2) {
+            return "";
+        }
+        int i;
+        try {
+            i = firstDifference(current, expected);
+        } catch (IllegalArgumentException e) {
+            throw Refusal.rejected("expectedValue '" + InterfaceNames.printable(expected) + "': " + e.getMessage());
+        }
+        return i < 0 ? "" : ": IRQ " + irqs.get(i) + " is " + IrqAffinities.split(current).get(i) + ", expected "
+                + InterfaceNames.printable(IrqAffinities.split(expected).get(i));
+    }
+
+    /**
+     * The index of the first IRQ whose CPU sets differ, or -1; sets, so {@code 0-1} and {@code 0,1} are the same.
+     *
+     * @throws IllegalArgumentException when the counts differ or an element is not a CPU list
+     */
+    private static int firstDifference(String current, String expected) {
+        List<String> a = IrqAffinities.split(current);
+        List<String> b = IrqAffinities.split(expected);
+        if (a.size() != b.size()) {
+            throw new IllegalArgumentException("it has " + b.size() + " CPU lists for " + a.size()
+                    + " IRQs (one per IRQ, separated by '" + IrqAffinities.SEPARATOR + "')");
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!CpuList.parse(a.get(i)).equals(CpuList.parse(b.get(i)))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private long decimal(TuningAction action, String raw, boolean enforceBounds) throws Refusal {
@@ -111,6 +151,29 @@ final class Values {
             requireOnline(mask, "RPS mask '" + value + "'");
         }
         return CpuMask.format(mask, possible);
+    }
+
+    /**
+     * One CPU list per IRQ of {@code target}, in its order, separated by {@link IrqAffinities#SEPARATOR}; each
+     * names at least one CPU and only online ones.
+     */
+    private String affinities(String target, String raw) throws Refusal {
+        List<String> irqs = List.of(target.split(",", -1));
+        List<String> values = IrqAffinities.split(raw);
+        if (values.size() != irqs.size()) {
+            throw Refusal.rejected("IRQ affinity '" + InterfaceNames.printable(raw) + "' has " + values.size()
+                    + " CPU lists for the " + irqs.size() + " IRQs of the target (one per IRQ, in target order, "
+                    + "separated by '" + IrqAffinities.SEPARATOR + "')");
+        }
+        List<String> checked = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            try {
+                checked.add(affinity(values.get(i)));
+            } catch (Refusal r) {
+                throw irqs.size() == 1 ? r : Refusal.rejected("IRQ " + irqs.get(i) + ": " + r.getMessage());
+            }
+        }
+        return String.join(IrqAffinities.SEPARATOR, checked);
     }
 
     private String affinity(String raw) throws Refusal {

@@ -2,6 +2,7 @@ package io.tunnelvision.agent.cli;
 
 import io.tunnelvision.agent.AgentConfig;
 import io.tunnelvision.agent.apply.CommandConsumer;
+import io.tunnelvision.agent.apply.CommandCounts;
 import io.tunnelvision.agent.apply.ExecutorWiring;
 import io.tunnelvision.agent.collect.CollectorRegistry;
 import io.tunnelvision.agent.collect.SettingsRefresh;
@@ -83,9 +84,10 @@ public final class RunCommand implements Callable<Integer> {
         SampleRouting routing = new SampleRouting(config.topics(), new SamplePublisher(spool));
         AgentLoop loop = new AgentLoop(identity, new CollectionRound(registry), routing,
                 new SequenceStore(config.spoolDir()), Clock.systemUTC());
-        CommandConsumer commands = ExecutorWiring.start(config, spool);
+        CommandCounts commandCounts = new CommandCounts();
+        CommandConsumer commands = ExecutorWiring.start(config, spool, commandCounts);
         MetricsServer metrics = new MetricsServer(new InetSocketAddress(config.metricsPort()),
-                new AgentMetrics(registry, spool, sender, loop)::render);
+                new AgentMetrics(registry, spool, sender, loop, commandCounts)::render);
         loop.start(config.sampleInterval());
         ProbeWiring probes = ProbeWiring.start(config.probes(), config.sysRoot(), identity, routing);
         LOG.info("agent {} (boot {}) collecting {} every {}, metrics on :{}/metrics", identity.hostId(),

@@ -43,7 +43,8 @@ public final class CollectorRegistry {
     public static CollectorRegistry standard(Path procRoot, Path sysRoot, Pattern irqDevices,
                                              SettingsRefresh refresh) {
         return new CollectorRegistry(List.of(
-                register(InterruptCollector.NAME, InterruptSample.class, new InterruptCollector(procRoot, irqDevices)),
+                register(InterruptCollector.NAME, InterruptSample.class,
+                        new InterruptCollector(procRoot, sysRoot, irqDevices, refresh)),
                 register(SoftnetCollector.NAME, SoftnetSample.class, new SoftnetCollector(procRoot)),
                 register(LinkCollector.NAME, LinkSample.class, new LinkCollector(procRoot, sysRoot)),
                 register(InterfaceConfigCollector.NAME, InterfaceConfigSample.class,

@@ -1,11 +1,14 @@
 package io.tunnelvision.agent.collect;
 
 import io.tunnelvision.schemas.avro.InterruptSample;
+import io.tunnelvision.schemas.avro.IrqLine;
 import io.tunnelvision.schemas.avro.SampleHeader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -19,6 +22,12 @@ import org.slf4j.LoggerFactory;
  * hard IRQs also the one whose NET_RX softirqs and si% are high. {@code /proc/interrupts} is required (every
  * kernel has it); without {@code /proc/softirqs} or a usable {@code /proc/stat} the matching arrays are empty,
  * which readers must tell apart from an array as long as {@code onlineCpus}.
+ *
+ * <p>Each kept IRQ line also carries its placement ({@link IrqPlacement}: configured and effective affinity, the
+ * device, interface, NUMA node and local CPUs behind it), which the IRQ remedy needs to spread a NIC's queues and
+ * to state the compare-and-set value of its command. Placement is a setting: it is read when the
+ * {@link SettingsRefresh} says so and for an IRQ line not seen before, and the values read last are sent in
+ * between, so a round between two refreshes opens no more files than before.
  */
 public final class InterruptCollector implements Collector<InterruptSample> {
 
@@ -32,13 +41,22 @@ public final class InterruptCollector implements Collector<InterruptSample> {
     private final InterruptsParser parser;
     private final FileBuffer buffer = new FileBuffer();
     private final AtomicLong malformed = new AtomicLong();
+    private final IrqPlacements placements;
+    private final SettingsRefresh.Clock refresh;
+    private Map<String, IrqDevice> devices = Map.of();
+    private Map<String, IrqPlacement> lastPlacements = Map.of();
 
-    /** @param devicePattern which /proc/interrupts rows to keep, see {@link InterruptsParser#DEFAULT_DEVICES} */
-    public InterruptCollector(Path procRoot, Pattern devicePattern) {
+    /**
+     * @param devicePattern which /proc/interrupts rows to keep, see {@link InterruptsParser#DEFAULT_DEVICES}
+     * @param refresh when the placement of the kept IRQs is read again; the counters are read every round
+     */
+    public InterruptCollector(Path procRoot, Path sysRoot, Pattern devicePattern, SettingsRefresh refresh) {
         this.interrupts = procRoot.resolve("interrupts");
         this.softirqs = procRoot.resolve("softirqs");
         this.stat = procRoot.resolve("stat");
         this.parser = new InterruptsParser(devicePattern);
+        this.placements = new IrqPlacements(procRoot, sysRoot, malformed);
+        this.refresh = refresh.clock();
     }
 
     @Override
@@ -49,6 +67,7 @@ public final class InterruptCollector implements Collector<InterruptSample> {
         for (int cpu : cpus) {
             onlineCpus.add(cpu);
         }
+        place(parsed.lines());
         long[][] net = netSoftirqs(cpus);
         long[][] times = cpuTimes(cpus);
         return new InterruptSample(header, onlineCpus, parsed.lines(), LongList.of(parsed.otherTotals()),
@@ -79,6 +98,24 @@ public final class InterruptCollector implements Collector<InterruptSample> {
             malformed.incrementAndGet();
             throw new CollectException(interrupts + " cannot be used: " + e.getMessage(), e);
         }
+    }
+
+    /** Fills each line's placement: read when due or when the IRQ is new, else the values read last. */
+    private void place(List<IrqLine> lines) {
+        boolean due = refresh.due();
+        if (due) {
+            devices = placements.devices();
+        }
+        Map<String, IrqPlacement> now = new HashMap<>(lines.size() * 2);
+        for (IrqLine line : lines) {
+            IrqPlacement placement = due ? null : lastPlacements.get(line.getIrq());
+            if (placement == null) {
+                placement = placements.read(line.getIrq(), devices.get(line.getIrq()));
+            }
+            placement.copyTo(line);
+            now.put(line.getIrq(), placement);
+        }
+        lastPlacements = now;
     }
 
     /** NET_RX and NET_TX aligned with {@code cpus}; empty arrays when they cannot be. */

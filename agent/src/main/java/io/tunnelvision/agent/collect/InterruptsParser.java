@@ -269,7 +269,7 @@ public final class InterruptsParser {
             return new IrqLine(Scan.string(text, labelStart, labelEnd), field(chipStart, chipEnd),
                     field(hwirqStart, hwirqEnd),
                     triggerStart < 0 ? null : Scan.string(text, triggerStart, triggerEnd).toLowerCase(Locale.ROOT),
-                    names, LongList.of(lineCounts));
+                    names, LongList.of(lineCounts), null, null, null, null, null, null); // placement: the collector adds it
         }
 
         private String field(int start, int end) {

@@ -1,10 +1,12 @@
 package io.tunnelvision.agent.metrics;
 
+import io.tunnelvision.agent.apply.CommandCounts;
 import io.tunnelvision.agent.collect.CollectorRegistry;
 import io.tunnelvision.agent.collect.CollectorStats;
 import io.tunnelvision.agent.publish.DiskSpool;
 import io.tunnelvision.agent.publish.SpoolSender;
 import io.tunnelvision.agent.run.AgentLoop;
+import io.tunnelvision.schemas.avro.CommandStatus;
 import java.util.List;
 
 /** The agent's own cost and health, rendered for a Prometheus scrape. */
@@ -14,8 +16,11 @@ public final class AgentMetrics {
     private final DiskSpool spool;
     private final SpoolSender sender;
     private final AgentLoop loop;
+    private final CommandCounts commands;
 
-    public AgentMetrics(CollectorRegistry collectors, DiskSpool spool, SpoolSender sender, AgentLoop loop) {
+    public AgentMetrics(CollectorRegistry collectors, DiskSpool spool, SpoolSender sender, AgentLoop loop,
+                        CommandCounts commands) {
+        this.commands = commands;
         this.collectors = collectors;
         this.spool = spool;
         this.sender = sender;
@@ -58,6 +63,13 @@ public final class AgentMetrics {
                 .sample("tunnelvision_samples_sent_total", sender.sentRecords());
         text.family("tunnelvision_send_failures_total", "counter", "Batches Kafka did not take (retried).")
                 .sample("tunnelvision_send_failures_total", sender.failedBatches());
+        text.family("tunnelvision_commands_total", "counter",
+                "Tuning commands answered, by result status (REJECTED and EXPIRED were refused before any write).");
+        for (CommandStatus status : CommandStatus.values()) {
+            if (status != CommandStatus.UNKNOWN) {
+                text.sample("tunnelvision_commands_total", "status", status.name(), commands.of(status));
+            }
+        }
         return text.toString();
     }
 }

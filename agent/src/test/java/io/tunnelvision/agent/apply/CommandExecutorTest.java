@@ -86,6 +86,72 @@ class CommandExecutorTest {
         assertEquals("2-3", host.read("proc/irq/24/smp_affinity_list"));
     }
 
+    // ---- IRQ affinity of a set of IRQs: one command, all or none ----
+
+    @Test
+    void theQueueIrqsOfADeviceAreSpreadInOneCommand() {
+        CommandResult result = applying().handle(planner.signed(TuningAction.IRQ_AFFINITY, "45,46,47",
+                "0;0,1;0", "1;2;3"));
+
+        assertEquals(CommandStatus.APPLIED, result.getStatus(), result.getReason());
+        assertEquals("0;0-1;0", result.getValueBefore(), "as the kernel prints them, in target order");
+        assertEquals("1;2;3", result.getValueAfter());
+        assertEquals("1", host.read("proc/irq/45/smp_affinity_list"));
+        assertEquals("2", host.read("proc/irq/46/smp_affinity_list"));
+        assertEquals("3", host.read("proc/irq/47/smp_affinity_list"));
+        assertTrue(result.getReason().contains("/proc/irq/{45,46,47}/smp_affinity_list"), result.getReason());
+    }
+
+    @Test
+    void aSetIsRolledBackByTheSameCommandWithTheValuesSwapped() {
+        CommandExecutor executor = applying();
+        TuningCommand spread = planner.signed(TuningAction.IRQ_AFFINITY, "45,46,47", "0;0-1;0", "1;2;3");
+        assertEquals(CommandStatus.APPLIED, executor.handle(spread).getStatus());
+
+        CommandResult result = applying().handle(Commands.sign(planner.builder(TuningAction.IRQ_AFFINITY,
+                "45,46,47", "1;2;3", "0;0-1;0").setRollbackOf(spread.getCommandId())));
+
+        assertEquals(CommandStatus.ROLLED_BACK, result.getStatus(), result.getReason());
+        assertEquals("1;2;3", result.getValueBefore());
+        assertEquals("0;0-1;0", result.getValueAfter());
+        assertEquals("0-1", host.read("proc/irq/46/smp_affinity_list"));
+    }
+
+    @Test
+    void aSetThatTheKernelRefusesHalfwayIsPutBackAndReportedWithTheIrqThatFailed() throws IOException {
+        // Given IRQ 47's file a symlink: it reads as 0, but the executor's O_NOFOLLOW write fails, for root too
+        Path file = dir.resolve("proc/irq/47/smp_affinity_list");
+        Files.move(file, dir.resolve("proc/irq/47/elsewhere"));
+        Files.createSymbolicLink(file, Path.of("elsewhere"));
+        CommandExecutor executor = applying();
+        TuningCommand spread = planner.signed(TuningAction.IRQ_AFFINITY, "45,46,47", "0;0-1;0", "1;2;3");
+
+        CommandResult result = executor.handle(spread);
+
+        assertEquals(CommandStatus.FAILED, result.getStatus(), result.getReason());
+        assertTrue(result.getReason().contains("IRQ 47: write " + file + " failed: ELOOP"), result.getReason());
+        assertTrue(result.getReason().contains("restored IRQ 46 to 0-1, 45 to 0"), result.getReason());
+        assertEquals("0;0-1;0", result.getValueBefore());
+        assertEquals("0;0-1;0", result.getValueAfter(), "read back after the restore");
+        assertEquals("0", host.read("proc/irq/45/smp_affinity_list"));
+        assertEquals("0-1", host.read("proc/irq/46/smp_affinity_list"));
+        assertEquals("0", host.read("proc/irq/47/elsewhere"));
+        CommandResult rollback = executor.handle(Commands.sign(planner.builder(TuningAction.IRQ_AFFINITY,
+                "45,46,47", "1;2;3", "0;0-1;0").setRollbackOf(spread.getCommandId())));
+        assertTrue(rollback.getReason().contains("no record"), "nothing to roll back: " + rollback.getReason());
+    }
+
+    @Test
+    void aDryRunOfASetSaysWhatWouldChangeForEveryIrq() {
+        Map<String, String> before = host.snapshot();
+        CommandResult result = applying().handle(Commands.sign(planner.builder(TuningAction.IRQ_AFFINITY,
+                "45,46,47", "0;0-1;0", "1;2;3").setDryRun(true)));
+
+        assertEquals(CommandStatus.DRY_RUN, result.getStatus());
+        assertTrue(result.getReason().contains("from 0;0-1;0 to 1;2;3"), result.getReason());
+        assertEquals(before, host.snapshot());
+    }
+
     @Test
     void theGovernorOfOneCpuIsSetWhenTheCpuOffersIt() {
         CommandResult result = applying().handle(planner.signed(TuningAction.CPU_GOVERNOR, "1", "powersave",
@@ -254,6 +320,23 @@ class CommandExecutorTest {
                 refusal("affinity beyond the online CPUs", CommandStatus.REJECTED, "not online",
                         (p, b) -> Commands.sign(b.setAction(TuningAction.IRQ_AFFINITY).setTarget("24")
                                 .setExpectedValue("0-3").setNewValue("2-5"))),
+                irqSet("IRQs not ascending", "ascending order, and 45 comes after 46", "46,45", "0-1;0", "1;2"),
+                irqSet("an IRQ listed twice", "ascending", "45,45", "0;0", "1;2"),
+                irqSet("more IRQs than one command may change", "at most 256", manyIrqs(257), "0", "1"),
+                irqSet("an IRQ of the set missing", "no IRQ 99", "45,99", "0;0", "1;2"),
+                irqSet("an empty IRQ in the target", "'' is not an IRQ number", "45,,47", "0;0;0", "1;2;3"),
+                irqSet("a space in the target", "' 46' is not an IRQ number", "45, 46", "0;0-1", "1;2"),
+                irqSet("fewer new values than IRQs", "2 CPU lists for the 3 IRQs", "45,46,47", "0;0-1;0", "1;2"),
+                irqSet("fewer expected values than IRQs", "2 CPU lists for 3 IRQs", "45,46,47", "0;0-1", "1;2;3"),
+                irqSet("one new value offline", "IRQ 47: IRQ affinity '7' names CPUs 7 that are not online",
+                        "45,46,47", "0;0-1;0", "1;2;7"),
+                irqSet("one new value no CPU list", "IRQ 46: 'x' is not a CPU list", "45,46,47", "0;0-1;0",
+                        "1;x;3"),
+                irqSet("one new value empty", "IRQ 46: IRQ affinity '' names no CPU", "45,46,47", "0;0-1;0",
+                        "1;;3"),
+                irqSet("the mask format instead of a list", "is not a CPU list", "45,46", "0;0-1", "1;0x4"),
+                irqSet("compare-and-set fails on one IRQ of the set", "IRQ 47 is 0, expected 1", "45,46,47",
+                        "0;0-1;1", "1;2;3"),
                 refusal("flow count not a power of two", CommandStatus.REJECTED, "round it up to 8",
                         (p, b) -> Commands.sign(b.setAction(TuningAction.RPS_FLOW_CNT).setTarget("tun0/rx-0")
                                 .setExpectedValue("0").setNewValue("5"))),
@@ -276,6 +359,21 @@ class CommandExecutorTest {
         return Arguments.of(name, status, reason, tamper);
     }
 
+    private static Arguments irqSet(String name, String reason, String target, String expected, String newValue) {
+        return refusal(name, CommandStatus.REJECTED, reason, (p, b) -> Commands.sign(b
+                .setAction(TuningAction.IRQ_AFFINITY).setTarget(target).setExpectedValue(expected)
+                .setNewValue(newValue)));
+    }
+
+    /** IRQs 24, 45 and then n - 2 more that do not exist: the count is refused before any is looked up. */
+    private static String manyIrqs(int n) {
+        StringBuilder target = new StringBuilder("24,45");
+        for (int irq = 1000; irq < 1000 + n - 2; irq++) {
+            target.append(',').append(irq);
+        }
+        return target.toString();
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("refusals")
     void aCommandThatFailsACheckIsRefusedWithItsReasonAndChangesNothing(String name, CommandStatus status,
@@ -284,10 +382,14 @@ class CommandExecutorTest {
         TuningCommand command = tamper.apply(planner,
                 planner.builder(TuningAction.TXQUEUELEN, "tun0", "500", "1000"));
 
-        CommandResult result = applying().handle(command);
+        CommandExecutor executor = applying();
+
+        CommandResult result = executor.handle(command);
 
         assertEquals(status, result.getStatus(), result.getReason());
         assertTrue(result.getReason().contains(reason), "reason: " + result.getReason());
+        assertEquals(1, executor.counts().of(status), "the refusal is counted");
+        assertEquals(0, executor.counts().of(CommandStatus.APPLIED));
         assertNull(result.getValueAfter());
         assertEquals(before, host.snapshot(), name + " must not change anything");
     }

@@ -47,6 +47,10 @@ final class FakeHost {
         file(proc, "sys/net/core/rps_sock_flow_entries", "0");
         file(proc, "irq/24/smp_affinity_list", "0-3");
         file(proc, "irq/24/smp_affinity", "f");
+        // the queue IRQs of a NIC, all on CPU 0 or 0-1, as a driver without a set_irq_affinity script leaves them
+        file(proc, "irq/45/smp_affinity_list", "0");
+        file(proc, "irq/46/smp_affinity_list", "0-1");
+        file(proc, "irq/47/smp_affinity_list", "0");
         // the secret a path trick would aim at
         file(root, "etc/shadow", "root:*:1:0:99999:7:::");
     }

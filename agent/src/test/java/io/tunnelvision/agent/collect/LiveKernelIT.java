@@ -48,7 +48,8 @@ class LiveKernelIT {
 
     @Test
     void interruptSampleCoversExactlyTheOnlineCpus() throws Exception {
-        InterruptCollector collector = new InterruptCollector(PROC, InterruptsParser.DEFAULT_DEVICES);
+        InterruptCollector collector = new InterruptCollector(PROC, SYS, InterruptsParser.DEFAULT_DEVICES,
+                SettingsRefresh.everyRound());
 
         InterruptSample sample = collector.collect(Fixtures.header());
 
@@ -60,12 +61,15 @@ class LiveKernelIT {
         assertEquals(n, sample.getSoftirqTicks().size());
         assertEquals(n, sample.getTotalTicks().size());
         sample.getLines().forEach(line -> assertEquals(n, line.getCounts().size()));
+        // every kept row is a numbered IRQ, whose smp_affinity_list any user may read
+        sample.getLines().forEach(line -> assertTrue(line.getAffinity() != null, line.getIrq()));
         assertEquals(0, collector.malformedLines());
     }
 
     @Test
     void countersOnlyGrowBetweenTwoReadings() throws Exception {
-        InterruptCollector collector = new InterruptCollector(PROC, InterruptsParser.DEFAULT_DEVICES);
+        InterruptCollector collector = new InterruptCollector(PROC, SYS, InterruptsParser.DEFAULT_DEVICES,
+                SettingsRefresh.everyRound());
 
         InterruptSample first = collector.collect(Fixtures.header());
         Thread.sleep(50);

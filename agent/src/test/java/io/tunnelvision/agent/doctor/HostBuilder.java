@@ -77,7 +77,8 @@ final class HostBuilder {
         for (long c : counts) {
             list.add(c);
         }
-        irqs.put(irq, new IrqLine(irq, "IR-PCI-MSIX-0000:3b:00.0", "1", "edge", List.of(device), list));
+        irqs.put(irq, IrqLine.newBuilder().setIrq(irq).setChip("IR-PCI-MSIX-0000:3b:00.0").setHwirq("1")
+                .setTrigger("edge").setDevices(List.of(device)).setCounts(list).build());
         return this;
     }
 

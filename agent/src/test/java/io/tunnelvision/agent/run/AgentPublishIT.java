@@ -3,6 +3,7 @@ package io.tunnelvision.agent.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tunnelvision.agent.apply.CommandCounts;
 import io.tunnelvision.agent.collect.CollectorRegistry;
 import io.tunnelvision.agent.metrics.AgentMetrics;
 import io.tunnelvision.agent.metrics.MetricsServer;
@@ -60,7 +61,7 @@ class AgentPublishIT {
                      new SampleRouting(topics, new SamplePublisher(spool)), new SequenceStore(dir),
                      Clock.systemUTC());
              MetricsServer metrics = new MetricsServer(new InetSocketAddress("127.0.0.1", 0),
-                     new AgentMetrics(registry, spool, sender, loop)::render)) {
+                     new AgentMetrics(registry, spool, sender, loop, new CommandCounts())::render)) {
             loop.start(Duration.ofMillis(200));
             List<InterruptSample> got = read(bootstrap, topics.interruptSamples, 5);
             assertTrue(got.size() >= 5, "got " + got.size() + " interrupt samples");

@@ -2,17 +2,25 @@ package io.tunnelvision.rules.detect;
 
 import io.tunnelvision.schemas.avro.HotspotType;
 import io.tunnelvision.schemas.avro.InterruptRates;
+import io.tunnelvision.schemas.avro.InterruptSample;
+import io.tunnelvision.schemas.avro.IrqLine;
 import io.tunnelvision.schemas.avro.IrqLineRate;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * One CPU takes most of a device's hard interrupts while the others idle. Lines are grouped by device (the
- * name before the first '-' or '@': eth0-TxRx-0 and eth0-TxRx-1 are eth0), so a multi-queue NIC whose queues
- * all land on CPU 0 is caught even though each queue alone looks small.
+ * One CPU takes most of a NIC's queue interrupts while the others idle. Lines are grouped by device with
+ * {@link IrqDevices} (bus address, else driver naming), so the queues of one NIC are judged together however
+ * the driver names them, and control vectors are left out.
+ *
+ * <p>A single-queue device's concentration is reported but is nothing to command on: its one IRQ lands on one
+ * CPU wherever it is put, so moving it only moves the hotspot. What spreads its work is RPS, which
+ * {@link RpsOffDetector} and {@link SoftirqConcentrationDetector} judge and remedy. Its finding carries
+ * {@code queues}=1 and none of the numbers an IRQ_AFFINITY change is made from, so the planner proposes none.
  */
 public final class IrqConcentrationDetector {
 
@@ -22,68 +30,104 @@ public final class IrqConcentrationDetector {
         this.thresholds = thresholds;
     }
 
+    /** By the lines' names alone. */
     public List<Finding> evaluate(InterruptRates rates) {
+        return evaluate(rates, null);
+    }
+
+    /**
+     * @param sample the interrupt sample the rates end with; its lines' bus ids and netdevs group them when the
+     *               agent sent them. Null: by names alone.
+     */
+    public List<Finding> evaluate(InterruptRates rates, InterruptSample sample) {
         int cpus = rates.getCpus().size();
         if (cpus < 2) {
             return List.of();
         }
-        Map<String, double[]> byDevice = new LinkedHashMap<>();
-        Map<String, IrqLineRate> hottestLine = new HashMap<>();
+        Map<String, IrqDevices.Placement> placements = placements(sample);
+        Map<String, IrqLineRate> byIrq = new HashMap<>();
+        List<IrqDevices.Line> lines = new ArrayList<>();
         for (IrqLineRate line : rates.getLines()) {
-            for (String device : line.getDevices()) {
-                double[] sums = byDevice.computeIfAbsent(deviceGroup(device), d -> new double[cpus]);
-                for (int i = 0; i < cpus && i < line.getPerSecond().size(); i++) {
-                    sums[i] += line.getPerSecond().get(i);
-                }
-                hottestLine.merge(deviceGroup(device), line, (a, b) -> total(a) >= total(b) ? a : b);
-            }
+            byIrq.put(line.getIrq(), line);
+            lines.add(new IrqDevices.Line(line.getIrq(), line.getDevices(),
+                    placements.getOrDefault(line.getIrq(), IrqDevices.Placement.NONE)));
         }
+        Map<String, IrqDevices.Device> devices = IrqDevices.group(lines);
+        Set<String> deviceIrqs = new HashSet<>();
+        devices.values().forEach(d -> deviceIrqs.addAll(d.queueIrqs()));
         int coolCpu = coolestCpu(rates);
         List<Finding> findings = new ArrayList<>();
-        byDevice.forEach((device, sums) -> findings.add(judge(rates, device, sums, hottestLine.get(device), coolCpu)));
+        for (IrqDevices.Device device : devices.values()) {
+            if (device.queueCount() > 0) {
+                findings.add(judge(rates, device, byIrq, coolCpu));
+            }
+        }
         return findings;
     }
 
-    private Finding judge(InterruptRates rates, String device, double[] sums, IrqLineRate hottest, int coolCpu) {
+    private Finding judge(InterruptRates rates, IrqDevices.Device device, Map<String, IrqLineRate> byIrq,
+                          int coolCpu) {
+        int cpus = rates.getCpus().size();
+        double[] sums = new double[cpus];
+        IrqLineRate hottest = null;
+        for (String irq : device.queueIrqs()) {
+            IrqLineRate line = byIrq.get(irq);
+            for (int i = 0; i < cpus && i < line.getPerSecond().size(); i++) {
+                sums[i] += line.getPerSecond().get(i);
+            }
+            if (hottest == null || total(line) > total(hottest)) {
+                hottest = line;
+            }
+        }
         List<Double> perCpu = new ArrayList<>();
         for (double sum : sums) {
             perCpu.add(sum);
         }
         CpuLoad load = CpuLoad.of(perCpu);
         int topCpu = load.topCpu(rates);
+        int queues = device.queueCount();
         Map<String, Double> evidence = new HashMap<>();
         evidence.put("irqPerSec", load.total());
         evidence.put("topCpuShare", load.topShare());
         evidence.put("topCpu", (double) topCpu);
+        evidence.put("queues", (double) queues);
+        boolean concentrated = load.total() >= thresholds.irqMinPerSec() && load.topShare() >= thresholds.irqTopShare();
+        if (!concentrated) {
+            return Finding.good(HotspotType.IRQ_CONCENTRATION, device.device(), load.topShare(), evidence);
+        }
+        String name = device.netdev() == null || device.netdev().equals(device.device()) ? device.device()
+                : device.netdev() + " (" + device.device() + ")";
+        if (queues < 2) {
+            return Finding.bad(HotspotType.IRQ_CONCENTRATION, device.device(), load.topShare(), 1.0, evidence,
+                    String.format("CPU %d takes all of single-queue %s's %.0f interrupts/s: RPS, not IRQ affinity,"
+                            + " spreads its work", topCpu, name, load.total()));
+        }
+        // hotIrq and coolCpu feed the one-line move the planner makes until it spreads the whole device
         evidence.put("coolCpu", (double) coolCpu);
-        if (hottest != null && hottest.getIrq().matches("\\d+")) {
+        if (hottest.getIrq().matches("\\d+")) {
             evidence.put("hotIrq", Double.parseDouble(hottest.getIrq()));
         }
-        boolean bad = load.total() >= thresholds.irqMinPerSec() && load.topShare() >= thresholds.irqTopShare();
-        if (!bad) {
-            return Finding.good(HotspotType.IRQ_CONCENTRATION, device, load.topShare(), evidence);
-        }
-        return Finding.bad(HotspotType.IRQ_CONCENTRATION, device, load.topShare(), 1.0, evidence,
-                String.format("CPU %d takes %.0f%% of %s's %.0f interrupts/s", topCpu, 100 * load.topShare(), device,
-                        load.total()));
+        return Finding.bad(HotspotType.IRQ_CONCENTRATION, device.device(), load.topShare(), 1.0, evidence,
+                String.format("CPU %d takes %.0f%% of %s's %.0f interrupts/s over %d queues", topCpu,
+                        100 * load.topShare(), name, load.total(), queues));
     }
 
-    static String deviceGroup(String device) {
-        int end = device.length();
-        for (char separator : new char[] {'-', '@'}) {
-            int at = device.indexOf(separator);
-            if (at > 0 && at < end) {
-                end = at;
+    /** Each kept line's placement in the sample, by IRQ. */
+    static Map<String, IrqDevices.Placement> placements(InterruptSample sample) {
+        Map<String, IrqDevices.Placement> out = new HashMap<>();
+        if (sample != null) {
+            for (IrqLine line : sample.getLines()) {
+                out.put(line.getIrq(), IrqDevices.placementOf(line));
             }
         }
-        return device.substring(0, end);
+        return out;
     }
 
     private static double total(IrqLineRate line) {
         return line.getPerSecond().stream().mapToDouble(Double::doubleValue).sum();
     }
 
-    /** The CPU with the fewest interrupts of any kind: where a moved IRQ should go. */
+    /** The CPU with the fewest interrupts of any kind. */
     private static int coolestCpu(InterruptRates rates) {
         int cpus = rates.getCpus().size();
         double[] load = new double[cpus];

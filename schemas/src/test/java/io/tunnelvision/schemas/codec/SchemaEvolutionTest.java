@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tunnelvision.schemas.ExampleRecords;
 import io.tunnelvision.schemas.avro.InterfaceConfigSample;
 import io.tunnelvision.schemas.avro.InterfaceKind;
+import io.tunnelvision.schemas.avro.InterruptSample;
+import io.tunnelvision.schemas.avro.IrqLine;
 import io.tunnelvision.schemas.avro.LinkCounters;
 import io.tunnelvision.schemas.avro.LinkSample;
 import java.io.IOException;
@@ -24,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Old and new agents on one topic: a v2 of LinkSample (two added fields with defaults) and of InterfaceConfigSample
- * (a new interface kind, a new field) play the newer side against the records compiled into this build.
+ * (a new interface kind, a new field) play the newer side against the records compiled into this build; the
+ * published v1 of InterruptSample (IrqLine without the IRQ's placement) plays the older side.
  */
 class SchemaEvolutionTest {
 
@@ -99,6 +102,52 @@ class SchemaEvolutionTest {
 
         assertEquals(InterfaceKind.OTHER, read.getInterfaces().get(0).getKind());
         assertEquals(1450, read.getInterfaces().get(0).getMtu());
+    }
+
+    @Test
+    void anAgentBeforeIrqPlacementIsReadWithEveryPlacementFieldNull() {
+        Schema v1 = SchemaHistory.versionsOf("InterruptSample").get(0);
+        Schema lineSchema = v1.getField("lines").schema().getElementType();
+        GenericRecord line = new GenericRecordBuilder(lineSchema).set("irq", "45").set("chip", "IR-PCI-MSI")
+                .set("hwirq", null).set("trigger", "edge").set("devices", List.of("eth0-TxRx-0"))
+                .set("counts", List.of(7L, 8L)).build();
+        GenericRecord old = new GenericRecordBuilder(v1)
+                .set("header", header(v1.getField("header").schema(), "gw-old"))
+                .set("onlineCpus", List.of(0, 1)).set("lines", List.of(line))
+                .set("otherTotals", List.of(1L, 2L)).set("netRxSoftirqs", List.of()).set("netTxSoftirqs", List.of())
+                .set("softirqTicks", List.of()).set("totalTicks", List.of())
+                .build();
+
+        InterruptSample read = AvroCodec.of(InterruptSample.class).decode(encodeGeneric(v1, old));
+
+        IrqLine irq = read.getLines().get(0);
+        assertEquals("45", irq.getIrq());
+        assertEquals(List.of(7L, 8L), irq.getCounts());
+        assertNull(irq.getAffinity());
+        assertNull(irq.getEffectiveAffinity());
+        assertNull(irq.getBusId());
+        assertNull(irq.getNetdev());
+        assertNull(irq.getNumaNode());
+        assertNull(irq.getLocalCpus());
+    }
+
+    @Test
+    void aReaderBeforeIrqPlacementReadsANewAgentsSampleAndSkipsThePlacement() throws IOException {
+        InterruptSample written = ExampleRecords.interrupts("gw-new");
+        assertEquals("0-3", written.getLines().get(0).getAffinity(), "the example carries a placement");
+        byte[] payload = AvroCodec.of(InterruptSample.class).encode(written);
+        Schema v1 = SchemaHistory.versionsOf("InterruptSample").get(0);
+
+        GenericRecord read = new BinaryMessageDecoder<GenericRecord>(GenericData.get(), v1,
+                VersionedSchemaStore.fromHistory()).decode(ByteBuffer.wrap(payload), null);
+
+        GenericRecord irq = (GenericRecord) ((List<?>) read.get("lines")).get(0);
+        assertEquals("45", irq.get("irq").toString());
+        assertEquals(written.getLines().get(0).getCounts(), irq.get("counts"));
+        assertNull(irq.getSchema().getField("affinity"));
+        GenericRecord second = (GenericRecord) ((List<?>) read.get("lines")).get(1);
+        assertEquals("46", second.get("irq").toString());
+        assertEquals(written.getTotalTicks(), read.get("totalTicks"));
     }
 
     private static GenericRecord linkV2(String host, long seq) {
