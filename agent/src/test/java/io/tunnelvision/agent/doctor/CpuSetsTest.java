@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tunnelvision.agent.collect.CpuList;
-import io.tunnelvision.agent.collect.CpuMask;
+import io.tunnelvision.rules.cpu.CpuList;
+import io.tunnelvision.rules.cpu.CpuMask;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -3,8 +3,8 @@ package io.tunnelvision.agent.doctor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tunnelvision.agent.collect.CpuList;
-import io.tunnelvision.agent.collect.CpuMask;
+import io.tunnelvision.rules.cpu.CpuList;
+import io.tunnelvision.rules.cpu.CpuMask;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.tunnelvision.agent.doctor;
 
-import io.tunnelvision.agent.collect.CpuList;
+import io.tunnelvision.rules.cpu.CpuList;
 import io.tunnelvision.schemas.avro.InterfaceConfig;
 import io.tunnelvision.schemas.avro.InterfaceConfigSample;
 import io.tunnelvision.schemas.avro.InterfaceKind;

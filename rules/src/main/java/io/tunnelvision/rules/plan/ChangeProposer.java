@@ -4,6 +4,7 @@ import io.tunnelvision.schemas.avro.InterfaceConfig;
 import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.RxQueue;
 import io.tunnelvision.schemas.avro.TuningAction;
+import io.tunnelvision.rules.cpu.CpuMask;
 import io.tunnelvision.rules.detect.Finding;
 import io.tunnelvision.rules.detect.Tunnels;
 import java.util.ArrayList;
