@@ -31,6 +31,11 @@ final class IrqDistributionCheck implements Check {
                 e.get("topCpu").intValue(), Text.percent(100 * e.get("topCpuShare")), e.get("coolCpu").intValue());
     }
 
+    private static String hotIrq(Finding f) {
+        Double irq = f.evidence().get("hotIrq");
+        return irq == null ? "N" : Long.toString(irq.longValue());
+    }
+
     @Override
     public String why(Finding f, List<Change> changes, HostInterval interval) {
         int top = f.evidence().get("topCpu").intValue();
@@ -40,7 +45,7 @@ final class IrqDistributionCheck implements Check {
                 + "run in parallel"
                 + (interval.facts().irqbalanceRunning()
                         ? ". irqbalance is running and rewrites affinities about every 10 s: ban the IRQ from it "
-                                + "(IRQBALANCE_ARGS=\"--banirq=N\") or the change will not last"
+                                + "(IRQBALANCE_ARGS=\"--banirq=" + hotIrq(f) + "\") or the change will not last"
                         : ", or run irqbalance (systemctl enable --now irqbalance) to keep them spread")
                 + (changes.isEmpty() ? ". The rules propose no move (no single hot IRQ line to move)." : ".");
     }
