@@ -26,7 +26,6 @@ import java.util.TreeSet;
  */
 final class HostInterval {
 
-    private final HostReading first;
     private final HostReading second;
     private final double seconds;
     private final InterruptRates interruptRates;
@@ -40,7 +39,6 @@ final class HostInterval {
             throw new IllegalArgumentException("The second reading (" + second.takenAt() + ") must be at least 1 ms "
                     + "later than the first (" + first.takenAt() + "): rates need a positive interval");
         }
-        this.first = first;
         this.second = second;
         this.seconds = between.toNanos() / 1e9;
         this.interruptRates = new InterruptRateCalculator().between(first.interrupts(), second.interrupts());
@@ -66,14 +64,6 @@ final class HostInterval {
     /** What the planner would know of this host: its latest settings and the CPUs online. */
     HostContext hostContext() {
         return new HostContext(second.interfaces(), second.kernel(), second.interrupts().getOnlineCpus());
-    }
-
-    HostReading first() {
-        return first;
-    }
-
-    HostReading second() {
-        return second;
     }
 
     double seconds() {

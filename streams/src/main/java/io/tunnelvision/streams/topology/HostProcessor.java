@@ -37,7 +37,6 @@ import io.tunnelvision.streams.state.DecodedStore;
 import io.tunnelvision.streams.topology.Outbound.Destination;
 import io.tunnelvision.rules.verify.RemediationVerifier;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
