@@ -1,5 +1,11 @@
 package io.tunnelvision.agent.doctor;
 
+import io.tunnelvision.rules.cpu.CpuList;
+import io.tunnelvision.rules.detect.DetectionThresholds;
+import io.tunnelvision.rules.detect.HostDetectors;
+import io.tunnelvision.rules.plan.Change;
+import io.tunnelvision.rules.plan.HostContext;
+import io.tunnelvision.rules.plan.Remedies;
 import io.tunnelvision.schemas.avro.Severity;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -10,13 +16,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The manual's audit of one host, without Kafka: two readings of the agent's collectors some seconds apart, every
- * {@link Check} over them, and a report whose findings each say what was seen, why it costs latency and the
- * command that fixes it on this host.
+ * The manual's audit of one host, without Kafka: two readings of the agent's collectors some seconds apart, the
+ * rules' rates, detectors and remedies over them as the fleet runs them, and a report whose findings each say what
+ * was seen, why it costs latency and the command that applies the rules' change on this host.
  */
 public final class Doctor {
 
     private static final Logger LOG = LoggerFactory.getLogger(Doctor.class);
+
+    /** The fleet's default thresholds (TUNNELVISION_STREAMS_THRESHOLDS unset): a host is judged here as the fleet judges it. */
+    private static final HostDetectors DETECTORS = new HostDetectors(DetectionThresholds.defaults());
 
     private final HostReader reader;
 
@@ -48,24 +57,35 @@ public final class Doctor {
         return examine(first, second);
     }
 
-    /** Every check over two readings of one host, {@code second} later than {@code first}. Pure. */
+    /**
+     * The rules over two readings of one host, {@code second} later than {@code first}: every bad finding of the
+     * detectors, with the changes the rules propose for it, explained by its {@link Check}. Pure.
+     */
     public static DoctorReport examine(HostReading first, HostReading second) {
         HostInterval interval = new HostInterval(first, second);
+        HostContext host = interval.hostContext();
         List<Finding> findings = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        for (Check check : Checks.ALL) {
-            names.add(check.name());
+        List<DoctorReport.Diagnosis> diagnoses = new ArrayList<>();
+        for (io.tunnelvision.rules.detect.Finding judged : interval.judge(DETECTORS)) {
+            if (!judged.bad()) {
+                continue;
+            }
+            Check check = Checks.of(judged.type());
             try {
-                findings.addAll(check.examine(interval));
+                List<Change> changes = Remedies.propose(judged, host);
+                diagnoses.add(new DoctorReport.Diagnosis(judged, changes));
+                findings.add(new Finding(check.name(), judged.severity(), check.subject(judged),
+                        check.seen(judged, interval), check.why(judged, changes, interval), ShellCommands.of(changes)));
             } catch (RuntimeException e) {
-                // One broken check must not hide what the others found; the failure is itself reported.
-                LOG.warn("Check {} failed", check.name(), e);
+                // One broken explanation must not hide what the others found; the failure is itself reported.
+                LOG.warn("Check {} failed on {}", check.name(), judged.target(), e);
                 findings.add(new Finding(check.name(), Severity.WARNING, "doctor",
-                        "the check failed: " + e, "This part of the host was not examined.", ""));
+                        "the check failed on " + judged.target() + ": " + e, "This part of the host was not "
+                        + "explained: " + judged.summary(), ""));
             }
         }
         HostFacts facts = second.facts();
-        return new DoctorReport(findings, new DoctorReport.Scope(CpuSets.list(facts.onlineCpus()),
-                facts.possibleCpus(), interval.interfaces().size(), interval.seconds(), names));
+        return new DoctorReport(findings, diagnoses, new DoctorReport.Scope(CpuList.format(facts.onlineCpus()),
+                facts.possibleCpus(), interval.interfaces().size(), interval.seconds(), Checks.names()));
     }
 }

@@ -1,5 +1,6 @@
 package io.tunnelvision.agent.doctor;
 
+import io.tunnelvision.rules.plan.Change;
 import io.tunnelvision.schemas.avro.Severity;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,20 +20,41 @@ public final class DoctorReport {
         }
     }
 
+    /**
+     * One bad finding of the rules with the changes they propose for it: what the text explains, for programs
+     * that compare the doctor with the fleet.
+     */
+    public record Diagnosis(io.tunnelvision.rules.detect.Finding finding, List<Change> changes) {
+        public Diagnosis {
+            changes = List.copyOf(changes);
+        }
+    }
+
     private final List<Finding> findings;
+    private final List<Diagnosis> diagnoses;
     private final Scope scope;
 
     DoctorReport(List<Finding> findings, Scope scope) {
+        this(findings, List.of(), scope);
+    }
+
+    DoctorReport(List<Finding> findings, List<Diagnosis> diagnoses, Scope scope) {
         List<Finding> sorted = new ArrayList<>(findings);
         // most severe first; the sort is stable, so findings of equal severity keep the checks' order
         sorted.sort(Comparator.comparing(Finding::severity).reversed());
         this.findings = List.copyOf(sorted);
+        this.diagnoses = List.copyOf(diagnoses);
         this.scope = scope;
     }
 
     /** Most severe first. */
     public List<Finding> findings() {
         return findings;
+    }
+
+    /** The rules' bad findings and proposed changes behind {@link #findings()}, in the detectors' order. */
+    public List<Diagnosis> diagnoses() {
+        return diagnoses;
     }
 
     public boolean hasCritical() {

@@ -1,10 +1,14 @@
 package io.tunnelvision.agent.doctor;
 
-import io.tunnelvision.schemas.avro.Severity;
+import io.tunnelvision.rules.cpu.CpuList;
+import io.tunnelvision.rules.detect.Finding;
+import io.tunnelvision.rules.plan.Change;
+import io.tunnelvision.schemas.avro.HotspotType;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -14,58 +18,36 @@ import java.util.TreeMap;
  */
 final class GovernorCheck implements Check {
 
-    static final String PERFORMANCE = "performance";
-    /**
-     * The governor that costs most: with acpi-cpufreq it pins the lowest frequency; with intel_pstate or
-     * amd-pstate it lets the core fall to low P-states between bursts. The dynamic governors (schedutil,
-     * ondemand, conservative) ramp up within milliseconds and are worth knowing about, not a warning.
-     */
-    static final String POWERSAVE = "powersave";
-
     @Override
     public String name() {
         return "cpu-governor";
     }
 
     @Override
-    public List<Finding> examine(HostInterval interval) {
-        Map<String, String> governors = interval.kernel().getCpuGovernors();
-        if (governors.isEmpty()) {
-            return List.of(new Finding(name(), Severity.INFO, "cpufreq",
-                    "no scaling_governor under /sys/devices/system/cpu/cpu*/cpufreq",
-                    "Without cpufreq (most VMs, or no driver loaded) the hypervisor or firmware sets the frequency; "
-                            + "nothing to tune from this host.", ""));
-        }
+    public Set<HotspotType> types() {
+        return Set.of(HotspotType.CPU_GOVERNOR);
+    }
+
+    @Override
+    public String seen(Finding f, HostInterval interval) {
         Map<String, BitSet> byGovernor = new TreeMap<>();
-        for (Map.Entry<String, String> e : governors.entrySet()) {
+        for (Map.Entry<String, String> e : interval.kernel().getCpuGovernors().entrySet()) {
             try {
                 byGovernor.computeIfAbsent(e.getValue(), g -> new BitSet()).set(Integer.parseInt(e.getKey()));
             } catch (NumberFormatException ignored) {
                 // keys are CPU ids by the collector's contract
             }
         }
-        BitSet slow = new BitSet();
         List<String> seen = new ArrayList<>();
-        boolean powersave = false;
-        for (Map.Entry<String, BitSet> e : byGovernor.entrySet()) {
-            seen.add(e.getKey() + " on CPUs " + CpuSets.list(e.getValue()));
-            if (!e.getKey().equals(PERFORMANCE)) {
-                slow.or(e.getValue());
-                powersave |= e.getKey().equals(POWERSAVE);
-            }
-        }
-        if (slow.isEmpty()) {
-            return List.of();
-        }
-        StringBuilder cpus = new StringBuilder();
-        slow.stream().forEach(c -> cpus.append(cpus.length() == 0 ? "" : " ").append(c));
-        String fix = "for c in " + cpus + "; do echo " + PERFORMANCE
-                + " > /sys/devices/system/cpu/cpu$c/cpufreq/scaling_governor; done";
-        String why = "A core clocked down between bursts needs time to ramp up when the next interrupt arrives, so "
-                + "the first packets of every burst are handled slowly: latency spikes and jitter. 'performance' "
-                + "keeps the cores at speed (more power). cpupower frequency-set -g performance does the same where "
+        byGovernor.forEach((governor, cpus) -> seen.add(governor + " on CPUs " + CpuList.format(cpus)));
+        return "scaling_governor: " + String.join("; ", seen);
+    }
+
+    @Override
+    public String why(Finding f, List<Change> changes, HostInterval interval) {
+        return "A core clocked down between bursts needs time to ramp up when the next interrupt arrives, so the "
+                + "first packets of every burst are handled slowly: latency spikes and jitter. 'performance' keeps "
+                + "the cores at speed (more power). cpupower frequency-set -g performance does the same where "
                 + "cpupower is installed.";
-        return List.of(new Finding(name(), powersave ? Severity.WARNING : Severity.INFO, "cpufreq",
-                "scaling_governor: " + String.join("; ", seen), why, fix));
     }
 }

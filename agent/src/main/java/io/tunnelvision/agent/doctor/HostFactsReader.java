@@ -1,6 +1,6 @@
 package io.tunnelvision.agent.doctor;
 
-import io.tunnelvision.agent.collect.CpuList;
+import io.tunnelvision.rules.cpu.CpuList;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -14,10 +14,13 @@ import java.time.Clock;
 import java.time.Instant;
 import org.apache.avro.specific.SpecificRecord;
 
-/** Makes a {@link HostReading} with the agent's own collectors plus a {@link HostFactsReader}. */
+/**
+ * Makes a {@link HostReading} with the agent's own collectors (the samples it publishes, built by the same
+ * registry) plus a {@link HostFactsReader}.
+ */
 public final class HostReader {
 
-    private static final String HOST_ID = "doctor";
+    static final String HOST_ID = "doctor";
     private static final String BOOT_ID = "";
     private static final String VERSION = "doctor";
 
@@ -34,18 +37,19 @@ public final class HostReader {
 
     /** @throws DoctorException when a file every kernel has cannot be read (wrong root) */
     public HostReading read() {
-        Instant now = clock.instant();
-        SampleHeader header = new SampleHeader(HOST_ID, BOOT_ID, sequence++, now.toEpochMilli(), VERSION);
-        InterruptSample interrupts = collect(InterruptSample.class, header);
-        return new HostReading(now, interrupts, collect(SoftnetSample.class, header),
-                collect(LinkSample.class, header), collect(InterfaceConfigSample.class, header),
-                collect(KernelSettingsSample.class, header), facts.read(interrupts.getOnlineCpus()));
+        return read(clock.instant());
     }
 
-    /** Same as {@link #read()} but dated {@code at}: for fixture trees, which have no time of their own. */
+    /**
+     * A reading dated {@code at}, in its samples' headers too, since the rates are taken between those: for
+     * fixture trees, which have no time of their own.
+     */
     public HostReading read(Instant at) {
-        HostReading r = read();
-        return new HostReading(at, r.interrupts(), r.softnet(), r.links(), r.interfaces(), r.kernel(), r.facts());
+        SampleHeader header = new SampleHeader(HOST_ID, BOOT_ID, sequence++, at.toEpochMilli(), VERSION);
+        InterruptSample interrupts = collect(InterruptSample.class, header);
+        return new HostReading(at, interrupts, collect(SoftnetSample.class, header),
+                collect(LinkSample.class, header), collect(InterfaceConfigSample.class, header),
+                collect(KernelSettingsSample.class, header), facts.read(interrupts.getOnlineCpus()));
     }
 
     private <T extends SpecificRecord> T collect(Class<T> type, SampleHeader header) {

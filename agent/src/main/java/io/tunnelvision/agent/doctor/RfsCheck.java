@@ -1,10 +1,13 @@
 package io.tunnelvision.agent.doctor;
 
+import io.tunnelvision.rules.detect.Finding;
+import io.tunnelvision.rules.plan.Change;
+import io.tunnelvision.schemas.avro.HotspotType;
 import io.tunnelvision.schemas.avro.InterfaceConfig;
 import io.tunnelvision.schemas.avro.RxQueue;
-import io.tunnelvision.schemas.avro.Severity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * RPS on but RFS off: packets are spread by hash to any CPU rather than to the one where the socket's reader
@@ -18,35 +21,22 @@ final class RfsCheck implements Check {
     }
 
     @Override
-    public List<Finding> examine(HostInterval interval) {
-        List<Finding> findings = new ArrayList<>();
-        for (InterfaceConfig iface : interval.activeInterfaces()) {
-            if (RpsCommands.rpsOff(iface) || !anyRps(iface) || !RpsCommands.rfsOff(iface, interval.kernel())) {
-                continue;
-            }
-            List<String> fix = RpsCommands.rfs(iface, interval.kernel());
-            if (fix.isEmpty()) {
-                continue;
-            }
-            findings.add(new Finding(name(), Severity.INFO, iface.getName(),
-                    iface.getName() + " has RPS on but rps_sock_flow_entries is "
-                            + SoftnetSqueezeCheck.value(interval.kernel().getRpsSockFlowEntries())
-                            + " and rps_flow_cnt " + flowCounts(iface),
-                    "RFS sends each flow to the CPU where its reading thread last ran, so the packet is processed "
-                            + "where it is consumed; without it RPS picks a CPU by hash alone. The kernel's "
-                            + "scaling.rst suggests 32768 socket flow entries, split over the receive queues.",
-                    String.join("\n", fix)));
-        }
-        return findings;
+    public Set<HotspotType> types() {
+        return Set.of(HotspotType.RFS_OFF);
     }
 
-    private static boolean anyRps(InterfaceConfig iface) {
-        for (RxQueue q : iface.getRxQueues()) {
-            if (CpuSets.rpsOn(q.getRpsCpus())) {
-                return true;
-            }
-        }
-        return false;
+    @Override
+    public String seen(Finding f, HostInterval interval) {
+        return f.target() + " has RPS on but rps_sock_flow_entries is "
+                + SoftnetSqueezeCheck.value(interval.kernel().getRpsSockFlowEntries()) + " and rps_flow_cnt "
+                + interval.iface(f.target()).map(RfsCheck::flowCounts).orElse("n/a");
+    }
+
+    @Override
+    public String why(Finding f, List<Change> changes, HostInterval interval) {
+        return "RFS sends each flow to the CPU where its reading thread last ran, so the packet is processed where it "
+                + "is consumed; without it RPS picks a CPU by hash alone. The kernel's scaling.rst suggests 32768 "
+                + "socket flow entries, split over the receive queues.";
     }
 
     private static String flowCounts(InterfaceConfig iface) {

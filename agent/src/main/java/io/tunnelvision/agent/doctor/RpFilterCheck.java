@@ -1,26 +1,21 @@
 package io.tunnelvision.agent.doctor;
 
-import io.tunnelvision.schemas.avro.Severity;
-import java.util.ArrayList;
+import io.tunnelvision.rules.detect.Finding;
+import io.tunnelvision.rules.detect.RpFilterDetector;
+import io.tunnelvision.rules.plan.Change;
+import io.tunnelvision.schemas.avro.HotspotType;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Strict reverse-path filtering ({@code rp_filter=1}) on a forwarding host. The kernel uses the larger of
- * {@code conf.all} and {@code conf.<if>}, so an interface is strict when either is 1 and neither is 2.
- *
- * <p>The manual recommends 1 for anti-spoofing; on a gateway with more than one path (two uplinks, or tunnels
- * that carry return traffic of routes learned elsewhere) strict mode silently drops every packet that arrives on
- * another interface than the one its source would be routed out of: asymmetric flows stall and retransmit.
- * Loose mode (2) still drops sources with no route at all.
+ * Strict reverse-path filtering ({@code rp_filter=1}) on a forwarding host. The manual recommends 1 for
+ * anti-spoofing; on a gateway with more than one path strict mode silently drops every packet that arrives on
+ * another interface than the one its source would be routed out of. The rules never change rp_filter (it is a
+ * security setting), so the doctor runs nothing: it says what loose mode would be.
  */
 final class RpFilterCheck implements Check {
-
-    static final int STRICT = 1;
-    static final int LOOSE = 2;
-    private static final String ALL = "all";
-    private static final String DEFAULT = "default";
 
     @Override
     public String name() {
@@ -28,58 +23,33 @@ final class RpFilterCheck implements Check {
     }
 
     @Override
-    public List<Finding> examine(HostInterval interval) {
-        if (!Boolean.TRUE.equals(interval.facts().ipForwarding())) {
-            return List.of();
-        }
+    public Set<HotspotType> types() {
+        return Set.of(HotspotType.RP_FILTER_STRICT);
+    }
+
+    @Override
+    public String seen(Finding f, HostInterval interval) {
         Map<String, Integer> filters = interval.kernel().getRpFilter();
-        int all = filters.getOrDefault(ALL, 0);
-        List<String> strict = new ArrayList<>();
-        for (Map.Entry<String, Integer> e : filters.entrySet()) {
-            String name = e.getKey();
-            if (name.equals(ALL) || name.equals(DEFAULT) || name.equals("lo")) {
-                continue;
-            }
-            if (Math.max(all, e.getValue()) == STRICT) {
-                strict.add(name);
-            }
-        }
-        if (strict.isEmpty()) {
-            return List.of();
-        }
-        TreeSet<String> uplinks = new TreeSet<>();
-        for (DefaultRoute r : interval.facts().defaultRoutes()) {
-            if (!r.ipv6()) {
-                uplinks.add(r.iface());
-            }
-        }
-        boolean multiPath = uplinks.size() >= 2;
-        List<String> fix = new ArrayList<>();
-        if (all == STRICT) {
-            fix.add("sysctl -w net.ipv4.conf.all.rp_filter=" + LOOSE);
-        }
-        if (filters.getOrDefault(DEFAULT, 0) == STRICT) {
-            fix.add("sysctl -w net.ipv4.conf.default.rp_filter=" + LOOSE);
-        }
-        for (String name : strict) {
-            if (filters.get(name) == STRICT) {
-                // sysctl names use '/' for a dot inside an interface name (eth0.100 -> eth0/100)
-                fix.add("sysctl -w net.ipv4.conf." + name.replace('.', '/') + ".rp_filter=" + LOOSE);
-            }
-        }
-        String seen = "ip_forward 1; rp_filter all=" + all + ", default=" + filters.getOrDefault(DEFAULT, 0)
-                + "; strict on " + String.join(", ", strict) + "; IPv4 default routes via "
+        TreeSet<String> uplinks = interval.ipv4Uplinks();
+        return "ip_forward 1; rp_filter all=" + filters.getOrDefault("all", 0) + ", default="
+                + filters.getOrDefault("default", 0) + "; strict on "
+                + String.join(", ", RpFilterDetector.strictInterfaces(filters)) + "; IPv4 default routes via "
                 + (uplinks.isEmpty() ? "none" : String.join(", ", uplinks));
-        String why = "Strict reverse-path filtering drops a packet whose source this host would route out of another "
+    }
+
+    @Override
+    public String why(Finding f, List<Change> changes, HostInterval interval) {
+        int uplinks = interval.ipv4Uplinks().size();
+        return "Strict reverse-path filtering drops a packet whose source this host would route out of another "
                 + "interface than the one it came in on, silently (only TcpExt IPReversePathFilter counts it). "
-                + (multiPath ? "This gateway has " + uplinks.size() + " default routes, so return traffic can "
-                        + "arrive on the other uplink or a tunnel: those packets are dropped and the flows stall "
-                        + "until retransmit. "
+                + (uplinks >= 2 ? "This gateway has " + uplinks + " default routes, so return traffic can arrive on "
+                        + "the other uplink or a tunnel: those packets are dropped and the flows stall until "
+                        + "retransmit. "
                         : "This host forwards; with tunnels carrying routes learned elsewhere, asymmetric return "
                                 + "paths are dropped the same way. ")
-                + "Loose mode (2) keeps most of the anti-spoofing the manual wants (sources with no route at all "
-                + "are still dropped) without breaking multi-path routing.";
-        return List.of(new Finding(name(), multiPath ? Severity.WARNING : Severity.INFO, "rp_filter", seen, why,
-                String.join("\n", fix)));
+                + "Loose mode (" + RpFilterDetector.LOOSE + ") keeps most of the anti-spoofing the manual wants "
+                + "(sources with no route at all are still dropped) without breaking multi-path routing: "
+                + "sysctl -w net.ipv4.conf.all.rp_filter=" + RpFilterDetector.LOOSE + " and the same for each strict "
+                + "interface. The rules leave this security setting to a person, so the doctor runs nothing.";
     }
 }

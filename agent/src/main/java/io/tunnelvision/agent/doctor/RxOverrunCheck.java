@@ -1,12 +1,12 @@
 package io.tunnelvision.agent.doctor;
 
-import io.tunnelvision.schemas.avro.InterfaceConfig;
+import io.tunnelvision.rules.detect.Finding;
+import io.tunnelvision.rules.plan.Change;
+import io.tunnelvision.schemas.avro.HotspotType;
 import io.tunnelvision.schemas.avro.InterfaceKind;
-import io.tunnelvision.schemas.avro.LinkCounters;
-import io.tunnelvision.schemas.avro.Severity;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Receive overruns and FIFO errors: the NIC's receive ring filled before the softirq emptied it (the manual's
@@ -14,41 +14,32 @@ import java.util.Locale;
  */
 final class RxOverrunCheck implements Check {
 
-    /** Overruns per second at which loss is steady rather than the odd burst. */
-    static final double CRITICAL_RATE = 10;
-
     @Override
     public String name() {
         return "rx-overruns";
     }
 
     @Override
-    public List<Finding> examine(HostInterval interval) {
-        List<Finding> findings = new ArrayList<>();
-        for (InterfaceConfig iface : interval.interfaces()) {
-            String name = iface.getName();
-            long over = interval.linkDelta(name, LinkCounters::getRxOverErrors);
-            long fifo = interval.linkDelta(name, LinkCounters::getRxFifoErrors);
-            if (over + fifo == 0) {
-                continue;
-            }
-            long packets = interval.linkDelta(name, LinkCounters::getRxPackets);
-            double rate = interval.perSecond(over + fifo);
-            String seen = String.format(Locale.ROOT, "%s: rx overruns +%d, rx fifo errors +%d, against %d packets "
-                    + "received in %s (%s lost)", name, over, fifo, packets, Text.seconds(interval.seconds()),
-                    Text.rate(rate));
-            boolean physical = iface.getKind() == InterfaceKind.PHYSICAL;
-            String why = "The receive ring was full when packets arrived, so the NIC dropped them: the softirq that "
-                    + "empties the ring ran too late or too rarely. "
-                    + (physical ? "A bigger ring (up to the NIC's pre-set maximum, see ethtool -g) rides out the "
-                            + "gaps; spreading the queues' interrupts (irq-distribution) shortens them."
-                            : "A virtual device has no ring to enlarge: spread the softirq work (rps, "
-                                    + "irq-distribution).");
-            String fix = physical ? "ethtool -G " + name + " rx $(ethtool -g " + name
-                    + " | awk '/^RX:/ {print $2; exit}')" : "";
-            findings.add(new Finding(name(), rate >= CRITICAL_RATE ? Severity.CRITICAL : Severity.WARNING, name, seen,
-                    why, fix));
-        }
-        return findings;
+    public Set<HotspotType> types() {
+        return Set.of(HotspotType.RX_OVERRUNS);
+    }
+
+    @Override
+    public String seen(Finding f, HostInterval interval) {
+        var e = f.evidence();
+        return String.format(Locale.ROOT, "%s: rx overruns and fifo errors %s against %s packets/s received over %s",
+                f.target(), Text.rate(e.get("rxOverrunsPerSec")), Text.rate(e.get("rxPacketsPerSec")).replace("/s",
+                        ""), Text.seconds(interval.seconds()));
+    }
+
+    @Override
+    public String why(Finding f, List<Change> changes, HostInterval interval) {
+        boolean physical = interval.iface(f.target()).map(i -> i.getKind() == InterfaceKind.PHYSICAL).orElse(false);
+        return "The receive ring was full when packets arrived, so the device dropped them: the softirq that empties "
+                + "the ring ran too late or too rarely. "
+                + (changes.isEmpty() ? "" : "A longer softirq time budget lets each pass empty more of the ring. ")
+                + (physical ? "A bigger ring (up to the NIC's pre-set maximum, see ethtool -g " + f.target()
+                        + ") rides out the gaps; spreading the queues' interrupts (irq-distribution) shortens them."
+                        : "A virtual device has no ring to enlarge: spread the softirq work (rps, irq-distribution).");
     }
 }

@@ -1,11 +1,10 @@
 package io.tunnelvision.agent.doctor;
 
-import io.tunnelvision.schemas.avro.KernelSettingsSample;
-import io.tunnelvision.schemas.avro.Severity;
-import java.util.ArrayList;
+import io.tunnelvision.rules.detect.Finding;
+import io.tunnelvision.rules.plan.Change;
+import io.tunnelvision.schemas.avro.HotspotType;
 import java.util.List;
-import java.util.Locale;
-import java.util.function.Function;
+import java.util.Set;
 
 /**
  * UDP {@code RcvbufErrors}/{@code SndbufErrors} rising: datagrams dropped because a socket buffer was full. For a
@@ -13,10 +12,8 @@ import java.util.function.Function;
  */
 final class SocketBufferCheck implements Check {
 
-    /** Drops per second at which loss is steady rather than the odd burst. */
-    static final double CRITICAL_RATE = 10;
-    /** The manual's socket buffer ceiling (16 MiB): enough for a 10 Gbit/s burst of a few ms. */
-    static final long TARGET_MAX = 16L * 1024 * 1024;
+    /** What the doctor suggests a VPN daemon asks for once the cap allows it: the manual's 16 MiB. */
+    static final long DAEMON_BUFFER = 16L * 1024 * 1024;
 
     @Override
     public String name() {
@@ -24,40 +21,45 @@ final class SocketBufferCheck implements Check {
     }
 
     @Override
-    public List<Finding> examine(HostInterval interval) {
-        List<Finding> findings = new ArrayList<>();
-        check(interval, "receive", KernelSettingsSample::getUdpRcvbufErrors, "RcvbufErrors",
-                interval.kernel().getRmemMax(), "rmem_max", interval.facts().rmemDefault(), "rmem_default",
-                "rcvbuf", findings);
-        check(interval, "send", KernelSettingsSample::getUdpSndbufErrors, "SndbufErrors",
-                interval.kernel().getWmemMax(), "wmem_max", interval.facts().wmemDefault(), "wmem_default",
-                "sndbuf", findings);
-        return findings;
+    public Set<HotspotType> types() {
+        return Set.of(HotspotType.UDP_BUFFER_ERRORS, HotspotType.UDP_SEND_BUFFER_ERRORS);
     }
 
-    private void check(HostInterval interval, String direction, Function<KernelSettingsSample, Long> counter,
-            String counterName, Long max, String maxName, Long dflt, String dfltName, String openvpnOption,
-            List<Finding> findings) {
-        Long errors = interval.kernelDelta(counter);
-        if (errors == null || errors == 0) {
-            return;
-        }
-        double rate = interval.perSecond(errors);
-        String seen = "Udp " + counterName + " rose by " + errors + " in " + Text.seconds(interval.seconds()) + " ("
-                + Text.rate(rate) + "); net.core." + maxName + " " + SoftnetSqueezeCheck.value(max) + ", net.core."
-                + dfltName + " " + SoftnetSqueezeCheck.value(dflt);
-        boolean small = max != null && max < TARGET_MAX;
-        String why = "A UDP datagram that finds its socket's " + direction + " buffer full is dropped; for a VPN "
-                + "daemon that is a lost tunnel packet and a retransmit timeout for TCP inside. " + maxName
-                + " caps what a socket may ask for with SO_" + openvpnOption.toUpperCase(Locale.ROOT)
-                + "; a socket that does not ask gets " + dfltName + ". "
-                + (small ? "Raise the cap to the manual's 16 MiB, then let the daemon ask for it (OpenVPN: '"
-                        + openvpnOption + " " + TARGET_MAX + "' in its config). "
-                        : "The cap is already " + max + ": the daemon must ask for a bigger buffer (OpenVPN: '"
-                                + openvpnOption + " " + TARGET_MAX + "'), or it is too slow to keep up. ")
+    private static boolean receive(Finding f) {
+        return f.type() == HotspotType.UDP_BUFFER_ERRORS;
+    }
+
+    @Override
+    public String subject(Finding f) {
+        return receive(f) ? "udp receive buffers" : "udp send buffers";
+    }
+
+    @Override
+    public String seen(Finding f, HostInterval interval) {
+        boolean rx = receive(f);
+        double rate = f.evidence().get(rx ? "udpRcvbufErrorsPerSec" : "udpSndbufErrorsPerSec");
+        Long max = rx ? interval.kernel().getRmemMax() : interval.kernel().getWmemMax();
+        Long dflt = rx ? interval.facts().rmemDefault() : interval.facts().wmemDefault();
+        return "Udp " + (rx ? "RcvbufErrors " : "SndbufErrors ") + Text.rate(rate) + " over "
+                + Text.seconds(interval.seconds()) + "; net.core." + (rx ? "rmem_max " : "wmem_max ")
+                + SoftnetSqueezeCheck.value(max) + ", net.core." + (rx ? "rmem_default " : "wmem_default ")
+                + SoftnetSqueezeCheck.value(dflt);
+    }
+
+    @Override
+    public String why(Finding f, List<Change> changes, HostInterval interval) {
+        boolean rx = receive(f);
+        String maxName = rx ? "rmem_max" : "wmem_max";
+        String option = rx ? "rcvbuf" : "sndbuf";
+        return "A UDP datagram that finds its socket's " + (rx ? "receive" : "send") + " buffer full is dropped; "
+                + "for a VPN daemon that is a lost tunnel packet and a retransmit timeout for TCP inside. " + maxName
+                + " caps what a socket may ask for with SO_" + option.toUpperCase(java.util.Locale.ROOT)
+                + "; a socket that does not ask gets " + (rx ? "rmem_default" : "wmem_default") + ". "
+                + (changes.isEmpty() ? "The cap is already at the top of the rules' ladder: the daemon must ask for "
+                        + "a bigger buffer (OpenVPN: '" + option + " " + DAEMON_BUFFER + "'), or it is too slow to "
+                        + "keep up. "
+                        : "Raise the cap one step, then let the daemon ask for it (OpenVPN: '" + option + " "
+                                + DAEMON_BUFFER + "' in its config). ")
                 + "The counter covers every UDP socket of the host, not only the VPN's.";
-        findings.add(new Finding(name(), rate >= CRITICAL_RATE ? Severity.CRITICAL : Severity.WARNING,
-                "udp " + direction + " buffers", seen, why,
-                small ? "sysctl -w net.core." + maxName + "=" + TARGET_MAX : ""));
     }
 }

@@ -56,60 +56,72 @@ class DoctorFixturesTest {
     void theSickGatewayHasEveryKnownProblemWithItsSeverityAndFix() {
         DoctorReport report = pair("sick-gateway");
 
+        // the rules move the device's hottest IRQ line to the least busy CPU, one step at a time
         Finding irq = only(report, "irq-distribution", "eth0");
-        assertEquals(Severity.CRITICAL, irq.severity());
+        assertEquals(Severity.WARNING, irq.severity());
         assertTrue(irq.seen().contains("cpu0 took 100%"), irq.seen());
-        assertEquals("echo 0 > /proc/irq/40/smp_affinity_list\necho 1 > /proc/irq/41/smp_affinity_list\n"
-                + "echo 2 > /proc/irq/42/smp_affinity_list\necho 3 > /proc/irq/43/smp_affinity_list", irq.fix());
+        assertEquals("echo 1 > /proc/irq/40/smp_affinity_list", irq.fix());
 
         Finding si = only(report, "softirq-load", "cpu0");
         assertEquals(Severity.CRITICAL, si.severity());
+        assertEquals("echo f > /sys/class/net/tun0/queues/rx-0/rps_cpus", si.fix());
 
+        // 120/s: critical at ten times the fleet's 10/s; one step of the netdev_budget ladder (300, 600, 1200)
         Finding squeeze = only(report, "softnet-squeeze", "softnet");
         assertEquals(Severity.CRITICAL, squeeze.severity());
-        assertEquals("sysctl -w net.core.netdev_budget=600 net.core.netdev_budget_usecs=4000", squeeze.fix());
+        assertEquals("sysctl -w net.core.netdev_budget=600", squeeze.fix());
 
         Finding backlog = only(report, "softnet-backlog", "softnet");
         assertEquals(Severity.WARNING, backlog.severity());
         assertEquals("sysctl -w net.core.netdev_max_backlog=2000", backlog.fix());
 
-        Finding txq = only(report, "tx-queue", "tun0");
-        assertEquals(Severity.WARNING, txq.severity());
-        assertEquals("ip link set dev tun0 txqueuelen 1000", txq.fix());
-
+        // RPS off while cpu0 does the NET_RX work: the mask over the online CPUs, then RFS
         Finding rps = only(report, "rps", "tun0");
         assertEquals(Severity.WARNING, rps.severity());
         assertEquals("echo f > /sys/class/net/tun0/queues/rx-0/rps_cpus\n"
                 + "sysctl -w net.core.rps_sock_flow_entries=32768\n"
-                + "echo 32768 > /sys/class/net/tun0/queues/rx-0/rps_flow_cnt\n"
-                + "sysctl -w net.core.rps_default_mask=f", rps.fix());
+                + "echo 4096 > /sys/class/net/tun0/queues/rx-0/rps_flow_cnt", rps.fix());
+        assertTrue(rps.why().contains("net.core.rps_default_mask=f"), rps.why());
 
         Finding rcvbuf = only(report, "socket-buffers", "udp receive buffers");
         assertEquals(Severity.CRITICAL, rcvbuf.severity());
-        assertEquals("sysctl -w net.core.rmem_max=16777216", rcvbuf.fix());
+        assertEquals("sysctl -w net.core.rmem_max=4194304", rcvbuf.fix());
 
+        // vxlan0 names its underlay; without probes the rules assume an IPv6 underlay (70 bytes)
         Finding vxlan = only(report, "tunnel-mtu", "vxlan0");
         assertEquals(Severity.CRITICAL, vxlan.severity());
-        assertEquals("ip link set dev vxlan0 mtu 1450", vxlan.fix());
-        Finding wg = only(report, "tunnel-mtu", "wg0");
-        assertEquals(Severity.CRITICAL, wg.severity());
-        assertEquals("ip link set dev wg0 mtu 1440", wg.fix());
-        Finding tun = only(report, "tunnel-mtu", "tun0");
-        assertEquals("ip link set dev tun0 mtu 1448", tun.fix());
+        assertEquals("ip link set dev vxlan0 mtu 1430", vxlan.fix());
 
         assertEquals(Severity.WARNING, only(report, "fragmentation", "ip fragmentation").severity());
 
         Finding rp = only(report, "rp-filter", "rp_filter");
         assertEquals(Severity.WARNING, rp.severity());
-        assertTrue(rp.fix().startsWith("sysctl -w net.ipv4.conf.all.rp_filter=2"), rp.fix());
+        assertEquals("", rp.fix(), "the rules never change rp_filter");
+        assertTrue(rp.why().contains("sysctl -w net.ipv4.conf.all.rp_filter=2"), rp.why());
 
         Finding governor = only(report, "cpu-governor", "cpufreq");
         assertEquals(Severity.WARNING, governor.severity());
         assertTrue(governor.seen().contains("powersave on CPUs 0-3"), governor.seen());
+        assertTrue(governor.fix().startsWith("echo performance > /sys/devices/system/cpu/cpu0/cpufreq/"),
+                governor.fix());
+
+        assertEquals(Severity.INFO, only(report, "rfs", "wg0").severity());
 
         assertTrue(report.hasCritical());
         assertEquals(2, report.exitCode());
         assertTrue(report.findings().stream().noneMatch(f -> f.subject().equals("doctor")), report.renderText());
+    }
+
+    @Test
+    void whatTheFleetDoesNotCountAsAProblemTheDoctorDoesNotReportEither() {
+        DoctorReport report = pair("sick-gateway");
+
+        // tun0 drops 4/s on transmit (below the fleet's 5/s, and cpu0 is saturated, so not a queue problem);
+        // wg0's and tun0's underlay is a default route, which the samples do not carry yet
+        List<String> subjects = report.findings().stream().map(f -> f.check() + " " + f.subject()).toList();
+        assertFalse(subjects.contains("tx-queue tun0"), subjects.toString());
+        assertFalse(subjects.contains("tunnel-mtu wg0"), subjects.toString());
+        assertFalse(subjects.contains("tunnel-mtu tun0"), subjects.toString());
     }
 
     @Test
@@ -121,13 +133,12 @@ class DoctorFixturesTest {
     }
 
     @Test
-    void withOfflineCpusTheRpsMaskNamesOnlyTheOnlineOnes() {
+    void withOfflineCpusAndNoTrafficRpsOffIsNotAProblemYet() {
+        // the fleet judges RPS off only when NET_RX work piles onto one CPU; this pair has no traffic
         DoctorReport report = pair("offline-cpus");
 
-        Finding rps = only(report, "rps", "tun0");
-        assertEquals("echo 2f > /sys/class/net/tun0/queues/rx-0/rps_cpus\n"
-                + "echo 32768 > /sys/class/net/tun0/queues/rx-0/rps_flow_cnt", rps.fix());
-        assertEquals(1, report.exitCode());
+        assertEquals(List.of(), report.findings(), report.renderText());
+        assertEquals(0, report.exitCode());
     }
 
     @Test
@@ -135,18 +146,17 @@ class DoctorFixturesTest {
         DoctorReport report = same("fixtures/live-host");
 
         assertFalse(report.hasCritical(), report.renderText());
-        // 2 CPUs, single-queue virtio eth0 without RPS: worth knowing, with the mask this host accepts
-        assertEquals("echo 3 > /sys/class/net/eth0/queues/rx-0/rps_cpus",
-                only(report, "rps", "eth0").fix().lines().findFirst().orElseThrow());
     }
 
     @Test
-    void theHandWrittenGatewayWithOfflineCpusGetsMasksOverItsOnlineCpus() {
+    void theHandWrittenGatewayWithOfflineCpusSwitchesOnlyItsSlowOnlineCpus() {
         DoctorReport report = same("fixtures/trees/gateway-x86");
 
-        // online 0-3,5,7 of 8 possible
-        assertTrue(only(report, "rps", "tun0").fix().startsWith("echo af > /sys/class/net/tun0/queues/rx-0/rps_cpus"));
+        // online 0-3,5,7 of 8 possible, CPU 0 already on performance
+        Finding governor = only(report, "cpu-governor", "cpufreq");
+        assertEquals(Severity.WARNING, governor.severity());
+        assertEquals(5, governor.fix().lines().count(), governor.fix());
+        assertTrue(governor.fix().contains("/cpu7/cpufreq/scaling_governor"), governor.fix());
         assertTrue(report.findings().stream().noneMatch(f -> f.check().equals("tunnel-mtu")), report.renderText());
-        assertEquals(Severity.WARNING, only(report, "cpu-governor", "cpufreq").severity());
     }
 }

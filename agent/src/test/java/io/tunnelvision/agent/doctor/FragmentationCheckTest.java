@@ -34,7 +34,7 @@ class FragmentationCheckTest {
     }
 
     @Test
-    void atOnePerSecondItIsReported() {
+    void atTheFleetsOnePerSecondItIsReported() {
         assertEquals(1, run(3, 2, 0).size());
     }
 

@@ -21,8 +21,9 @@ class GovernorCheckTest {
         Finding f = run(Map.of("0", "performance", "1", "powersave", "2", "powersave", "3", "schedutil")).get(0);
 
         assertEquals(Severity.WARNING, f.severity());
-        assertEquals("for c in 1 2 3; do echo performance > /sys/devices/system/cpu/cpu$c/cpufreq/scaling_governor;"
-                + " done", f.fix());
+        assertEquals("echo performance > /sys/devices/system/cpu/cpu1/cpufreq/scaling_governor\n"
+                + "echo performance > /sys/devices/system/cpu/cpu2/cpufreq/scaling_governor\n"
+                + "echo performance > /sys/devices/system/cpu/cpu3/cpufreq/scaling_governor", f.fix());
     }
 
     @Test
@@ -37,9 +38,6 @@ class GovernorCheckTest {
 
     @Test
     void withoutCpufreqThereIsNothingToTune() {
-        Finding f = run(Map.of()).get(0);
-
-        assertEquals(Severity.INFO, f.severity());
-        assertEquals("", f.fix());
+        assertEquals(List.of(), run(Map.of()), "no cpufreq (most VMs) is not a problem of this host");
     }
 }

@@ -1,6 +1,6 @@
 package io.tunnelvision.agent.doctor;
 
-import io.tunnelvision.agent.collect.CpuList;
+import io.tunnelvision.rules.cpu.CpuList;
 import io.tunnelvision.schemas.avro.InterfaceConfig;
 import io.tunnelvision.schemas.avro.InterfaceConfigSample;
 import io.tunnelvision.schemas.avro.InterfaceKind;
@@ -31,12 +31,14 @@ final class HostBuilder {
 
     static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
     private static final SampleHeader HEADER = new SampleHeader("gw-test", "boot", 0L, 0L, "test");
+    private long sequence;
 
     private BitSet online;
     private int possible;
     private Instant at = T0;
     private final Map<String, IrqLine> irqs = new LinkedHashMap<>();
     private final Map<Integer, long[]> ticks = new HashMap<>();
+    private final Map<Integer, Long> netRx = new HashMap<>();
     private final Map<Integer, SoftnetCpu> softnet = new LinkedHashMap<>();
     private final Map<String, InterfaceConfig> interfaces = new LinkedHashMap<>();
     private final Map<String, LinkCounters> links = new LinkedHashMap<>();
@@ -85,6 +87,12 @@ final class HostBuilder {
     /** Cumulative softirq and total ticks of one CPU. */
     HostBuilder ticks(int cpu, long softirq, long total) {
         ticks.put(cpu, new long[] {softirq, total});
+        return this;
+    }
+
+    /** The cumulative NET_RX softirq count of one CPU (/proc/softirqs). */
+    HostBuilder netRx(int cpu, long count) {
+        netRx.put(cpu, count);
         return this;
     }
 
@@ -144,19 +152,23 @@ final class HostBuilder {
         return this;
     }
 
+    /** A reading dated now, its samples' headers too: the rules' rates are taken between those. */
     HostReading build() {
+        SampleHeader header = new SampleHeader("gw-test", "boot", sequence++, at.toEpochMilli(), "test");
         List<Integer> cpus = online.stream().boxed().toList();
         List<IrqLine> lines = new ArrayList<>();
         irqs.values().forEach(l -> lines.add(copy(l)));
         List<Long> zeros = new ArrayList<>();
         List<Long> softirq = new ArrayList<>();
         List<Long> total = new ArrayList<>();
+        List<Long> rx = new ArrayList<>();
         for (int cpu : cpus) {
             zeros.add(0L);
+            rx.add(netRx.getOrDefault(cpu, 0L));
             softirq.add(ticks.get(cpu)[0]);
             total.add(ticks.get(cpu)[1]);
         }
-        InterruptSample interrupts = new InterruptSample(HEADER, cpus, lines, zeros, zeros, zeros, softirq, total);
+        InterruptSample interrupts = new InterruptSample(header, cpus, lines, zeros, rx, zeros, softirq, total);
         List<SoftnetCpu> net = new ArrayList<>();
         softnet.values().forEach(c -> net.add(copy(c)));
         List<InterfaceConfig> configs = new ArrayList<>();
@@ -171,8 +183,10 @@ final class HostBuilder {
         links.values().forEach(c -> counters.add(copy(c)));
         HostFacts facts = new HostFacts(online, possible, routes, forwarding, rmemDefault, rmemDefault,
                 rpsDefaultMask, irqbalance);
-        return new HostReading(at, interrupts, new SoftnetSample(HEADER, net), new LinkSample(HEADER, counters),
-                new InterfaceConfigSample(HEADER, configs), copy(kernel), facts);
+        KernelSettingsSample settings = copy(kernel);
+        settings.setHeader(header);
+        return new HostReading(at, interrupts, new SoftnetSample(header, net), new LinkSample(header, counters),
+                new InterfaceConfigSample(header, configs), settings, facts);
     }
 
     /**
@@ -193,8 +207,9 @@ final class HostBuilder {
         }
     }
 
-    /** The findings of one check over two readings. */
+    /** The doctor's findings of one check over two readings: the rules' bad findings that check explains. */
     static List<Finding> examine(Check check, HostReading first, HostReading second) {
-        return check.examine(new HostInterval(first, second));
+        return Doctor.examine(first, second).findings().stream().filter(f -> f.check().equals(check.name()))
+                .toList();
     }
 }

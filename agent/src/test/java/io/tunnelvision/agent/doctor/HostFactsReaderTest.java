@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tunnelvision.agent.collect.CpuList;
+import io.tunnelvision.rules.cpu.CpuList;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,28 +10,31 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+/** RPS off is the rules' RpsOffDetector: a tunnel with RPS off on a multi-core host whose NET_RX sits on one CPU. */
 class RpsCheckTest {
 
     private final RpsCheck check = new RpsCheck();
 
-    private List<Finding> run(HostBuilder host, long rxPackets) {
+    /** {@code netRxPerSecond} NET_RX softirqs a second, all on the first online CPU, over 5 s. */
+    private List<Finding> run(HostBuilder host, long netRxPerSecond) {
         HostReading first = host.build();
-        host.counter("tun0", "rxPackets", rxPackets);
+        int cpu = first.interrupts().getOnlineCpus().get(0);
+        host.netRx(cpu, netRxPerSecond * 5);
         return HostBuilder.examine(check, first, host.later(5).build());
     }
 
     @Test
-    void tunWithRpsOffOnFourCpusGetsMaskFAndRfs() {
+    void tunWithRpsOffAndItsWorkOnOneCpuGetsMaskFAndRfs() {
         HostBuilder host = HostBuilder.cpus(4).kernel(k -> k.setRpsSockFlowEntries(0L))
                 .iface("tun0", InterfaceKind.TUN, 1400, 1000, "0");
 
-        List<Finding> findings = run(host, 1000);
+        List<Finding> findings = run(host, 5000);
 
         assertEquals(1, findings.size());
         assertEquals(Severity.WARNING, findings.get(0).severity());
         assertEquals("echo f > /sys/class/net/tun0/queues/rx-0/rps_cpus\n"
                 + "sysctl -w net.core.rps_sock_flow_entries=32768\n"
-                + "echo 32768 > /sys/class/net/tun0/queues/rx-0/rps_flow_cnt", findings.get(0).fix());
+                + "echo 4096 > /sys/class/net/tun0/queues/rx-0/rps_flow_cnt", findings.get(0).fix());
     }
 
     @ParameterizedTest
@@ -42,22 +45,21 @@ class RpsCheckTest {
         "0-71, 72, '00,00000000,00000000', 'ff,ffffffff,ffffffff'",
         "'0-3,5', 6, 00, 2f"
     })
-    void theFixMaskFitsTheOnlineCpus(String online, int possible, String off, String mask) {
+    void theFixMaskNamesExactlyTheOnlineCpus(String online, int possible, String off, String mask) {
         HostBuilder host = HostBuilder.cpus(online, possible).iface("tun0", InterfaceKind.TUN, 1400, 1000, off);
 
-        Finding f = run(host, 0).get(0);
+        Finding f = run(host, 5000).get(0);
 
         assertTrue(f.fix().startsWith("echo " + mask + " > /sys/class/net/tun0/queues/rx-0/rps_cpus"), f.fix());
     }
 
     @Test
-    void aBusyTunnelIsCriticalAndATunGetsADefaultMaskForItsNextIncarnation() {
+    void aTunWhoseNewIncarnationsStartWithoutRpsIsToldAboutTheDefaultMask() {
         HostBuilder host = HostBuilder.cpus(2).rpsDefaultMask("0").iface("tun0", InterfaceKind.TUN, 1400, 1000, "0");
 
         Finding f = run(host, 50_000).get(0);
 
-        assertEquals(Severity.CRITICAL, f.severity());
-        assertTrue(f.fix().endsWith("sysctl -w net.core.rps_default_mask=3"), f.fix());
+        assertTrue(f.why().contains("sysctl -w net.core.rps_default_mask=3"), f.why());
     }
 
     @Test
@@ -71,38 +73,16 @@ class RpsCheckTest {
     }
 
     @Test
-    void aNicWithAQueuePerCpuNeedsNoRps() {
-        HostBuilder host = HostBuilder.cpus(2).iface("tun0", InterfaceKind.BRIDGE, 1500, 1000, "0")
-                .iface("eth0", InterfaceKind.PHYSICAL, 1500, 1000, "0", "0");
-
-        assertEquals(List.of(), run(host, 0));
+    void rpsOffWithoutReceiveWorkOnOneCpuIsNotAProblemYet() {
+        // below the fleet's 1000 NET_RX/s: nothing to spread
+        assertEquals(List.of(), run(HostBuilder.cpus(4).iface("tun0", InterfaceKind.TUN, 1400, 1000, "0"), 100));
     }
 
     @Test
-    void aSingleQueueNicWithLittleTrafficIsOnlyWorthKnowing() {
-        HostBuilder host = HostBuilder.cpus(2).iface("tun0", InterfaceKind.BRIDGE, 1500, 1000, "0")
-                .iface("eth0", InterfaceKind.PHYSICAL, 1500, 1000, "0");
+    void aNicIsNotATunnel() {
+        // the rules judge RPS on tunnels only; a NIC's queues are spread by their IRQs (irq-distribution)
+        HostBuilder host = HostBuilder.cpus(2).iface("eth0", InterfaceKind.PHYSICAL, 1500, 1000, "0");
 
-        Finding f = run(host, 0).get(0);
-
-        assertEquals("eth0", f.subject());
-        assertEquals(Severity.INFO, f.severity());
-    }
-
-    @Test
-    void aMaskNamingOfflineCpusIsReported() {
-        HostBuilder host = HostBuilder.cpus("0-3,5", 8).iface("tun0", InterfaceKind.TUN, 1400, 1000, "ff");
-
-        Finding f = run(host, 0).get(0);
-
-        assertEquals(Severity.INFO, f.severity());
-        assertTrue(f.seen().contains("naming CPUs 4,6-7"), f.seen());
-        assertEquals("echo 2f > /sys/class/net/tun0/queues/rx-0/rps_cpus", f.fix());
-    }
-
-    @ParameterizedTest
-    @CsvSource({"32768, 1, 32768", "32768, 4, 8192", "32768, 12, 2048", "65536, 3, 16384", "1, 8, 1"})
-    void flowCountIsTheTableSplitOverQueuesAsAPowerOfTwo(long table, int queues, long expected) {
-        assertEquals(expected, RpsCommands.flowCount(table, queues));
+        assertEquals(List.of(), run(host, 50_000));
     }
 }

@@ -30,24 +30,27 @@ class SocketBufferCheckTest {
 
         assertEquals(Severity.CRITICAL, f.severity());
         assertTrue(f.seen().contains("rmem_max 212992"), f.seen());
-        assertEquals("sysctl -w net.core.rmem_max=16777216", f.fix());
+        // one step of the rules' ladder (4 MiB, 16 MiB, 32 MiB)
+        assertEquals("sysctl -w net.core.rmem_max=4194304", f.fix());
     }
 
     @Test
     void aFewErrorsWithABigCapPointAtTheDaemon() {
-        Finding f = run(16777216, 3, 0).get(0);
+        // 1/s with the cap at the top of the ladder: nothing to raise
+        Finding f = run(33554432, 5, 0).get(0);
 
         assertEquals(Severity.WARNING, f.severity());
         assertEquals("", f.fix());
-        assertTrue(f.why().contains("rcvbuf 16777216"));
+        assertTrue(f.why().contains("rcvbuf 16777216"), f.why());
     }
 
     @Test
     void sndbufErrorsRaiseWmemMax() {
         Finding f = run(16777216, 0, 5).get(0);
+        // wmem_max 212992 is below the first step
 
         assertEquals("udp send buffers", f.subject());
-        assertEquals("sysctl -w net.core.wmem_max=16777216", f.fix());
+        assertEquals("sysctl -w net.core.wmem_max=4194304", f.fix());
     }
 
     @Test

@@ -21,25 +21,27 @@ class SoftnetChecksTest {
     }
 
     @Test
-    void squeezeRisingFastIsCriticalAndDoublesBudgetAndTime() {
+    void squeezeRisingFastIsCriticalAndStepsTheBudget() {
         List<Finding> findings = run(new SoftnetSqueezeCheck(), 0, 600, 300L, 2000L, 1000);
 
         assertEquals(Severity.CRITICAL, findings.get(0).severity());
-        assertTrue(findings.get(0).seen().contains("cpu0 +600"), findings.get(0).seen());
-        assertEquals("sysctl -w net.core.netdev_budget=600 net.core.netdev_budget_usecs=4000", findings.get(0).fix());
+        assertTrue(findings.get(0).seen().contains("cpu0 120/s"), findings.get(0).seen());
+        // the policy answers a squeeze with netdev_budget alone, one step of 300, 600, 1200
+        assertEquals("sysctl -w net.core.netdev_budget=600", findings.get(0).fix());
     }
 
     @Test
     void squeezeAtTheWarningRateIsAWarningAndTheBudgetIsCapped() {
-        List<Finding> findings = run(new SoftnetSqueezeCheck(), 0, 5, 1000L, 8000L, 1000);
+        // 12/s, over the fleet's 10/s (the doctor used to warn from 1/s)
+        List<Finding> findings = run(new SoftnetSqueezeCheck(), 0, 60, 1000L, 8000L, 1000);
 
         assertEquals(Severity.WARNING, findings.get(0).severity());
         assertEquals("sysctl -w net.core.netdev_budget=1200", findings.get(0).fix());
     }
 
     @Test
-    void squeezeBelowOnePerSecondIsHealthy() {
-        assertEquals(List.of(), run(new SoftnetSqueezeCheck(), 0, 4, 300L, 2000L, 1000));
+    void squeezeBelowTenPerSecondIsHealthy() {
+        assertEquals(List.of(), run(new SoftnetSqueezeCheck(), 0, 45, 300L, 2000L, 1000));
     }
 
     @Test
@@ -47,23 +49,26 @@ class SoftnetChecksTest {
         List<Finding> findings = run(new SoftnetSqueezeCheck(), 0, 50, 1200L, 8000L, 1000);
 
         assertEquals("", findings.get(0).fix());
-        assertTrue(findings.get(0).why().contains("already at the doctor's cap"));
+        assertTrue(findings.get(0).why().contains("already at the top of the rules' ladder"));
     }
 
     @Test
-    void backlogDropsAreAWarningAndDoubleTheBacklog() {
-        List<Finding> findings = run(new SoftnetBacklogCheck(), 1, 0, 300L, 2000L, 1000);
+    void backlogDropsAreAWarningAndStepTheBacklog() {
+        // 6/s, over the fleet's 5/s (the doctor used to warn at any drop)
+        List<Finding> findings = run(new SoftnetBacklogCheck(), 30, 0, 300L, 2000L, 1000);
 
         assertEquals(Severity.WARNING, findings.get(0).severity());
         assertEquals("sysctl -w net.core.netdev_max_backlog=2000", findings.get(0).fix());
     }
 
     @Test
-    void steadyBacklogDropsAreCriticalAndTheBacklogIsCapped() {
-        List<Finding> findings = run(new SoftnetBacklogCheck(), 50, 0, 300L, 2000L, 20000);
+    void steadyBacklogDropsAreCriticalAndPastTheLadderNothingIsRaised() {
+        // 50/s, ten times the threshold; 20000 is past the ladder's 10000
+        List<Finding> findings = run(new SoftnetBacklogCheck(), 250, 0, 300L, 2000L, 20000);
 
         assertEquals(Severity.CRITICAL, findings.get(0).severity());
-        assertEquals("sysctl -w net.core.netdev_max_backlog=32768", findings.get(0).fix());
+        assertEquals("", findings.get(0).fix());
+        assertTrue(findings.get(0).why().contains("top of the rules' ladder"), findings.get(0).why());
     }
 
     @Test

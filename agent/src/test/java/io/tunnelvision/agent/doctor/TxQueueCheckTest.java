@@ -21,7 +21,8 @@ class TxQueueCheckTest {
 
     @Test
     void tunWithShortQueueAndDropsGetsTheNextStep() {
-        List<Finding> findings = run(InterfaceKind.TUN, 500, 20);
+        // 6/s, over the fleet's 5/s
+        List<Finding> findings = run(InterfaceKind.TUN, 500, 30);
 
         assertEquals(Severity.WARNING, findings.get(0).severity());
         assertTrue(findings.get(0).seen().contains("txqueuelen 500"));
@@ -30,12 +31,12 @@ class TxQueueCheckTest {
 
     @Test
     void steadyDropsAreCritical() {
-        assertEquals(Severity.CRITICAL, run(InterfaceKind.WIREGUARD, 1000, 50).get(0).severity());
+        assertEquals(Severity.CRITICAL, run(InterfaceKind.WIREGUARD, 1000, 250).get(0).severity());
     }
 
     @Test
     void pastTheLastStepTheDoctorWarnsOfBufferbloatInsteadOfRaising() {
-        Finding f = run(InterfaceKind.TUN, 5000, 20).get(0);
+        Finding f = run(InterfaceKind.TUN, 5000, 30).get(0);
 
         assertEquals("", f.fix());
         assertTrue(f.why().contains("bufferbloat"));
@@ -47,14 +48,12 @@ class TxQueueCheckTest {
     }
 
     @Test
-    void dropsOnANonTunnelAreNotThisChecksBusiness() {
-        assertEquals(List.of(), run(InterfaceKind.BRIDGE, 500, 20));
+    void aFewDropsBelowTheFleetsRateAreHealthy() {
+        assertEquals(List.of(), run(InterfaceKind.TUN, 500, 20), "4/s");
     }
 
-    @ParameterizedTest
-    @CsvSource({"0, 1000", "500, 1000", "999, 1000", "1000, 2000", "1999, 2000", "2000, 5000", "5000, 0",
-        "10000, 0"})
-    void stepsGo1000Then2000Then5000(int current, int next) {
-        assertEquals(next, TxQueueCheck.nextStep(current));
+    @Test
+    void dropsOnANonTunnelAreNotThisChecksBusiness() {
+        assertEquals(List.of(), run(InterfaceKind.BRIDGE, 500, 30));
     }
 }

@@ -1,7 +1,7 @@
 package io.tunnelvision.local.sim;
 
-import io.tunnelvision.agent.collect.CpuList;
-import io.tunnelvision.agent.collect.CpuMask;
+import io.tunnelvision.rules.cpu.CpuList;
+import io.tunnelvision.rules.cpu.CpuMask;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

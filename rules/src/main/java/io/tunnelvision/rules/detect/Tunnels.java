@@ -1,5 +1,6 @@
 package io.tunnelvision.rules.detect;
 
+import io.tunnelvision.rules.cpu.CpuMask;
 import io.tunnelvision.schemas.avro.InterfaceConfig;
 import io.tunnelvision.schemas.avro.InterfaceConfigSample;
 import io.tunnelvision.schemas.avro.InterfaceKind;
@@ -38,7 +39,8 @@ public final class Tunnels {
         return !queues.isEmpty() && queues.stream().allMatch(q -> isEmptyMask(q.getRpsCpus()));
     }
 
+    /** A queue without an rps_cpus file has no RPS; a mask that is not one is refused by {@link CpuMask}. */
     static boolean isEmptyMask(String mask) {
-        return mask == null || mask.chars().allMatch(c -> c == '0' || c == ',' || Character.isWhitespace(c));
+        return mask == null || CpuMask.parse(mask).isEmpty();
     }
 }

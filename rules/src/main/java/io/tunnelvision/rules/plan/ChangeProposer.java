@@ -4,6 +4,7 @@ import io.tunnelvision.schemas.avro.InterfaceConfig;
 import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.RxQueue;
 import io.tunnelvision.schemas.avro.TuningAction;
+import io.tunnelvision.rules.cpu.CpuMask;
 import io.tunnelvision.rules.detect.Finding;
 import io.tunnelvision.rules.detect.Tunnels;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ final class ChangeProposer {
             case NETDEV_MAX_BACKLOG -> sysctl(action, host, KernelSettingsSample::getNetdevMaxBacklog, backedOff);
             case RMEM_MAX -> sysctl(action, host, KernelSettingsSample::getRmemMax, backedOff);
             case WMEM_MAX -> sysctl(action, host, KernelSettingsSample::getWmemMax, backedOff);
-            case IRQ_AFFINITY -> irqAffinity(finding);
+            case IRQ_AFFINITY -> irqAffinity(finding, host);
             case CPU_GOVERNOR -> governor(host);
             // Neither the current coalescing nor rp_filter's meaning for latency is something the samples give a
             // safe compare-and-set basis for: a policy naming them is reported, never executed.
@@ -132,17 +133,18 @@ final class ChangeProposer {
         return List.of(new Change(action, target, Long.toString(current), Long.toString(next.getAsLong())));
     }
 
-    /** Moves the hottest line of the device to the least busy CPU; the expected mask is the CPU that took it. */
-    private static List<Change> irqAffinity(Finding finding) {
-        Double irq = finding.evidence().get("hotIrq");
-        Double hot = finding.evidence().get("topCpu");
-        Double cool = finding.evidence().get("coolCpu");
-        if (irq == null || hot == null || cool == null || hot.equals(cool) || hot < 0 || cool < 0) {
+    /**
+     * Spreads all of the device's queue IRQs over distinct CPUs in one change ({@link IrqSpread}), compared and
+     * set against each IRQ's configured affinity. A single-queue NIC gets none: moving its only IRQ only moves the
+     * hotspot, RPS is its remedy.
+     */
+    private static List<Change> irqAffinity(Finding finding, HostContext host) {
+        Double queues = finding.evidence().get("queues");
+        if (queues != null && queues < 2) {
             return List.of();
         }
-        // smp_affinity_list takes a CPU list ("3"), not a hex mask: the agent compares and writes it as a list
-        return List.of(new Change(TuningAction.IRQ_AFFINITY, Long.toString(irq.longValue()),
-                Integer.toString(hot.intValue()), Integer.toString(cool.intValue())));
+        return IrqSpread.forDevice(finding.target(), host.interrupts(), host.interruptRates(), host.thresholds())
+                .map(List::of).orElse(List.of());
     }
 
     private static List<Change> governor(HostContext host) {

@@ -1,5 +1,6 @@
 package io.tunnelvision.rules.plan;
 
+import io.tunnelvision.rules.cpu.CpuList;
 import io.tunnelvision.rules.detect.DetectionThresholds;
 import io.tunnelvision.rules.detect.IrqDevices;
 import io.tunnelvision.schemas.avro.InterruptRates;
@@ -146,7 +147,7 @@ public final class IrqSpread {
                 IrqLine line = byIrq.get(irq);
                 queues.add(new QueueIrq(Integer.parseInt(irq), queue.getKey(), line.getAffinity()));
                 if (local.isEmpty()) {
-                    local = CpuList.parse(line.getLocalCpus()).<Set<Integer>>map(Set::copyOf).orElse(Set.of());
+                    local = CpuList.tryParse(line.getLocalCpus()).<Set<Integer>>map(Set::copyOf).orElse(Set.of());
                 }
             }
         }
@@ -176,7 +177,7 @@ public final class IrqSpread {
         }
         Map<Integer, SortedSet<Integer>> configured = new HashMap<>();
         for (QueueIrq q : queues) {
-            Optional<SortedSet<Integer>> cpus = CpuList.parse(q.affinity());
+            Optional<SortedSet<Integer>> cpus = CpuList.tryParse(q.affinity());
             if (cpus.isEmpty()) {
                 return Optional.empty();
             }

@@ -1,5 +1,6 @@
 package io.tunnelvision.rules.plan;
 
+import io.tunnelvision.rules.cpu.CpuList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -156,8 +157,8 @@ class IrqSpreadTest {
 
     @Test
     void cpuListsReadAndWriteTheKernelsForm() {
-        assertEquals(Set.of(0, 1, 2, 3, 8), CpuList.parse("0-3,8").orElseThrow());
-        assertTrue(CpuList.parse("ff").isEmpty());
+        assertEquals(Set.of(0, 1, 2, 3, 8), CpuList.tryParse("0-3,8").orElseThrow());
+        assertTrue(CpuList.tryParse("ff").isEmpty());
         assertEquals("0-3,8,10-11", CpuList.of(List.of(11, 10, 8, 3, 2, 1, 0)));
     }
 

@@ -18,18 +18,10 @@ import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.TuningCommand;
 import io.tunnelvision.rules.avro.HostState;
 import io.tunnelvision.rules.avro.Track;
-import io.tunnelvision.rules.detect.BacklogDropDetector;
 import io.tunnelvision.rules.detect.DetectionThresholds;
 import io.tunnelvision.rules.detect.Finding;
+import io.tunnelvision.rules.detect.HostDetectors;
 import io.tunnelvision.rules.detect.HotspotTracker;
-import io.tunnelvision.rules.detect.IrqConcentrationDetector;
-import io.tunnelvision.rules.detect.MtuMismatchDetector;
-import io.tunnelvision.rules.detect.RpsOffDetector;
-import io.tunnelvision.rules.detect.RxOverrunDetector;
-import io.tunnelvision.rules.detect.SoftirqConcentrationDetector;
-import io.tunnelvision.rules.detect.SoftnetSqueezeDetector;
-import io.tunnelvision.rules.detect.TxDropDetector;
-import io.tunnelvision.rules.detect.UdpBufferErrorDetector;
 import io.tunnelvision.streams.fleet.FleetOutlierDetector;
 import io.tunnelvision.streams.fleet.FleetReports;
 import io.tunnelvision.rules.plan.HostContext;
@@ -47,7 +39,6 @@ import io.tunnelvision.streams.topology.Outbound.Destination;
 import io.tunnelvision.rules.verify.GuardMetric;
 import io.tunnelvision.rules.verify.RemediationVerifier;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -72,15 +63,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
     private final HotspotTracker tracker;
     private final RemediationPlanner planner;
     private final RemediationVerifier verifier;
-    private final IrqConcentrationDetector irqConcentration;
-    private final SoftirqConcentrationDetector softirqConcentration;
-    private final RpsOffDetector rpsOff;
-    private final SoftnetSqueezeDetector softnetSqueeze;
-    private final BacklogDropDetector backlogDrops;
-    private final TxDropDetector txDrops;
-    private final RxOverrunDetector rxOverruns;
-    private final UdpBufferErrorDetector udpBufferErrors;
-    private final MtuMismatchDetector mtuMismatch;
+    private final HostDetectors detectors;
 
     private ProcessorContext<String, Outbound> context;
     private RateTracker<InterruptSample, InterruptRates> interrupts;
@@ -98,15 +81,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
         this.tracker = HotspotTracker.of(thresholds);
         this.planner = new RemediationPlanner(policy, plannerSettings);
         this.verifier = new RemediationVerifier(plannerSettings);
-        this.irqConcentration = new IrqConcentrationDetector(thresholds);
-        this.softirqConcentration = new SoftirqConcentrationDetector(thresholds);
-        this.rpsOff = new RpsOffDetector(thresholds);
-        this.softnetSqueeze = new SoftnetSqueezeDetector(thresholds);
-        this.backlogDrops = new BacklogDropDetector(thresholds);
-        this.txDrops = new TxDropDetector(thresholds);
-        this.rxOverruns = new RxOverrunDetector(thresholds);
-        this.udpBufferErrors = new UdpBufferErrorDetector(thresholds);
-        this.mtuMismatch = new MtuMismatchDetector(thresholds);
+        this.detectors = new HostDetectors(thresholds);
     }
 
     @Override
@@ -174,19 +149,15 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
         interrupts.accept(host, sample).rates().ifPresent(rates -> {
             emit(host, Destination.INTERRUPT_RATES, rates, now);
             interruptRates.put(host, rates);
-            List<Finding> findings = new ArrayList<>(irqConcentration.evaluate(rates));
-            findings.addAll(softirqConcentration.evaluate(rates));
-            findings.addAll(rpsOff.evaluate(rates, interfaceConfigs.get(host)));
-            handle(host, findings, Map.of(), rates.getHeader().getFromMs(), now);
+            handle(host, detectors.onInterrupts(rates, sample, interfaceConfigs.get(host)), Map.of(),
+                    rates.getHeader().getFromMs(), now);
         });
     }
 
     private void onSoftnet(String host, SoftnetSample sample, long now) {
         softnet.accept(host, sample).rates().ifPresent(rates -> {
             emit(host, Destination.SOFTNET_RATES, rates, now);
-            List<Finding> findings = new ArrayList<>(softnetSqueeze.evaluate(rates));
-            findings.addAll(backlogDrops.evaluate(rates));
-            handle(host, findings, GuardMetric.of(rates), rates.getHeader().getFromMs(), now);
+            handle(host, detectors.onSoftnet(rates), GuardMetric.of(rates), rates.getHeader().getFromMs(), now);
             double squeeze = rates.getCpus().stream().mapToDouble(SoftnetCpuRate::getTimeSqueezePerSec).sum();
             double dropped = rates.getCpus().stream().mapToDouble(SoftnetCpuRate::getDroppedPerSec).sum();
             emitMetrics(host, Map.of(FleetOutlierDetector.SQUEEZE, squeeze, FleetOutlierDetector.BACKLOG_DROPS,
@@ -197,19 +168,16 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
     private void onLink(String host, LinkSample sample, long now) {
         links.accept(host, sample).rates().ifPresent(rates -> {
             emit(host, Destination.LINK_RATES, rates, now);
-            List<Finding> findings = new ArrayList<>(
-                    txDrops.evaluate(rates, interfaceConfigs.get(host), interruptRates.get(host)));
-            findings.addAll(rxOverruns.evaluate(rates));
-            handle(host, findings, GuardMetric.of(rates), rates.getHeader().getFromMs(), now);
+            handle(host, detectors.onLink(rates, interfaceConfigs.get(host), interruptRates.get(host)),
+                    GuardMetric.of(rates), rates.getHeader().getFromMs(), now);
         });
     }
 
     private void onKernel(String host, KernelSettingsSample sample, long now) {
         kernel.accept(host, sample).rates().ifPresent(rates -> {
             emit(host, Destination.KERNEL_RATES, rates, now);
-            List<Finding> findings = new ArrayList<>(udpBufferErrors.evaluate(rates));
-            findings.addAll(mtuMismatch.evaluate(interfaceConfigs.get(host), rates, latencies.get(host)));
-            handle(host, findings, GuardMetric.of(rates), rates.getHeader().getFromMs(), now);
+            handle(host, detectors.onKernel(rates, interfaceConfigs.get(host), latencies.get(host)),
+                    GuardMetric.of(rates), rates.getHeader().getFromMs(), now);
             if (rates.getUdpRcvbufErrorsPerSec() != null) {
                 emitMetrics(host, Map.of(FleetOutlierDetector.UDP_RCVBUF_ERRORS, rates.getUdpRcvbufErrorsPerSec()),
                         now);
@@ -294,7 +262,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
         InterruptSample lastInterrupts = interrupts.latest(host).orElse(null);
         return new HostContext(interfaceConfigs.get(host), kernel.latest(host).orElse(null),
                 lastInterrupts == null ? List.of() : lastInterrupts.getOnlineCpus(), lastInterrupts,
-                interruptRates.get(host));
+                interruptRates.get(host), thresholds);
     }
 
     private HostState hostState(String host) {

@@ -5,20 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tunnelvision.schemas.avro.TuningAction;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-class CpuMaskTest {
-
-    @Test
-    void masksAreKernelFormattedOverTheGivenCpusOnly() {
-        assertEquals("3", CpuMask.of(List.of(0, 1)));
-        assertEquals("f", CpuMask.of(List.of(0, 1, 2, 3)));
-        assertEquals("a", CpuMask.of(List.of(1, 3)), "CPUs 0 and 2 offline");
-        assertEquals("ffffffff,ffffffff", CpuMask.of(IntStream.range(0, 64).boxed().toList()));
-        assertEquals("1,00000000", CpuMask.of(List.of(32)));
-        assertTrue(CpuMask.sameCpus("00000000,00000003", "3"));
-    }
+class StepLadderAndPolicyTest {
 
     @Test
     void laddersStepOnceAndStopAtTheirCap() {

@@ -1,4 +1,4 @@
-package io.tunnelvision.agent.collect;
+package io.tunnelvision.rules.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,11 +30,11 @@ class CpuMaskTest {
     void shortWordsAndTheKernelsTrailingNewlineAreAccepted() {
         assertEquals(cpus(0, 1, 2, 3), CpuMask.parse("f\n"));
         assertEquals(cpus(), CpuMask.parse("0"));
-        assertEquals(cpus(0, 1), CpuMask.parse(Fixtures.text("live-netns/sys/class/net/veth0/queues/rx-0/rps_cpus")));
+        assertEquals(cpus(0, 1), CpuMask.parse("3\n"), "live-netns veth0 rx-0 rps_cpus");
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {"''", "'0,,f'", "'123456789'", "'fg'", "'0x3'", "','"})
+    @CsvSource(delimiter = '|', value = {"''", "' '", "'0,,f'", "'-1'", "'1,2,'", "'123456789'", "'fg'", "'0x3'", "','"})
     void malformedMasksAreRefused(String mask) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CpuMask.parse(mask));
         assertTrue(e.getMessage().contains("not"), e.getMessage());
@@ -61,6 +61,20 @@ class CpuMaskTest {
 
         assertEquals(expected, mask);
         assertEquals(set, CpuMask.parse(mask));
+    }
+
+    @Test
+    void nullIsRefusedNotReadAsNoCpu() {
+        assertThrows(IllegalArgumentException.class, () -> CpuMask.parse(null));
+    }
+
+    @Test
+    void compactMasksNameTheGivenCpusOnlyAndCompareByCpus() {
+        assertEquals("3", CpuMask.of(java.util.List.of(0, 1)));
+        assertEquals("a", CpuMask.of(java.util.List.of(1, 3)), "CPUs 0 and 2 offline");
+        assertEquals("1,00000000", CpuMask.of(java.util.List.of(32)));
+        assertTrue(CpuMask.sameCpus("00000000,00000003", "3"));
+        assertFalse(CpuMask.sameCpus("1,2", "12"), "a lax parser dropping the comma would call these equal");
     }
 
     @Test

@@ -1,0 +1,172 @@
+package io.tunnelvision.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tunnelvision.agent.doctor.Doctor;
+import io.tunnelvision.agent.doctor.DoctorReport;
+import io.tunnelvision.agent.doctor.HostReader;
+import io.tunnelvision.agent.doctor.HostReading;
+import io.tunnelvision.rules.detect.DetectionThresholds;
+import io.tunnelvision.rules.detect.Finding;
+import io.tunnelvision.rules.detect.HostDetectors;
+import io.tunnelvision.rules.plan.Change;
+import io.tunnelvision.rules.plan.HostContext;
+import io.tunnelvision.rules.plan.PlannerSettings;
+import io.tunnelvision.rules.plan.Remedies;
+import io.tunnelvision.rules.rates.InterruptRateCalculator;
+import io.tunnelvision.rules.rates.KernelRateCalculator;
+import io.tunnelvision.schemas.avro.Hotspot;
+import io.tunnelvision.schemas.avro.HotspotScope;
+import io.tunnelvision.schemas.avro.HotspotType;
+import io.tunnelvision.schemas.avro.InterruptRates;
+import io.tunnelvision.schemas.avro.KernelRates;
+import io.tunnelvision.schemas.avro.SampleHeader;
+import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.streams.topology.Harness;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * One set of rules: every fixture host the doctor is tested on, read by the agent's collectors, goes through the
+ * doctor and through the fleet's real topology (a TopologyTestDriver, hotspots opening on the first bad interval
+ * so that one interval is enough), and both must find the same problems and propose the same changes. The
+ * detectors the fleet does not run yet are compared with the rules called directly.
+ */
+class DoctorParityTest {
+
+    private static final Path FIXTURES = RepoRoot.find().resolve("agent/src/test/resources");
+    private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
+    private static final long SECONDS = 5;
+    /** The types the fleet's per-host stage detects; the others are HostDetectors.hostOnly's. */
+    private static final Set<HotspotType> FLEET_TYPES = EnumSet.of(HotspotType.IRQ_CONCENTRATION,
+            HotspotType.SOFTIRQ_CONCENTRATION, HotspotType.RPS_OFF, HotspotType.SOFTNET_SQUEEZE,
+            HotspotType.BACKLOG_DROPS, HotspotType.TX_DROPS, HotspotType.RX_OVERRUNS, HotspotType.UDP_BUFFER_ERRORS,
+            HotspotType.MTU_MISMATCH);
+
+    static Stream<Arguments> fixtures() {
+        List<Arguments> cases = new ArrayList<>();
+        // how many fleet hotspots each must have at least, so that agreeing on nothing cannot pass for parity
+        for (Object[] pair : new Object[][] {{"sick-gateway", 5}, {"healthy-gateway", 0}, {"offline-cpus", 0}}) {
+            Path dir = FIXTURES.resolve("doctor").resolve((String) pair[0]);
+            cases.add(Arguments.of("doctor/" + pair[0], dir.resolve("before"), dir.resolve("after"), pair[1]));
+        }
+        // single trees read twice: configuration findings only, every rate zero
+        for (String tree : List.of("live-host", "live-netns", "trees/gateway-x86")) {
+            Path dir = FIXTURES.resolve("fixtures").resolve(tree);
+            cases.add(Arguments.of("fixtures/" + tree, dir, dir, 0));
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void theDoctorFindsAndProposesWhatTheFleetWould(String name, Path before, Path after, int atLeast) {
+        HostReading first = read(before, 0, 0);
+        HostReading second = read(after, SECONDS, 1);
+        DoctorReport report = Doctor.examine(first, second);
+
+        Set<String> doctorHotspots = new TreeSet<>();
+        Set<String> doctorChanges = new TreeSet<>();
+        Set<String> doctorHostOnly = new TreeSet<>();
+        for (DoctorReport.Diagnosis d : report.diagnoses()) {
+            if (FLEET_TYPES.contains(d.finding().type())) {
+                doctorHotspots.add(key(d.finding()));
+                d.changes().forEach(c -> doctorChanges.add(key(c)));
+            } else {
+                doctorHostOnly.add(key(d.finding()) + " " + d.finding().severity() + " " + keys(d.changes()));
+            }
+        }
+
+        Set<String> fleetHotspots = new TreeSet<>();
+        Set<String> fleetChanges = new TreeSet<>();
+        try (Harness fleet = new Harness(DetectionThresholds.defaults().withOverrides("openAfter=1"),
+                PlannerSettings.defaults().withMaxUnverified(1000))) {
+            pipe(fleet, first, 0);
+            pipe(fleet, second, SECONDS * 1000);
+            for (Hotspot h : fleet.hotspots.readValuesToList()) {
+                if (h.getScope() == HotspotScope.HOST) {
+                    fleetHotspots.add(h.getType() + "|" + h.getTarget());
+                }
+            }
+            List<TuningCommand> commands = new ArrayList<>(fleet.commands.readValuesToList());
+            commands.addAll(fleet.proposals.readValuesToList());
+            for (TuningCommand c : commands) {
+                fleetChanges.add(c.getAction() + "|" + c.getTarget() + "|" + c.getExpectedValue() + "->"
+                        + c.getNewValue());
+            }
+        }
+
+        assertTrue(fleetHotspots.size() >= atLeast, name + ": " + fleetHotspots);
+        assertEquals(fleetHotspots, doctorHotspots, name + ": the problems found");
+        assertEquals(fleetChanges, doctorChanges, name + ": the changes proposed");
+        assertEquals(hostOnlyByTheRules(first, second), doctorHostOnly, name + ": the doctor-only detectors");
+        assertEquals(report.diagnoses().size(), report.findings().size(), name + ": one explanation per finding");
+        assertTrue(report.findings().stream().noneMatch(f -> f.subject().equals("doctor")), report.renderText());
+    }
+
+    /** The detectors the fleet does not run yet, called directly over the rules' own rates. */
+    private static Set<String> hostOnlyByTheRules(HostReading first, HostReading second) {
+        InterruptRates interrupts = new InterruptRateCalculator().between(first.interrupts(), second.interrupts());
+        KernelRates kernel = new KernelRateCalculator().between(first.kernel(), second.kernel());
+        long uplinks = second.facts().defaultRoutes().stream().filter(r -> !r.ipv6()).map(r -> r.iface()).distinct()
+                .count();
+        HostContext context = new HostContext(second.interfaces(), second.kernel(),
+                second.interrupts().getOnlineCpus());
+        Set<String> found = new TreeSet<>();
+        for (Finding f : new HostDetectors(DetectionThresholds.defaults()).hostOnly(interrupts, kernel,
+                second.interfaces(), second.kernel(), Boolean.TRUE.equals(second.facts().ipForwarding()),
+                (int) uplinks)) {
+            if (f.bad()) {
+                found.add(key(f) + " " + f.severity() + " " + keys(Remedies.propose(f, context)));
+            }
+        }
+        return found;
+    }
+
+    private static HostReading read(Path tree, long seconds, long sequence) {
+        HostReading r = new HostReader(tree.resolve("proc"), tree.resolve("sys"), Clock.systemUTC())
+                .read(T0.plusSeconds(seconds));
+        // two trees are read by two readers, each starting at sequence 0; the fleet would take the second for an
+        // agent restart and take no rate, so the second reading gets the next sequence as one agent's would
+        for (SampleHeader h : List.of(r.interrupts().getHeader(), r.softnet().getHeader(), r.links().getHeader(),
+                r.interfaces().getHeader(), r.kernel().getHeader())) {
+            h.setSequence(sequence);
+        }
+        return r;
+    }
+
+    /** A reading as one agent publishes it; configuration and kernel settings first, so the rates see them. */
+    private static void pipe(Harness fleet, HostReading r, long timeMs) {
+        String host = r.interrupts().getHeader().getHostId();
+        fleet.pipe(host, r.interfaces(), timeMs);
+        fleet.pipe(host, r.kernel(), timeMs);
+        fleet.pipe(host, r.interrupts(), timeMs);
+        fleet.pipe(host, r.softnet(), timeMs);
+        fleet.pipe(host, r.links(), timeMs);
+    }
+
+    private static String key(Finding f) {
+        return f.type() + "|" + f.target();
+    }
+
+    private static String key(Change c) {
+        return c.action() + "|" + c.target() + "|" + c.expectedValue() + "->" + c.newValue();
+    }
+
+    private static String keys(List<Change> changes) {
+        List<String> keys = new ArrayList<>();
+        changes.forEach(c -> keys.add(key(c)));
+        return keys.toString();
+    }
+}

@@ -1,0 +1,100 @@
+package io.tunnelvision.rules.detect;
+
+import io.tunnelvision.schemas.avro.InterfaceConfigSample;
+import io.tunnelvision.schemas.avro.InterruptRates;
+import io.tunnelvision.schemas.avro.InterruptSample;
+import io.tunnelvision.schemas.avro.KernelRates;
+import io.tunnelvision.schemas.avro.KernelSettingsSample;
+import io.tunnelvision.schemas.avro.LatencySample;
+import io.tunnelvision.schemas.avro.LinkRates;
+import io.tunnelvision.schemas.avro.SoftnetRates;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every per-host detector, chained per kind of rate as the fleet runs them: one interval's rates of a kind, with
+ * the latest configuration it needs, give that interval's findings. Streams' per-host stage and the doctor both
+ * call these methods, so a host is judged by one set of rules whether it is watched or examined once.
+ *
+ * <p>{@link #hostOnly} holds the detectors the fleet does not run yet (they were the doctor's checks): the same
+ * style, over the same samples and rates, ready for the fleet to adopt.
+ */
+public final class HostDetectors {
+
+    private final IrqConcentrationDetector irqConcentration;
+    private final SoftirqConcentrationDetector softirqConcentration;
+    private final RpsOffDetector rpsOff;
+    private final SoftnetSqueezeDetector softnetSqueeze;
+    private final BacklogDropDetector backlogDrops;
+    private final TxDropDetector txDrops;
+    private final RxOverrunDetector rxOverruns;
+    private final UdpBufferErrorDetector udpBufferErrors;
+    private final MtuMismatchDetector mtuMismatch;
+    private final SoftirqLoadDetector softirqLoad;
+    private final FragmentationDetector fragmentation;
+    private final UdpSendBufferErrorDetector udpSendBufferErrors;
+    private final RfsOffDetector rfsOff = new RfsOffDetector();
+    private final RpFilterDetector rpFilter = new RpFilterDetector();
+    private final CpuGovernorDetector governor = new CpuGovernorDetector();
+
+    public HostDetectors(DetectionThresholds thresholds) {
+        this.irqConcentration = new IrqConcentrationDetector(thresholds);
+        this.softirqConcentration = new SoftirqConcentrationDetector(thresholds);
+        this.rpsOff = new RpsOffDetector(thresholds);
+        this.softnetSqueeze = new SoftnetSqueezeDetector(thresholds);
+        this.backlogDrops = new BacklogDropDetector(thresholds);
+        this.txDrops = new TxDropDetector(thresholds);
+        this.rxOverruns = new RxOverrunDetector(thresholds);
+        this.udpBufferErrors = new UdpBufferErrorDetector(thresholds);
+        this.mtuMismatch = new MtuMismatchDetector(thresholds);
+        this.softirqLoad = new SoftirqLoadDetector(thresholds);
+        this.fragmentation = new FragmentationDetector(thresholds);
+        this.udpSendBufferErrors = new UdpSendBufferErrorDetector(thresholds);
+    }
+
+    /** @param config the latest interface configuration, or null before the first one arrived */
+    public List<Finding> onInterrupts(InterruptRates rates, InterruptSample sample, InterfaceConfigSample config) {
+        List<Finding> findings = new ArrayList<>(sample == null ? irqConcentration.evaluate(rates)
+                : irqConcentration.evaluate(rates, sample));
+        findings.addAll(softirqConcentration.evaluate(rates));
+        findings.addAll(rpsOff.evaluate(rates, config));
+        return findings;
+    }
+
+    public List<Finding> onSoftnet(SoftnetRates rates) {
+        List<Finding> findings = new ArrayList<>(softnetSqueeze.evaluate(rates));
+        findings.addAll(backlogDrops.evaluate(rates));
+        return findings;
+    }
+
+    /** @param interruptRates the latest interrupt rates (whether a CPU is saturated), or null */
+    public List<Finding> onLink(LinkRates rates, InterfaceConfigSample config, InterruptRates interruptRates) {
+        List<Finding> findings = new ArrayList<>(txDrops.evaluate(rates, config, interruptRates));
+        findings.addAll(rxOverruns.evaluate(rates));
+        return findings;
+    }
+
+    /** @param latency the latest probe results, or null */
+    public List<Finding> onKernel(KernelRates rates, InterfaceConfigSample config, LatencySample latency) {
+        List<Finding> findings = new ArrayList<>(udpBufferErrors.evaluate(rates));
+        findings.addAll(mtuMismatch.evaluate(config, rates, latency));
+        return findings;
+    }
+
+    /**
+     * The detectors only the doctor runs so far.
+     *
+     * @param forwarding  {@code net.ipv4.ip_forward} is 1 (not in a sample yet)
+     * @param ipv4Uplinks how many interfaces carry an IPv4 default route (not in a sample yet)
+     */
+    public List<Finding> hostOnly(InterruptRates interruptRates, KernelRates kernelRates, InterfaceConfigSample config,
+            KernelSettingsSample kernel, boolean forwarding, int ipv4Uplinks) {
+        List<Finding> findings = new ArrayList<>(softirqLoad.evaluate(interruptRates));
+        findings.addAll(fragmentation.evaluate(kernelRates));
+        findings.addAll(udpSendBufferErrors.evaluate(kernelRates));
+        findings.addAll(rfsOff.evaluate(config, kernel));
+        findings.addAll(rpFilter.evaluate(kernel, forwarding, ipv4Uplinks));
+        findings.addAll(governor.evaluate(kernel));
+        return findings;
+    }
+}
