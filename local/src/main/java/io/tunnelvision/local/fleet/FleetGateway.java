@@ -47,8 +47,8 @@ final class FleetGateway {
      */
     FleetGateway(GatewayPlan plan, Path dir, long boot, CommandSignatureVerifier verifier, Clock clock) {
         this.plan = plan;
-        SimulatedGateway model = new SimulatedGateway(plan.name(), plan.shape().cpus(), plan.shape().rxQueues(),
-                plan.shape().kind(), plan.seed() + 31 * boot, 0);
+        SimulatedGateway model = new SimulatedGateway(plan.name(), plan.shape().hardware(), plan.shape().kind(),
+                plan.seed() + 31 * boot, 0);
         this.host = new SimulatedHost(model, dir.resolve("tree"));
         Path proc = host.tree().procRoot();
         Path sys = host.tree().sysRoot();
