@@ -43,9 +43,8 @@ public record GatewaySettings(int tunnelTxQueueLen, int underlayTxQueueLen, int 
 
     /** As {@link #defaults(TunnelKind, int, int)}, with the queue vectors where the NIC's driver puts them. */
     public static GatewaySettings defaults(TunnelKind kind, Hardware hardware) {
-        int vectors = new NicLayout(hardware).queueVectors();
         return new GatewaySettings(kind.defaultTxQueueLen(), 1000, kind.defaultMtu(), 1500,
-                Collections.nCopies(hardware.rxQueues(), 0L), 0L, NicLayout.defaultAffinity(hardware, vectors),
+                Collections.nCopies(hardware.rxQueues(), 0L), 0L, NicLayout.defaultAffinity(hardware),
                 300, 2000, 1000, 212_992, 212_992, 0);
     }
 

@@ -47,9 +47,11 @@ final class NicLayout {
 
     /**
      * Where the driver puts each queue vector at load: the n-th vector on the n-th CPU, the NIC's own node
-     * first (cpumask_local_spread), which on a one-node host is simply CPU n modulo the CPU count.
+     * first (cpumask_local_spread), which on a one-node host is simply CPU n modulo the CPU count. virtio-net
+     * puts both vectors of queue pair n on CPU n (virtnet_set_affinity).
      */
-    static List<Long> defaultAffinity(Hardware hardware, int queueVectors) {
+    static List<Long> defaultAffinity(Hardware hardware) {
+        NicLayout layout = new NicLayout(hardware);
         BitSet local = hardware.nodeCpus(Math.max(0, hardware.nicNumaNode()));
         List<Integer> order = new ArrayList<>();
         local.stream().forEach(order::add);
@@ -58,9 +60,12 @@ final class NicLayout {
                 order.add(cpu);
             }
         }
-        List<Long> affinity = new ArrayList<>(queueVectors);
-        for (int v = 0; v < queueVectors; v++) {
-            affinity.add(1L << order.get(v % order.size()));
+        List<Long> affinity = new ArrayList<>(layout.queueVectors());
+        List<NicDriver.Vector> queueVectors = layout.all.stream().filter(v -> v.role() != NicDriver.Role.CONTROL)
+                .toList();
+        for (int v = 0; v < queueVectors.size(); v++) {
+            int n = hardware.nic() == NicDriver.VIRTIO ? queueVectors.get(v).queue() : v;
+            affinity.add(1L << order.get(n % order.size()));
         }
         return affinity;
     }

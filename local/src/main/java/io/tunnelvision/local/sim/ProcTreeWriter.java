@@ -249,7 +249,7 @@ public final class ProcTreeWriter {
 
         put(proc.resolve("irq/default_smp_affinity"), CpuMask.format(allCpus(h.cpus()), h.cpus()));
         String node = String.valueOf(Math.max(0, h.nicNumaNode()));
-        List<Long> hints = NicLayout.defaultAffinity(h, g.layout().queueVectors());
+        List<Long> hints = NicLayout.defaultAffinity(h);
         int queueVector = 0;
         for (int i = 0; i < vectors.size(); i++) {
             NicDriver.Vector v = vectors.get(i);
