@@ -1,6 +1,7 @@
 package io.tunnelvision.local.sim;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 
@@ -25,7 +26,7 @@ final class NicLayout {
         this.all = List.copyOf(hardware.vectors());
         this.rxVector = new int[hardware.rxQueues()];
         this.txVector = new int[hardware.rxQueues()];
-        java.util.Arrays.fill(txVector, -1);
+        Arrays.fill(txVector, -1);
         for (int i = 0; i < all.size(); i++) {
             NicDriver.Vector v = all.get(i);
             if (v.role() == NicDriver.Role.CONTROL) {

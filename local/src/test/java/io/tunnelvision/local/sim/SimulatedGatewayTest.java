@@ -14,6 +14,7 @@ import io.tunnelvision.schemas.avro.SoftnetSample;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -222,7 +223,7 @@ class SimulatedGatewayTest {
         for (int cpu = 0; cpu < 16; cpu++) {
             assertEquals(1.0 / 16, delta[cpu] / sum(delta), 0.01, "CPU " + cpu);
         }
-        assertEquals(0, sum(java.util.Arrays.copyOfRange(delta, 16, 32)));
+        assertEquals(0, sum(Arrays.copyOfRange(delta, 16, 32)));
         assertEquals(squeezes, sum(g.timeSqueeze));
         assertEquals("15", Files.readString(host.tree().procRoot().resolve("irq/56/effective_affinity_list"))
                 .strip());
