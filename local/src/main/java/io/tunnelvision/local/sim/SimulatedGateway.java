@@ -14,7 +14,9 @@ import java.util.UUID;
  * <ul>
  *   <li>each receive queue's hard IRQ lands on the lowest CPU of its affinity, which then does that queue's
  *       NET_RX work, unless the queue's {@code rps_cpus} hands the work to the mask's CPUs; decapsulated packets
- *       are processed again, on the same CPUs or on the tunnel's own RPS mask;</li>
+ *       are processed again, on the same CPUs or on the tunnel's own RPS mask. Drivers that give a queue separate
+ *       receive and transmit vectors (virtio-net, gve) count transmit completions on the transmit vector's CPU;
+ *       routed traffic besides the tunnel ({@link Fault.HeavyLoad}) loads the NIC's queues but not the tunnel;</li>
  *   <li>net_rx_action stops with work left (a squeeze) when a poll's batch exceeds {@code netdev_budget} or what
  *       fits in {@code netdev_budget_usecs};</li>
  *   <li>backlog bursts above {@code netdev_max_backlog} and transmit bursts above {@code txqueuelen} drop;</li>
