@@ -8,7 +8,7 @@ import io.tunnelvision.agent.run.CollectionRound;
 import io.tunnelvision.agent.run.HostIdentity;
 import io.tunnelvision.agent.run.SampleRouting;
 import io.tunnelvision.agent.run.SequenceStore;
-import io.tunnelvision.local.scenario.FaultPlan;
+import io.tunnelvision.local.scenario.FaultSchedule;
 import io.tunnelvision.local.scenario.GatewayPlan;
 import io.tunnelvision.local.sim.SimulatedGateway;
 import io.tunnelvision.local.sim.SimulatedHost;
@@ -20,8 +20,6 @@ import io.tunnelvision.schemas.sign.CommandSignatureVerifier;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -37,7 +35,7 @@ final class FleetGateway {
     private final CollectionRound round;
     private final SequenceStore sequences;
     private final CommandExecutor executor;
-    private final Set<FaultPlan> injected = new HashSet<>();
+    private final FaultSchedule faults;
 
     /**
      * @param dir  this gateway's directory: {@code tree/} (its /proc and /sys), {@code agent/} (sequence) and
@@ -47,9 +45,10 @@ final class FleetGateway {
      */
     FleetGateway(GatewayPlan plan, Path dir, long boot, CommandSignatureVerifier verifier, Clock clock) {
         this.plan = plan;
-        SimulatedGateway model = new SimulatedGateway(plan.name(), plan.shape().cpus(), plan.shape().rxQueues(),
-                plan.shape().kind(), plan.seed() + 31 * boot, 0);
+        SimulatedGateway model = new SimulatedGateway(plan.name(), plan.shape().hardware(), plan.shape().kind(),
+                plan.seed() + 31 * boot, 0);
         this.host = new SimulatedHost(model, dir.resolve("tree"));
+        this.faults = new FaultSchedule(plan.faults());
         Path proc = host.tree().procRoot();
         Path sys = host.tree().sysRoot();
         this.identity = HostIdentity.read(plan.name(), proc);
@@ -73,14 +72,7 @@ final class FleetGateway {
 
     /** Injects faults whose time has come, clears those whose time is over, and advances the model. */
     synchronized void advance(Duration elapsed, Duration interval, TrafficLoad load) {
-        for (FaultPlan f : plan.faults()) {
-            boolean active = f.activeAt(elapsed);
-            if (active && injected.add(f)) {
-                host.inject(f.fault());
-            } else if (!active && injected.remove(f)) {
-                host.gateway().clear(f.fault());
-            }
-        }
+        faults.update(elapsed, host);
         host.advance(interval, load);
     }
 

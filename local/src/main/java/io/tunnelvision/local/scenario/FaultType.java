@@ -16,6 +16,7 @@ enum FaultType {
     RPS_OFF("rps-off", List.of(), p -> new Fault.RpsOff()),
     MTU_MISMATCH("mtu-mismatch", List.of(), p -> new Fault.MtuMismatch()),
     UDP_BUFFER_ERRORS("udp-buffer-errors", List.of("pressure"), p -> new Fault.BufferErrors(p.or("pressure", 8))),
+    HEAVY_LOAD("heavy-load", List.of("factor"), p -> new Fault.HeavyLoad(p.or("factor", 8))),
     HEALTHY_NOISY("healthy-noisy", List.of("squeezesPerHour"),
             p -> new Fault.HealthyButNoisy(p.or("squeezesPerHour", 5))),
     TXQUEUELEN_BACKFIRE("txqueuelen-backfire", List.of("dropShare"),

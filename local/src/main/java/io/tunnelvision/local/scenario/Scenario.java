@@ -2,6 +2,7 @@ package io.tunnelvision.local.scenario;
 
 import io.tunnelvision.local.sim.TrafficLoad;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ public record Scenario(String name, int gateways, long seed, Duration interval, 
                        Map<String, HostShape> hosts, List<FaultPlan> faults) {
 
     public Scenario {
-        hosts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(hosts));
+        hosts = Collections.unmodifiableMap(new LinkedHashMap<>(hosts));
         faults = List.copyOf(faults);
     }
 

@@ -2,12 +2,14 @@ package io.tunnelvision.local.scenario;
 
 import io.tunnelvision.config.Env;
 import io.tunnelvision.local.sim.Fault;
+import io.tunnelvision.local.sim.NicDriver;
 import io.tunnelvision.local.sim.TrafficLoad;
 import io.tunnelvision.local.sim.TunnelKind;
 import java.io.Reader;
 import java.io.StringReader;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -36,7 +39,7 @@ public final class ScenarioParser {
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Set<String> TOP = Set.of("name", "gateways", "seed", "interval", "load", "hosts", "faults");
     private static final Set<String> LOAD = Set.of("rxPps", "txPps", "largeShare", "smallBytes");
-    private static final Set<String> SHAPE = Set.of("cpus", "kind", "rxQueues");
+    private static final Set<String> SHAPE = Set.of("cpus", "kind", "rxQueues", "nic", "numaNodes");
     private static final Set<String> WHEN = Set.of("fault", "hosts", "share", "start", "end");
 
     private final String source;
@@ -106,7 +109,7 @@ public final class ScenarioParser {
 
     private Map<String, HostShape> hosts(Node node) {
         if (!(node instanceof MappingNode mapping)) {
-            throw error(node, "hosts", "must map gateway names to {cpus, kind, rxQueues}");
+            throw error(node, "hosts", "must map gateway names to {cpus, kind, rxQueues, nic, numaNodes}");
         }
         Map<String, HostShape> hosts = new LinkedHashMap<>();
         for (NodeTuple tuple : mapping.getValue()) {
@@ -124,7 +127,13 @@ public final class ScenarioParser {
             TunnelKind kind = m.containsKey("kind") ? kind(m.get("kind"), field + ".kind") : TunnelKind.WIREGUARD;
             int queues = m.containsKey("rxQueues") ? integer(m.get("rxQueues"), field + ".rxQueues", 1, 64)
                     : Math.min(cpus, 8);
-            hosts.put(name, new HostShape(cpus, kind, queues));
+            NicDriver nic = m.containsKey("nic") ? nic(m.get("nic"), field + ".nic") : NicDriver.IXGBE;
+            int nodes = m.containsKey("numaNodes") ? integer(m.get("numaNodes"), field + ".numaNodes", 1, 2) : 1;
+            if (nodes == 2 && cpus % 4 != 0) {
+                throw error(m.get("numaNodes"), field + ".numaNodes", "2 needs cpus divisible by 4 (two sockets of "
+                        + "cores with two threads each), cpus is " + cpus);
+            }
+            hosts.put(name, new HostShape(cpus, kind, queues, nic, nodes));
         }
         return hosts;
     }
@@ -266,6 +275,16 @@ public final class ScenarioParser {
         } catch (IllegalArgumentException e) {
             throw error(node, field, "'" + raw + "' is not a tunnel kind: tun, wireguard or vxlan");
         }
+    }
+
+    private NicDriver nic(Node node, String field) {
+        String raw = text(node, field);
+        NicDriver nic = NicDriver.byFileName(raw);
+        if (nic == null) {
+            throw error(node, field, "'" + raw + "' is not a NIC driver: use one of " + Arrays.stream(
+                    NicDriver.values()).map(NicDriver::fileName).collect(Collectors.joining(", ")));
+        }
+        return nic;
     }
 
     private ScenarioException error(Node node, String field, String problem) {

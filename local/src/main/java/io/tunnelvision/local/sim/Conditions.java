@@ -6,6 +6,8 @@ package io.tunnelvision.local.sim;
  */
 final class Conditions {
 
+    /** Packets through the NIC, relative to the tunnel's: traffic routed through the gateway besides it. */
+    double nicLoad = 1;
     /** Hard IRQs per packet, relative to normal interrupt moderation. */
     double irqFactor = 1;
     /** Packets waiting per net_rx_action run, relative to normal. */

@@ -18,7 +18,10 @@ public sealed interface Fault {
     default void shape(Conditions conditions) {
     }
 
-    /** Every NIC queue's IRQ pinned to one CPU, firing {@code irqFactor} times as often as normal. */
+    /**
+     * Every NIC queue vector's IRQ (receive and transmit ones alike, control vectors aside) pinned to one CPU,
+     * firing {@code irqFactor} times as often as normal.
+     */
     record SingleCoreIrqStorm(int cpu, double irqFactor) implements Fault {
         public SingleCoreIrqStorm {
             if (cpu < 0 || cpu > 63 || irqFactor < 1) {
@@ -29,12 +32,31 @@ public sealed interface Fault {
 
         @Override
         public GatewaySettings onInject(GatewaySettings settings, int cpus) {
-            return settings.withIrqAffinity(Collections.nCopies(settings.rxQueues(), 1L << Math.min(cpu, cpus - 1)));
+            return settings.withIrqAffinity(
+                    Collections.nCopies(settings.irqAffinity().size(), 1L << Math.min(cpu, cpus - 1)));
         }
 
         @Override
         public void shape(Conditions conditions) {
             conditions.irqFactor *= irqFactor;
+        }
+    }
+
+    /**
+     * Heavy traffic through the NIC: {@code factor} times the tunnel's packets arrive and leave on eth0, the rest
+     * routed traffic that is not decapsulated. It loads every queue's IRQ and NET_RX work, but not the tunnel or
+     * its sockets; a gateway whose queues are spread takes it without any hotspot.
+     */
+    record HeavyLoad(double factor) implements Fault {
+        public HeavyLoad {
+            if (factor < 1 || factor > 100) {
+                throw new IllegalArgumentException("factor must be 1 to 100, was " + factor);
+            }
+        }
+
+        @Override
+        public void shape(Conditions conditions) {
+            conditions.nicLoad *= factor;
         }
     }
 

@@ -1,6 +1,5 @@
 package io.tunnelvision.local.sim;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
@@ -14,7 +13,9 @@ import java.util.List;
  * @param underlayMtu {@code mtu} of {@code eth0}
  * @param underlayRpsCpus {@code rps_cpus} of each receive queue of {@code eth0}, rx-0 first
  * @param tunnelRpsCpus {@code rps_cpus} of the tunnel's rx-0
- * @param irqAffinity {@code smp_affinity_list} of each queue's IRQ, rx-0 first; the IRQ lands on the lowest CPU
+ * @param irqAffinity {@code smp_affinity_list} of each of the NIC's queue vectors in IRQ order (one per receive
+ *        queue, or a receive and a transmit vector per queue on drivers that split them, see {@link NicDriver});
+ *        an IRQ lands on the lowest online CPU of its affinity
  * @param netdevBudget {@code net.core.netdev_budget}
  * @param netdevBudgetUsecs {@code net.core.netdev_budget_usecs}
  * @param netdevMaxBacklog {@code net.core.netdev_max_backlog}
@@ -29,24 +30,26 @@ public record GatewaySettings(int tunnelTxQueueLen, int underlayTxQueueLen, int 
     public GatewaySettings {
         underlayRpsCpus = List.copyOf(underlayRpsCpus);
         irqAffinity = List.copyOf(irqAffinity);
-        if (underlayRpsCpus.size() != irqAffinity.size()) {
-            throw new IllegalArgumentException("one rps_cpus and one IRQ affinity per receive queue: got "
-                    + underlayRpsCpus.size() + " and " + irqAffinity.size());
+        if (underlayRpsCpus.isEmpty() || irqAffinity.size() < underlayRpsCpus.size()) {
+            throw new IllegalArgumentException("one rps_cpus per receive queue and at least as many IRQ affinities: "
+                    + "got " + underlayRpsCpus.size() + " and " + irqAffinity.size());
         }
     }
 
     /** A freshly booted kernel's values: RPS off, IRQs spread one queue per CPU, MTUs that fit the tunnel. */
     public static GatewaySettings defaults(TunnelKind kind, int cpus, int rxQueues) {
-        List<Long> affinity = new ArrayList<>(rxQueues);
-        for (int q = 0; q < rxQueues; q++) {
-            affinity.add(1L << (q % cpus));
-        }
-        return new GatewaySettings(kind.defaultTxQueueLen(), 1000, 1500 - kind.overhead(), 1500,
-                Collections.nCopies(rxQueues, 0L), 0L, affinity, 300, 2000, 1000, 212_992, 212_992, 0);
+        return defaults(kind, Hardware.of(cpus, rxQueues));
+    }
+
+    /** As {@link #defaults(TunnelKind, int, int)}, with the queue vectors where the NIC's driver puts them. */
+    public static GatewaySettings defaults(TunnelKind kind, Hardware hardware) {
+        return new GatewaySettings(kind.defaultTxQueueLen(), 1000, kind.defaultMtu(), 1500,
+                Collections.nCopies(hardware.rxQueues(), 0L), 0L, NicLayout.defaultAffinity(hardware),
+                300, 2000, 1000, 212_992, 212_992, 0);
     }
 
     public int rxQueues() {
-        return irqAffinity.size();
+        return underlayRpsCpus.size();
     }
 
     /** Whether a full-size tunnel packet still fits in one underlay packet once encapsulated. */

@@ -2,6 +2,7 @@ package io.tunnelvision.local.sim;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -13,7 +14,9 @@ import java.util.UUID;
  * <ul>
  *   <li>each receive queue's hard IRQ lands on the lowest CPU of its affinity, which then does that queue's
  *       NET_RX work, unless the queue's {@code rps_cpus} hands the work to the mask's CPUs; decapsulated packets
- *       are processed again, on the same CPUs or on the tunnel's own RPS mask;</li>
+ *       are processed again, on the same CPUs or on the tunnel's own RPS mask. Drivers that give a queue separate
+ *       receive and transmit vectors (virtio-net, gve) count transmit completions on the transmit vector's CPU;
+ *       routed traffic besides the tunnel ({@link Fault.HeavyLoad}) loads the NIC's queues but not the tunnel;</li>
  *   <li>net_rx_action stops with work left (a squeeze) when a poll's batch exceeds {@code netdev_budget} or what
  *       fits in {@code netdev_budget_usecs};</li>
  *   <li>backlog bursts above {@code netdev_max_backlog} and transmit bursts above {@code txqueuelen} drop;</li>
@@ -41,6 +44,8 @@ public final class SimulatedGateway {
     private static final int FRAGMENT_HEADER_BYTES = 20;
 
     private final String name;
+    private final Hardware hardware;
+    private final NicLayout layout;
     private final int cpus;
     private final TunnelKind kind;
     private final String bootId;
@@ -48,7 +53,7 @@ public final class SimulatedGateway {
     private final List<Fault> faults = new ArrayList<>();
     private GatewaySettings settings;
 
-    final double[][] irqCounts; // [queue][cpu]
+    final double[][] irqCounts; // [queue vector][cpu]
     final double[] netRx;
     final double[] netTx;
     final double[] userTicks;
@@ -72,26 +77,22 @@ public final class SimulatedGateway {
     double ipReasmOks;
 
     /**
-     * @param rxQueues receive queues of eth0, each with its own IRQ
+     * @param hardware CPUs, NUMA nodes and the NIC with its queues
      * @param irqCountStart what every IRQ counter starts at, as on a host that has been up a while (counts wrap
      *        at 2^32 as the kernel's do)
      */
-    public SimulatedGateway(String name, int cpus, int rxQueues, TunnelKind kind, long seed, long irqCountStart) {
-        if (cpus < 2 || cpus > 64) {
-            throw new IllegalArgumentException("a simulated gateway has 2 to 64 CPUs, not " + cpus);
-        }
-        if (rxQueues < 1 || rxQueues > 64) {
-            throw new IllegalArgumentException("a simulated gateway has 1 to 64 receive queues, not " + rxQueues);
-        }
+    public SimulatedGateway(String name, Hardware hardware, TunnelKind kind, long seed, long irqCountStart) {
         this.name = Objects.requireNonNull(name, "name");
-        this.cpus = cpus;
+        this.hardware = Objects.requireNonNull(hardware, "hardware");
+        this.layout = new NicLayout(hardware);
+        this.cpus = hardware.cpus();
         this.kind = Objects.requireNonNull(kind, "kind");
         this.random = new SplittableRandom(seed);
         this.bootId = new UUID(random.nextLong(), random.nextLong()).toString();
-        this.settings = GatewaySettings.defaults(kind, cpus, rxQueues);
-        this.irqCounts = new double[rxQueues][cpus];
+        this.settings = GatewaySettings.defaults(kind, hardware);
+        this.irqCounts = new double[layout.queueVectors()][cpus];
         for (double[] row : irqCounts) {
-            java.util.Arrays.fill(row, irqCountStart);
+            Arrays.fill(row, irqCountStart);
         }
         this.netRx = new double[cpus];
         this.netTx = new double[cpus];
@@ -106,6 +107,11 @@ public final class SimulatedGateway {
         this.receivedRps = new double[cpus];
     }
 
+    /** A gateway with the fleet's usual NIC (ixgbe-style names) on one NUMA node. */
+    public SimulatedGateway(String name, int cpus, int rxQueues, TunnelKind kind, long seed, long irqCountStart) {
+        this(name, Hardware.of(cpus, rxQueues), kind, seed, irqCountStart);
+    }
+
     /** A gateway with as many receive queues as CPUs (at most 8) and IRQ counters from zero. */
     public SimulatedGateway(String name, int cpus, TunnelKind kind, long seed) {
         this(name, cpus, Math.min(cpus, 8), kind, seed, 0);
@@ -117,6 +123,14 @@ public final class SimulatedGateway {
 
     public int cpus() {
         return cpus;
+    }
+
+    public Hardware hardware() {
+        return hardware;
+    }
+
+    NicLayout layout() {
+        return layout;
     }
 
     public TunnelKind kind() {
@@ -133,9 +147,11 @@ public final class SimulatedGateway {
 
     /** What the executor (or an operator) set; CPUs outside the host are dropped from masks, as the kernel does. */
     public void apply(GatewaySettings changed) {
-        if (changed.rxQueues() != settings.rxQueues()) {
-            throw new IllegalArgumentException(name + " has " + settings.rxQueues() + " receive queues, the settings "
-                    + "have " + changed.rxQueues());
+        if (changed.rxQueues() != settings.rxQueues()
+                || changed.irqAffinity().size() != settings.irqAffinity().size()) {
+            throw new IllegalArgumentException(name + " has " + settings.rxQueues() + " receive queues and "
+                    + settings.irqAffinity().size() + " queue vectors, the settings have " + changed.rxQueues()
+                    + " and " + changed.irqAffinity().size());
         }
         this.settings = changed;
     }
@@ -183,18 +199,30 @@ public final class SimulatedGateway {
             ipReasmOks += rx * large * s;
         }
 
-        // Hard IRQs and the first NET_RX pass, queue by queue.
+        // Hard IRQs and the first NET_RX pass, queue by queue. Routed traffic (heavy load) is on the NIC only.
+        double nicRx = underlayRx * c.nicLoad;
+        double nicTx = underlayTx * c.nicLoad;
         int queues = settings.rxQueues();
         double[] work = new double[cpus];
         double[] irqs = new double[cpus];
         double[] ipis = new double[cpus];
         long online = onlineMask();
         for (int q = 0; q < queues; q++) {
-            int irqCpu = Long.numberOfTrailingZeros(nonEmpty(settings.irqAffinity().get(q) & online));
-            double packets = underlayRx / queues;
-            double irqRate = (packets + underlayTx / queues) / PACKETS_PER_IRQ * c.irqFactor;
-            irqCounts[q][irqCpu] += irqRate * s;
-            irqs[irqCpu] += irqRate;
+            int rxVector = layout.rxVector[q];
+            int txVector = layout.txVector[q];
+            int irqCpu = effectiveCpu(settings.irqAffinity().get(rxVector));
+            double packets = nicRx / queues;
+            double txIrqRate = nicTx / queues / PACKETS_PER_IRQ * c.irqFactor;
+            double rxIrqRate = packets / PACKETS_PER_IRQ * c.irqFactor;
+            if (txVector < 0) {
+                rxIrqRate += txIrqRate; // one vector for both directions
+            } else {
+                int txCpu = effectiveCpu(settings.irqAffinity().get(txVector));
+                irqCounts[txVector][txCpu] += txIrqRate * s;
+                irqs[txCpu] += txIrqRate;
+            }
+            irqCounts[rxVector][irqCpu] += rxIrqRate * s;
+            irqs[irqCpu] += rxIrqRate;
             spread(packets, irqCpu, settings.underlayRpsCpus().get(q) & online, work, ipis);
         }
         // Second pass: decapsulated packets, where the first pass ran or on the tunnel's own RPS mask.
@@ -252,16 +280,19 @@ public final class SimulatedGateway {
             double longer = settings.tunnelTxQueueLen() / (double) kind.defaultTxQueueLen();
             tunnelTxDrops = Math.min(0.5 * tx, tunnelTxDrops + c.txBackfireShare * tx * longer * longer);
         }
-        double underlayTxDrops = txDrops(underlayTx, 1, settings.underlayTxQueueLen());
+        double underlayTxDrops = txDrops(nicTx, 1, settings.underlayTxQueueLen());
+        double routedRx = nicRx - underlayRx;
+        double routedTx = nicTx - underlayTx;
         tunnel.rxPackets += (rx - bufErrors) * s;
         tunnel.rxBytes += (rx - bufErrors) * innerBytes * s;
         tunnel.txPackets += (tx - tunnelTxDrops) * s;
         tunnel.txBytes += (tx - tunnelTxDrops) * innerBytes * s;
         tunnel.txDropped += tunnelTxDrops * s;
-        underlay.rxPackets += underlayRx * s;
-        underlay.rxBytes += outerRxBytes * s;
-        underlay.txPackets += (underlayTx - underlayTxDrops) * s;
-        underlay.txBytes += (tx - tunnelTxDrops) * (innerBytes + kind.overhead() + fragmentBytes) * s;
+        underlay.rxPackets += nicRx * s;
+        underlay.rxBytes += (outerRxBytes + routedRx * innerBytes) * s;
+        underlay.txPackets += (nicTx - underlayTxDrops) * s;
+        underlay.txBytes += ((tx - tunnelTxDrops) * (innerBytes + kind.overhead() + fragmentBytes)
+                + routedTx * innerBytes) * s;
         underlay.txDropped += underlayTxDrops * s;
     }
 
@@ -291,9 +322,14 @@ public final class SimulatedGateway {
         return cpus == 64 ? -1L : (1L << cpus) - 1;
     }
 
-    /** An IRQ whose affinity names no online CPU is taken by CPU 0, as the kernel falls back. */
-    private static long nonEmpty(long mask) {
-        return mask == 0 ? 1L : mask;
+    /**
+     * The CPU an IRQ with this affinity lands on: the lowest online CPU of the mask, a fair model of x86 with one
+     * target per vector (the vector matrix actually picks the least loaded CPU of the mask, which differs only for
+     * masks of several CPUs). A mask with no online CPU falls back to CPU 0.
+     */
+    int effectiveCpu(long affinity) {
+        long mask = affinity & onlineMask();
+        return mask == 0 ? 0 : Long.numberOfTrailingZeros(mask);
     }
 
     private static double sum(double[] values) {
@@ -317,9 +353,9 @@ public final class SimulatedGateway {
 
     // Readings, as the kernel would print them.
 
-    /** The /proc/interrupts count of a queue's IRQ on a CPU: 32 bits, wrapping. */
-    public long irqCount(int queue, int cpu) {
-        return wrap32(irqCounts[queue][cpu]);
+    /** The /proc/interrupts count of a queue vector's IRQ on a CPU: 32 bits, wrapping. */
+    public long irqCount(int queueVector, int cpu) {
+        return wrap32(irqCounts[queueVector][cpu]);
     }
 
     public long netRxSoftirqs(int cpu) {

@@ -14,6 +14,8 @@ import io.tunnelvision.schemas.avro.SoftnetSample;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,7 +50,7 @@ class SimulatedGatewayTest {
             assertTrue(stats.lastSucceeded(), stats.name());
         }
         assertEquals(6, irq.getOnlineCpus().size());
-        assertEquals(4, irq.getLines().size());
+        assertEquals(5, irq.getLines().size(), "4 queues and ixgbe's 'other causes' vector, named eth0");
         assertEquals(g.irqCount(1, 1), irq.getLines().get(1).getCounts().get(1));
         assertEquals(g.netRxSoftirqs(2), irq.getNetRxSoftirqs().get(2));
         assertEquals(g.softirqTicks(3), irq.getSoftirqTicks().get(3));
@@ -60,7 +62,7 @@ class SimulatedGatewayTest {
         InterfaceConfig tunnel = ifs.getInterfaces().stream()
                 .filter(i -> i.getName().equals(kind.interfaceName())).findFirst().orElseThrow();
         assertEquals(kind.name(), tunnel.getKind().name());
-        assertEquals(1500 - kind.overhead(), tunnel.getMtu());
+        assertEquals(kind.defaultMtu(), tunnel.getMtu());
     }
 
     @Test
@@ -191,6 +193,135 @@ class SimulatedGatewayTest {
         assertEquals(a.softnetProcessed(0), b.softnetProcessed(0));
         assertEquals(sum(a.timeSqueeze), sum(b.timeSqueeze));
         assertEquals(a.bootId(), b.bootId());
+    }
+
+    @Test
+    void aSixteenQueueStormSpreadInOneChangeSetGivesEachCpuASixteenthAndNoSqueeze() throws Exception {
+        // Given a 16-queue i40e on 32 CPUs whose queue IRQs all fire on CPU 0, under traffic that squeezes it
+        SimulatedHost host = new SimulatedHost(new SimulatedGateway("gw", new Hardware(32, 16, NicDriver.I40E, 2),
+                TunnelKind.WIREGUARD, 1, 0), dir);
+        host.inject(new Fault.SingleCoreIrqStorm(0, 4));
+        host.inject(new Fault.HeavyLoad(8));
+        SimulatedGateway g = host.gateway();
+        host.advance(MINUTE, TrafficLoad.typical());
+        double[] irqBefore = irqsPerCpu(g);
+        assertEquals(1.0, irqBefore[0] / sum(irqBefore), 1e-9, "every queue IRQ on CPU 0");
+        assertTrue(sum(g.timeSqueeze) > 0, "CPU 0 runs out of budget");
+
+        // When the agent writes each queue IRQ's smp_affinity_list to its own CPU, all in one change set
+        for (int q = 0; q < 16; q++) {
+            Files.writeString(host.tree().procRoot().resolve("irq/" + (41 + q) + "/smp_affinity_list"), q + "\n");
+        }
+        double squeezes = sum(g.timeSqueeze);
+        host.advance(MINUTE, TrafficLoad.typical());
+
+        // Then each of the 16 CPUs takes a sixteenth of the device's interrupts and nothing squeezes
+        double[] delta = irqsPerCpu(g);
+        for (int cpu = 0; cpu < 32; cpu++) {
+            delta[cpu] -= irqBefore[cpu];
+        }
+        for (int cpu = 0; cpu < 16; cpu++) {
+            assertEquals(1.0 / 16, delta[cpu] / sum(delta), 0.01, "CPU " + cpu);
+        }
+        assertEquals(0, sum(Arrays.copyOfRange(delta, 16, 32)));
+        assertEquals(squeezes, sum(g.timeSqueeze));
+        assertEquals("15", Files.readString(host.tree().procRoot().resolve("irq/56/effective_affinity_list"))
+                .strip());
+    }
+
+    @Test
+    void aSpreadMlx5UnderHeavyLoadKeepsEveryCpuNearItsShareWithoutTrouble() {
+        SimulatedGateway g = new SimulatedGateway("gw", new Hardware(16, 16, NicDriver.MLX5, 1),
+                TunnelKind.WIREGUARD, 1, 0);
+        g.inject(new Fault.HeavyLoad(8));
+        g.advance(MINUTE, TrafficLoad.typical());
+        double[] irqs = irqsPerCpu(g);
+        for (int cpu = 0; cpu < 16; cpu++) {
+            assertEquals(1.0 / 16, irqs[cpu] / sum(irqs), 0.01, "CPU " + cpu);
+        }
+        assertTrue(sum(irqs) / 60 / 16 > 1000, "each completion vector above 1000/s: " + sum(irqs) / 60 / 16);
+        assertEquals(0, sum(g.timeSqueeze) + sum(g.dropped) + g.udpRcvbufErrors() + g.ipFragCreates()
+                + g.tunnel().txDropped() + g.underlay().txDropped());
+    }
+
+    @Test
+    void splitVectorsCountReceiveAndTransmitApart() {
+        SimulatedGateway g = new SimulatedGateway("gw", new Hardware(4, 2, NicDriver.VIRTIO, 1),
+                TunnelKind.TUN, 1, 0);
+        g.advance(MINUTE, TrafficLoad.typical());
+        NicLayout layout = g.layout();
+        assertEquals(4, layout.queueVectors());
+        double rx = sum(g.irqCounts[layout.rxVector[1]]);
+        double tx = sum(g.irqCounts[layout.txVector[1]]);
+        assertTrue(rx > tx && tx > 0, "rx " + rx + ", tx " + tx);
+        assertEquals(sum(g.irqCounts[layout.rxVector[1]]), g.irqCounts[layout.rxVector[1]][1], "input.1 on CPU 1");
+    }
+
+    @Test
+    void twoFaultsAtOnceNeedBothRemedies() {
+        SimulatedGateway g = new SimulatedGateway("gw", 4, TunnelKind.TUN, 1);
+        g.inject(new Fault.TxDrops(20));
+        g.inject(new Fault.BufferErrors(8));
+        g.advance(MINUTE, TrafficLoad.typical());
+        assertTrue(g.tunnel().txDropped() > 0 && g.udpRcvbufErrors() > 0);
+
+        g.apply(g.settings().withTunnelTxQueueLen(1000));
+        long drops = g.tunnel().txDropped();
+        long errors = g.udpRcvbufErrors();
+        g.advance(MINUTE, TrafficLoad.typical());
+        assertEquals(drops, g.tunnel().txDropped());
+        assertTrue(g.udpRcvbufErrors() > errors, "the buffers still overflow");
+
+        g.apply(g.settings().withSocketBuffers(4 << 20, 4 << 20));
+        errors = g.udpRcvbufErrors();
+        g.advance(MINUTE, TrafficLoad.typical());
+        assertEquals(errors, g.udpRcvbufErrors());
+    }
+
+    @Test
+    void wireGuardAtFifteenHundredFragmentsWithItsTrafficAndNotAtFourteenTwenty() throws Exception {
+        SimulatedHost host = new SimulatedHost(new SimulatedGateway("gw", 4, TunnelKind.WIREGUARD, 1), dir);
+        host.inject(new Fault.MtuMismatch());
+        assertEquals(1500, host.gateway().settings().tunnelMtu());
+        host.advance(MINUTE, TrafficLoad.typical());
+        long quiet = fragCreates(host);
+        host.advance(MINUTE, new TrafficLoad(20_000, 16_000, 0.3, 200));
+        long busy = fragCreates(host) - quiet;
+        assertTrue(quiet > 0 && busy > 1.8 * quiet, "fragments follow the traffic: " + quiet + ", then " + busy);
+
+        Files.writeString(host.tree().sysRoot().resolve("class/net/wg0/mtu"), "1420\n");
+        long before = fragCreates(host);
+        host.advance(MINUTE, TrafficLoad.typical());
+        assertEquals(before, fragCreates(host));
+    }
+
+    @Test
+    void openVpnTunFragmentsAtFifteenHundredAndAtTheManualsFourteenFiftyButNotAtFourteenFortyEight() {
+        // IPv4 20 + UDP 8 + DATA_V2 opcode and peer id 4 + packet id 4 + AEAD tag 16 = 52 bytes
+        assertEquals(52, TunnelKind.TUN.overhead());
+        for (int mtu : new int[] {1500, 1450, 1448}) {
+            SimulatedGateway g = new SimulatedGateway("gw", 4, TunnelKind.TUN, 1);
+            g.inject(new Fault.MtuMismatch());
+            g.apply(g.settings().withMtus(mtu, 1500));
+            g.advance(MINUTE, TrafficLoad.typical());
+            assertEquals(mtu > 1448, g.ipFragCreates() > 0, "tun MTU " + mtu);
+        }
+    }
+
+    private static long fragCreates(SimulatedHost host) throws Exception {
+        List<String> ip = Files.readAllLines(host.tree().procRoot().resolve("net/snmp")).subList(0, 2);
+        List<String> names = List.of(ip.get(0).split(" "));
+        return Long.parseLong(ip.get(1).split(" ")[names.indexOf("FragCreates")]);
+    }
+
+    private static double[] irqsPerCpu(SimulatedGateway g) {
+        double[] perCpu = new double[g.cpus()];
+        for (double[] vector : g.irqCounts) {
+            for (int cpu = 0; cpu < perCpu.length; cpu++) {
+                perCpu[cpu] += vector[cpu];
+            }
+        }
+        return perCpu;
     }
 
     private static double sum(double[] values) {
