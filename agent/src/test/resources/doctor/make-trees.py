@@ -31,6 +31,12 @@ def tree(root, host):
         lines.append("%4d: %s %s %s      %s" % (irq, " ".join("%10d" % n for n in counts), chip, hw, dev))
     lines.append(" LOC: %s   Local timer interrupts" % " ".join("%10d" % 1000 for _ in cpus))
     write(f"{proc}/interrupts", "\n".join(lines))
+    # /proc/irq/<n>/smp_affinity_list: each row is configured for the CPU that takes its interrupts (the kernel
+    # delivers to the first CPU of a single-CPU list), every online CPU when it took none
+    for irq, chip, hw, dev, counts in host["irqs"]:
+        busiest = max(range(len(counts)), key=lambda i: counts[i])
+        affinity = str(cpus[busiest]) if counts[busiest] > 0 else host["online_text"]
+        write(f"{proc}/irq/{irq}/smp_affinity_list", affinity)
     # /proc/softirqs
     hdr = "                    " + "".join("CPU%-8d" % c for c in cpus).rstrip()
     write(f"{proc}/softirqs", "\n".join([

@@ -26,14 +26,15 @@ final class IrqDistributionCheck implements Check {
     @Override
     public String seen(Finding f, HostInterval interval) {
         var e = f.evidence();
-        return String.format(Locale.ROOT, "%s took %s interrupts over %s; cpu%d took %s of them (the least busy CPU "
-                        + "is cpu%d)", f.target(), Text.rate(e.get("irqPerSec")), Text.seconds(interval.seconds()),
-                e.get("topCpu").intValue(), Text.percent(100 * e.get("topCpuShare")), e.get("coolCpu").intValue());
+        return String.format(Locale.ROOT, "%s took %s interrupts over %s on %d queues; cpu%d took %s of them",
+                f.target(), Text.rate(e.get("irqPerSec")), Text.seconds(interval.seconds()),
+                e.getOrDefault("queues", 0.0).intValue(), e.get("topCpu").intValue(),
+                Text.percent(100 * e.get("topCpuShare")));
     }
 
-    private static String hotIrq(Finding f) {
-        Double irq = f.evidence().get("hotIrq");
-        return irq == null ? "N" : Long.toString(irq.longValue());
+    /** The IRQs the change set moves, for irqbalance's ban list. */
+    private static String movedIrqs(List<Change> changes) {
+        return changes.isEmpty() ? "N" : changes.get(0).target();
     }
 
     @Override
@@ -41,12 +42,13 @@ final class IrqDistributionCheck implements Check {
         int top = f.evidence().get("topCpu").intValue();
         return "The interrupts of " + f.target() + " land on cpu" + top + ", so its hard IRQs and the NET_RX "
                 + "softirqs they raise (decryption and decapsulation of tunnel traffic included) queue up on one core "
-                + "while the others idle; packets wait for that core. Moving a queue's IRQ to an idle CPU lets them "
-                + "run in parallel"
+                + "while the others idle; packets wait for that core. Giving each queue's IRQ a CPU of its own "
+                + "(NUMA-local first) lets them run in parallel"
                 + (interval.facts().irqbalanceRunning()
                         ? ". irqbalance is running and rewrites affinities about every 10 s: ban the IRQ from it "
-                                + "(IRQBALANCE_ARGS=\"--banirq=" + hotIrq(f) + "\") or the change will not last"
+                                + "(IRQBALANCE_ARGS=\"--banirq=" + movedIrqs(changes).replace(",", " --banirq=")
+                                + "\") or the change will not last"
                         : ", or run irqbalance (systemctl enable --now irqbalance) to keep them spread")
-                + (changes.isEmpty() ? ". The rules propose no move (no single hot IRQ line to move)." : ".");
+                + (changes.isEmpty() ? ". The rules propose no move (each queue IRQ's configured affinity must be known to compare and set it)." : ".");
     }
 }

@@ -38,11 +38,29 @@ final class ShellCommands {
             case WMEM_MAX -> sysctl("net.core.wmem_max", v);
             // sysctl names use '/' for a dot inside an interface name (eth0.100 -> eth0/100)
             case RP_FILTER -> sysctl("net.ipv4.conf." + t.replace('.', '/') + ".rp_filter", v);
-            case IRQ_AFFINITY -> "echo " + v + " > /proc/irq/" + t + "/smp_affinity_list";
+            case IRQ_AFFINITY -> irqAffinity(t, v);
             case COALESCE_RX_USECS -> "ethtool -C " + t + " rx-usecs " + v;
             case CPU_GOVERNOR -> "echo " + v + " > /sys/devices/system/cpu/cpu" + t + "/cpufreq/scaling_governor";
             case UNKNOWN -> throw new IllegalArgumentException("No command for an UNKNOWN action on " + t);
         };
+    }
+
+    /** One write per IRQ of the set ({@code 45,46} to {@code 0;2}), in the order the agent applies them. */
+    private static String irqAffinity(String irqs, String values) {
+        String[] targets = irqs.split(",");
+        String[] cpus = values.split(";", -1);
+        if (targets.length != cpus.length) {
+            throw new IllegalArgumentException("IRQ set " + irqs + " has " + cpus.length + " values: " + values);
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < targets.length; i++) {
+            if (i > 0) {
+                out.append("; ");
+            }
+            out.append("echo ").append(cpus[i]).append(" > /proc/irq/").append(targets[i])
+                    .append("/smp_affinity_list");
+        }
+        return out.toString();
     }
 
     private static String sysctl(String name, String value) {

@@ -56,11 +56,15 @@ class DoctorFixturesTest {
     void theSickGatewayHasEveryKnownProblemWithItsSeverityAndFix() {
         DoctorReport report = pair("sick-gateway");
 
-        // the rules move the device's hottest IRQ line to the least busy CPU, one step at a time
-        Finding irq = only(report, "irq-distribution", "eth0");
+        // the rules group the NIC's queue lines by its PCI function and spread all of them in one change set
+        Finding irq = only(report, "irq-distribution", "0000:3b:00.0");
         assertEquals(Severity.WARNING, irq.severity());
         assertTrue(irq.seen().contains("cpu0 took 100%"), irq.seen());
-        assertEquals("echo 1 > /proc/irq/40/smp_affinity_list", irq.fix());
+        List<String> writes = List.of(irq.fix().split("; "));
+        assertEquals(4, writes.size(), irq.fix());
+        assertEquals(4, writes.stream().map(w -> w.substring(5, w.indexOf(' ', 5))).distinct().count(),
+                "four queues on four distinct CPUs: " + irq.fix());
+        assertTrue(writes.get(0).endsWith("> /proc/irq/40/smp_affinity_list"), irq.fix());
 
         Finding si = only(report, "softirq-load", "cpu0");
         assertEquals(Severity.CRITICAL, si.severity());

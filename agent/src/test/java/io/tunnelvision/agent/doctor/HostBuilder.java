@@ -73,14 +73,22 @@ final class HostBuilder {
         return this;
     }
 
-    /** Sets the cumulative per-online-CPU counts of a /proc/interrupts row. */
+    /**
+     * Sets the cumulative per-online-CPU counts of a /proc/interrupts row; its configured affinity is the CPU with
+     * the most interrupts (where the kernel delivers them).
+     */
     HostBuilder irq(String irq, String device, long... counts) {
         List<Long> list = new ArrayList<>();
-        for (long c : counts) {
-            list.add(c);
+        int busiest = 0;
+        for (int i = 0; i < counts.length; i++) {
+            list.add(counts[i]);
+            if (counts[i] > counts[busiest]) {
+                busiest = i;
+            }
         }
         irqs.put(irq, IrqLine.newBuilder().setIrq(irq).setChip("IR-PCI-MSIX-0000:3b:00.0").setHwirq("1")
-                .setTrigger("edge").setDevices(List.of(device)).setCounts(list).build());
+                .setTrigger("edge").setDevices(List.of(device)).setCounts(list)
+                .setAffinity(Integer.toString(busiest)).build());
         return this;
     }
 

@@ -37,7 +37,7 @@ class SocketBufferCheckTest {
     @Test
     void aFewErrorsWithABigCapPointAtTheDaemon() {
         // 1/s with the cap at the top of the ladder: nothing to raise
-        Finding f = run(33554432, 5, 0).get(0);
+        Finding f = run(67108864, 5, 0).get(0);
 
         assertEquals(Severity.WARNING, f.severity());
         assertEquals("", f.fix());

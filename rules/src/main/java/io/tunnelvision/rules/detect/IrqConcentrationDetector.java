@@ -17,10 +17,9 @@ import java.util.Set;
  * {@link IrqDevices} (bus address, else driver naming), so the queues of one NIC are judged together however
  * the driver names them, and control vectors are left out.
  *
- * <p>A single-queue device's concentration is reported but is nothing to command on: its one IRQ lands on one
- * CPU wherever it is put, so moving it only moves the hotspot. What spreads its work is RPS, which
- * {@link RpsOffDetector} and {@link SoftirqConcentrationDetector} judge and remedy. Its finding carries
- * {@code queues}=1 and none of the numbers an IRQ_AFFINITY change is made from, so the planner proposes none.
+ * <p>A single-queue device's concentration is no finding: its one IRQ lands on one CPU wherever it is put, so
+ * moving it only moves the hotspot. What spreads its work is RPS, which {@link RpsOffDetector} and
+ * {@link SoftirqConcentrationDetector} judge and remedy.
  */
 public final class IrqConcentrationDetector {
 
@@ -55,28 +54,22 @@ public final class IrqConcentrationDetector {
         Map<String, IrqDevices.Device> devices = IrqDevices.group(lines);
         Set<String> deviceIrqs = new HashSet<>();
         devices.values().forEach(d -> deviceIrqs.addAll(d.queueIrqs()));
-        int coolCpu = coolestCpu(rates);
         List<Finding> findings = new ArrayList<>();
         for (IrqDevices.Device device : devices.values()) {
             if (device.queueCount() > 0) {
-                findings.add(judge(rates, device, byIrq, coolCpu));
+                findings.add(judge(rates, device, byIrq));
             }
         }
         return findings;
     }
 
-    private Finding judge(InterruptRates rates, IrqDevices.Device device, Map<String, IrqLineRate> byIrq,
-                          int coolCpu) {
+    private Finding judge(InterruptRates rates, IrqDevices.Device device, Map<String, IrqLineRate> byIrq) {
         int cpus = rates.getCpus().size();
         double[] sums = new double[cpus];
-        IrqLineRate hottest = null;
         for (String irq : device.queueIrqs()) {
             IrqLineRate line = byIrq.get(irq);
             for (int i = 0; i < cpus && i < line.getPerSecond().size(); i++) {
                 sums[i] += line.getPerSecond().get(i);
-            }
-            if (hottest == null || total(line) > total(hottest)) {
-                hottest = line;
             }
         }
         List<Double> perCpu = new ArrayList<>();
@@ -98,14 +91,8 @@ public final class IrqConcentrationDetector {
         String name = device.netdev() == null || device.netdev().equals(device.device()) ? device.device()
                 : device.netdev() + " (" + device.device() + ")";
         if (queues < 2) {
-            return Finding.bad(HotspotType.IRQ_CONCENTRATION, device.device(), load.topShare(), 1.0, evidence,
-                    String.format("CPU %d takes all of single-queue %s's %.0f interrupts/s: RPS, not IRQ affinity,"
-                            + " spreads its work", topCpu, name, load.total()));
-        }
-        // hotIrq and coolCpu feed the one-line move the planner makes until it spreads the whole device
-        evidence.put("coolCpu", (double) coolCpu);
-        if (hottest.getIrq().matches("\\d+")) {
-            evidence.put("hotIrq", Double.parseDouble(hottest.getIrq()));
+            // one IRQ lands on one CPU by design: no hotspot, RPS's detectors judge where its work goes
+            return Finding.good(HotspotType.IRQ_CONCENTRATION, device.device(), load.topShare(), evidence);
         }
         return Finding.bad(HotspotType.IRQ_CONCENTRATION, device.device(), load.topShare(), 1.0, evidence,
                 String.format("CPU %d takes %.0f%% of %s's %.0f interrupts/s over %d queues", topCpu,
@@ -123,28 +110,5 @@ public final class IrqConcentrationDetector {
         return out;
     }
 
-    private static double total(IrqLineRate line) {
-        return line.getPerSecond().stream().mapToDouble(Double::doubleValue).sum();
-    }
 
-    /** The CPU with the fewest interrupts of any kind. */
-    private static int coolestCpu(InterruptRates rates) {
-        int cpus = rates.getCpus().size();
-        double[] load = new double[cpus];
-        for (IrqLineRate line : rates.getLines()) {
-            for (int i = 0; i < cpus && i < line.getPerSecond().size(); i++) {
-                load[i] += line.getPerSecond().get(i);
-            }
-        }
-        for (int i = 0; i < cpus && i < rates.getOtherPerSecond().size(); i++) {
-            load[i] += rates.getOtherPerSecond().get(i);
-        }
-        int best = 0;
-        for (int i = 1; i < cpus; i++) {
-            if (load[i] < load[best]) {
-                best = i;
-            }
-        }
-        return rates.getCpus().get(best);
-    }
 }

@@ -234,8 +234,8 @@ public final class RemediationVerifier {
     /**
      * Gives up on changes that never got a result (once their command has expired: the agent refuses it by then)
      * and on applied ones whose metric stopped coming (after {@code verifyTimeout}): both get an INCONCLUSIVE
-     * outcome (after: the mean of the intervals seen, 0 when none) so the gate stops counting them, and their
-     * setting cools down. A rollback that got no result stops holding the host the same way, without an outcome.
+     * outcome (after: the mean of the intervals seen, 0 when none) so the gate stops counting them; an applied
+     * one's setting cools down. A rollback that got no result stops holding the host the same way, without an outcome.
      */
     public List<CommandOutcome> expire(HostState state, String host, long nowMs) {
         List<CommandOutcome> outcomes = new ArrayList<>();
@@ -253,8 +253,11 @@ public final class RemediationVerifier {
             if (pending.getRollback()) {
                 continue;
             }
-            state.getCooldownUntilMs().put(Change.cooldownKey(TuningAction.valueOf(pending.getAction()),
-                    pending.getTarget()), nowMs + settings.cooldown().toMillis());
+            if (pending.getAppliedAtMs() != null) {
+                // applied but never judged: leave the setting alone for a while; an unanswered one changed nothing
+                state.getCooldownUntilMs().put(Change.cooldownKey(TuningAction.valueOf(pending.getAction()),
+                        pending.getTarget()), nowMs + settings.cooldown().toMillis());
+            }
             outcomes.add(outcome(host, pending, Verdict.INCONCLUSIVE, mean(pending.getAfter()), null, nowMs));
         }
         return outcomes;

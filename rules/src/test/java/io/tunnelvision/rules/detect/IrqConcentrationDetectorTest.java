@@ -31,7 +31,7 @@ class IrqConcentrationDetectorTest {
             "gve.txt                    | 0000:00:04.0=4                                 | 0000:00:04.0       | 0000:00:04.0",
             "ena.txt                    | ens5=4                                         | -                  | -",
             "virtio-net-spread.txt      | virtio5=4                                      | -                  | -",
-            "bnxt-and-single-queue.txt  | enp59s0f0np0=4 eth1=1 eth2=1                   | enp59s0f0np0 eth1 eth2 | enp59s0f0np0 eth1 eth2",
+            "bnxt-and-single-queue.txt  | enp59s0f0np0=4 eth1=1 eth2=1                   | enp59s0f0np0       | enp59s0f0np0",
     })
     void devicesAreJudgedWholeWithTheirQueueCounts(String fixture, String judged,
                                                                        String badByName, String badPlaced) {
@@ -55,16 +55,14 @@ class IrqConcentrationDetectorTest {
     }
 
     @Test
-    void aSingleQueueNicOnOneCpuIsReportedWithNothingToMoveItBy() {
+    void aSingleQueueNicOnOneCpuIsNoFinding() {
         Finding eth1 = detector.evaluate(InterruptsFixture.read("bnxt-and-single-queue.txt").rates()).stream()
                 .filter(f -> f.target().equals("eth1")).findFirst().orElseThrow();
 
-        assertTrue(eth1.bad());
-        assertTrue(eth1.summary().contains("RPS"), eth1.summary());
+        // all of its interrupts on one CPU, by design: moving its one IRQ only moves the hotspot (RPS spreads it)
+        assertFalse(eth1.bad());
         assertEquals(1.0, eth1.evidence().get("queues"));
         assertEquals(1.0, eth1.evidence().get("topCpuShare"));
-        assertNull(eth1.evidence().get("hotIrq"));
-        assertNull(eth1.evidence().get("coolCpu"));
     }
 
     @Test
@@ -73,7 +71,6 @@ class IrqConcentrationDetectorTest {
 
         assertEquals(4.0, mlx5.evidence().get("queues"));
         assertEquals(5100 + 4900 + 5050 + 4950, mlx5.evidence().get("irqPerSec"), 1e-9);
-        assertEquals(99.0, mlx5.evidence().get("hotIrq"), "mlx5_comp0, the busiest queue");
     }
 
     private static String queues(List<Finding> findings) {

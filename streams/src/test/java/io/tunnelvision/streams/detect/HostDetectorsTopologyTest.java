@@ -1,5 +1,6 @@
-package io.tunnelvision.rules.detect;
+package io.tunnelvision.streams.detect;
 
+import io.tunnelvision.rules.detect.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -150,8 +151,8 @@ class HostDetectorsTopologyTest {
         List<Hotspot> all = harness.hotspots.readValuesToList();
         assertTrue(all.stream().anyMatch(h -> h.getType() == HotspotType.RPS_OFF && h.getTarget().equals("wg0")), all.toString());
         assertTrue(all.stream().anyMatch(h -> h.getType() == HotspotType.SOFTIRQ_CONCENTRATION));
-        assertTrue(all.stream().anyMatch(h -> h.getType() == HotspotType.IRQ_CONCENTRATION
-                && h.getTarget().equals("eth0")), "eth0-TxRx-0 groups as eth0");
+        // eth0 has one queue (eth0-TxRx-0): its IRQ on one CPU is by design, RPS is the remedy, not affinity
+        assertTrue(all.stream().noneMatch(h -> h.getType() == HotspotType.IRQ_CONCENTRATION), all.toString());
     }
 
     @Test

@@ -1,5 +1,6 @@
-package io.tunnelvision.rules.plan;
+package io.tunnelvision.streams.plan;
 
+import io.tunnelvision.rules.plan.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
