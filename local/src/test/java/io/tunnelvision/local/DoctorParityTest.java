@@ -89,7 +89,12 @@ class DoctorParityTest {
         }
 
         Set<String> fleetHotspots = new TreeSet<>();
-        Set<String> fleetChanges = new TreeSet<>();
+        Set<String> fleetRemedies = new TreeSet<>();
+        Set<String> fleetSent = new TreeSet<>();
+        HostContext context = new HostContext(second.interfaces(), second.kernel(),
+                second.interrupts().getOnlineCpus(), second.interrupts(),
+                new InterruptRateCalculator().between(first.interrupts(), second.interrupts()),
+                DetectionThresholds.defaults());
         try (Harness fleet = new Harness(DetectionThresholds.defaults().withOverrides("openAfter=1"),
                 PlannerSettings.defaults().withMaxUnverified(1000))) {
             pipe(fleet, first, 0);
@@ -97,19 +102,27 @@ class DoctorParityTest {
             for (Hotspot h : fleet.hotspots.readValuesToList()) {
                 if (h.getScope() == HotspotScope.HOST) {
                     fleetHotspots.add(h.getType() + "|" + h.getTarget());
+                    // what the fleet's proposer makes of the hotspot the topology published, evidence and all
+                    Finding published = new Finding(h.getType(), h.getTarget(), true, h.getSeverity(), 0,
+                            h.getEvidence(), h.getSummary());
+                    Remedies.propose(published, context).forEach(c -> fleetRemedies.add(key(c)));
                 }
             }
             List<TuningCommand> commands = new ArrayList<>(fleet.commands.readValuesToList());
             commands.addAll(fleet.proposals.readValuesToList());
             for (TuningCommand c : commands) {
-                fleetChanges.add(c.getAction() + "|" + c.getTarget() + "|" + c.getExpectedValue() + "->"
+                fleetSent.add(c.getAction() + "|" + c.getTarget() + "|" + c.getExpectedValue() + "->"
                         + c.getNewValue());
             }
         }
 
         assertTrue(fleetHotspots.size() >= atLeast, name + ": " + fleetHotspots);
         assertEquals(fleetHotspots, doctorHotspots, name + ": the problems found");
-        assertEquals(fleetChanges, doctorChanges, name + ": the changes proposed");
+        assertEquals(fleetRemedies, doctorChanges, name + ": the changes proposed");
+        // the fleet sends one change set per host at a time (its verdict must judge only that change): that first
+        // set is one the doctor proposes too
+        assertTrue(doctorChanges.containsAll(fleetSent), name + ": sent " + fleetSent + ", doctor " + doctorChanges);
+        assertEquals(fleetRemedies.isEmpty(), fleetSent.isEmpty(), name + ": a host with remedies gets a first set");
         assertEquals(hostOnlyByTheRules(first, second), doctorHostOnly, name + ": the doctor-only detectors");
         assertEquals(report.diagnoses().size(), report.findings().size(), name + ": one explanation per finding");
         assertTrue(report.findings().stream().noneMatch(f -> f.subject().equals("doctor")), report.renderText());

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * same host is answered after the first one's verdict. Beyond that:
  * <ul>
  *   <li>the "before" of a change is the metric since the hotspot's bad streak began (or since the last verdict on
- *       it), never the quiet intervals before the fault, and a plan waits for {@link #MIN_BASELINE} of them;</li>
+ *       it), never the quiet intervals before the fault; after a verdict the next rung waits for a fresh
+ *       interval of the metric;</li>
  *   <li>a (setting, target) that was rolled back cools down for {@code cooldown}, and the value it was rolled
  *       back from is backed off for {@code rollbackBackoff}; the rest of its ladder is not. A verified change sets
  *       no cooldown: when it helped but the hotspot is still open, the next rung follows its verdict;</li>
@@ -39,8 +40,6 @@ public final class RemediationPlanner {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(RemediationPlanner.class);
-    /** Intervals of the metric a change's "before" needs at least: one alone is no mean. */
-    static final int MIN_BASELINE = 2;
 
     private final RemediationPolicy policy;
     private final PlannerSettings settings;
@@ -53,7 +52,7 @@ public final class RemediationPlanner {
     public List<TuningCommand> plan(HostState state, String host, Track track, Finding finding, HostContext context,
                                     long nowMs) {
         if (!settings.enabled() || track.getHotspotId() == null || !state.getPending().isEmpty()
-                || track.getBaseline().size() < MIN_BASELINE || track.getHeldUntilMs() > nowMs) {
+                || track.getBaseline().isEmpty() || track.getHeldUntilMs() > nowMs) {
             return List.of();
         }
         List<Change> changes = new ArrayList<>();
