@@ -34,6 +34,20 @@ public final class InterfaceKinds {
     private InterfaceKinds() {
     }
 
+    /**
+     * {@link #kind(InterfaceFacts)}, except that a tun with a WireGuard UAPI socket of its name is a userspace
+     * WireGuard (wireguard-go, boringtun): it carries WireGuard's overhead, not a tun's.
+     */
+    public static InterfaceKind kind(InterfaceFacts f, boolean userspaceWireGuard) {
+        InterfaceKind kind = kind(f);
+        return kind == InterfaceKind.TUN && userspaceWireGuard ? InterfaceKind.WIREGUARD : kind;
+    }
+
+    /** Whether the kind routes its outer packets, so that its underlay is found by route (WireGuard, tun, tap). */
+    public static boolean routesItsPackets(InterfaceKind kind) {
+        return kind == InterfaceKind.WIREGUARD || kind == InterfaceKind.TUN || kind == InterfaceKind.TAP;
+    }
+
     public static InterfaceKind kind(InterfaceFacts f) {
         if (f.type() == ARPHRD_LOOPBACK) {
             return InterfaceKind.LOOPBACK;
@@ -78,7 +92,8 @@ public final class InterfaceKinds {
      * and GRE/IPIP tunnels created with {@code dev}) wins; otherwise a single {@code lower_*} link (vxlan with
      * {@code dev}, since 5.5). A veth's iflink is its peer and a bridge's lowers are its ports, neither an
      * underlay, and physical and loopback devices have none. A tunnel that routes its packets (WireGuard,
-     * OpenVPN's tun, vxlan without {@code dev}) has no underlay the kernel can tell: null.
+     * OpenVPN's tun, vxlan without {@code dev}) has no underlay the kernel can tell: null (the collector then asks
+     * {@link RoutedUnderlays}).
      *
      * @param namesByIfindex the interfaces of the same namespace; an iflink pointing elsewhere gives null
      */
