@@ -50,6 +50,29 @@ class MtuMismatchDetectorTest {
         return new ProbeStats(path, address, size, 10, received, rtt, rtt, rtt, null, loss);
     }
 
+    /** A tunnel the agent found the underlay of by route (WireGuard, OpenVPN's tun), over a 1500 uplink. */
+    private static InterfaceConfigSample routedOver(InterfaceKind kind, int tunnelMtu) {
+        return new InterfaceConfigSample(HEADER, List.of(
+                InterfaceConfig.newBuilder().setName("tun0").setIfindex(4).setKind(kind)
+                        .setMtu(tunnelMtu).setTxQueueLen(500).setOperState("unknown").setRxQueues(List.of())
+                        .setUnderlay("eth0").build(),
+                InterfaceConfig.newBuilder().setName("eth0").setIfindex(2).setKind(InterfaceKind.PHYSICAL)
+                        .setMtu(1500).setTxQueueLen(1000).setOperState("up").setRxQueues(List.of()).build()));
+    }
+
+    @Test
+    void withoutProbesRisingFragmentCountersAreEnoughForARoutedTunnel() {
+        Finding wg = detector.evaluate(routedOver(InterfaceKind.WIREGUARD, 1500), fragments(40), null).get(0);
+        Finding ovpn = detector.evaluate(routedOver(InterfaceKind.TUN, 1500), fragments(40), null).get(0);
+        Finding quiet = detector.evaluate(routedOver(InterfaceKind.WIREGUARD, 1500), fragments(0), null).get(0);
+
+        assertTrue(wg.bad(), wg.toString());
+        assertEquals(1420.0, wg.evidence().get("recommendedMtu"), "WireGuard: 80 bytes whatever the family");
+        assertTrue(ovpn.bad(), ovpn.toString());
+        assertEquals(1428.0, ovpn.evidence().get("recommendedMtu"), "OpenVPN, family unknown: IPv6's 72 bytes");
+        assertFalse(quiet.bad(), "too big but nothing fragments: a suspect, not a hotspot");
+    }
+
     @Test
     void fragmentsConfirmAndTheProbesRoundTripsAreEvidence() {
         Finding f = detector.evaluate(vxlanOver(1500, 1500), fragments(40), probes(900, 300, 0)).get(0);
