@@ -248,9 +248,10 @@ class MtuLabIT {
         Hotspot closed = watch.await(topics.hotspots, h -> open.getHotspotId().equals(h.getHotspotId())
                 && h.getState() == HotspotState.CLOSED, STEP, "closing of " + open.getHotspotId());
         assertNotNull(closed.getClosedAtMs());
-        // the records' own times (sample times of the agents' clocks, this machine's)
-        report.add(String.format(Locale.ROOT, "%s %s: hotspot opened %.1f s after the streams app was running, "
-                        + "closed (fixed and verified) %.1f s after it opened, set %d -> %d", tunnel.label(),
+        // the records' own times (the agents' sample times, this machine's clock): the hotspot's openedAt is the
+        // start of its first bad interval, which may straddle the moment the streams app was running (negative)
+        report.add(String.format(Locale.ROOT, "%s %s: first bad interval at %+.1f s from the streams app running, "
+                        + "hotspot closed (fixed and verified) %.1f s after it, set %d -> %d", tunnel.label(),
                 g.hostId(), (open.getOpenedAtMs() - streamsUpMs) / 1e3,
                 (closed.getClosedAtMs() - open.getOpenedAtMs()) / 1e3, LabNetwork.BAD_MTU, right));
 

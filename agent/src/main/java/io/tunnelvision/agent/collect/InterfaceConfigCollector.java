@@ -100,7 +100,7 @@ public final class InterfaceConfigCollector implements Collector<InterfaceConfig
         Map<String, InterfaceKind> routedTunnels = new HashMap<>();
         Map<String, Integer> mtus = new HashMap<>();
         for (Settings s : read) {
-            InterfaceKind kind = InterfaceKinds.kind(s.facts(), routed.userspaceWireGuard(s.facts().name()));
+            InterfaceKind kind = InterfaceKinds.kind(s.facts(), routed::userspaceWireGuard);
             String underlay = InterfaceKinds.underlay(s.facts(), kind, namesByIfindex);
             kinds.put(s.facts().name(), kind);
             mtus.put(s.facts().name(), s.mtu());

@@ -2,6 +2,7 @@ package io.tunnelvision.agent.collect;
 
 import io.tunnelvision.schemas.avro.InterfaceKind;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Tells what an interface is, and what it runs over, from sysfs alone.
@@ -37,10 +38,12 @@ public final class InterfaceKinds {
     /**
      * {@link #kind(InterfaceFacts)}, except that a tun with a WireGuard UAPI socket of its name is a userspace
      * WireGuard (wireguard-go, boringtun): it carries WireGuard's overhead, not a tun's.
+     *
+     * @param hasWireGuardSocket asked only for a tun, so other interfaces cost no file lookup
      */
-    public static InterfaceKind kind(InterfaceFacts f, boolean userspaceWireGuard) {
+    public static InterfaceKind kind(InterfaceFacts f, Predicate<String> hasWireGuardSocket) {
         InterfaceKind kind = kind(f);
-        return kind == InterfaceKind.TUN && userspaceWireGuard ? InterfaceKind.WIREGUARD : kind;
+        return kind == InterfaceKind.TUN && hasWireGuardSocket.test(f.name()) ? InterfaceKind.WIREGUARD : kind;
     }
 
     /** Whether the kind routes its outer packets, so that its underlay is found by route (WireGuard, tun, tap). */

@@ -1,6 +1,7 @@
 package io.tunnelvision.agent.collect;
 
 import io.tunnelvision.schemas.avro.InterfaceKind;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -253,7 +254,8 @@ public final class RoutedUnderlays {
         Process process = null;
         try {
             out = Files.createTempFile("tunnelvision-wg", ".txt");
-            process = new ProcessBuilder(command).redirectOutput(out.toFile())
+            process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(out.toFile())
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             if (!process.waitFor(WG_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
