@@ -56,7 +56,7 @@ final class HostInterval {
         List<Finding> findings = new ArrayList<>(detectors.onInterrupts(interruptRates, second.interrupts(), second.interfaces()));
         findings.addAll(detectors.onSoftnet(softnetRates));
         findings.addAll(detectors.onLink(linkRates, second.interfaces(), interruptRates));
-        findings.addAll(detectors.onKernel(kernelRates, second.interfaces(), null));
+        findings.addAll(detectors.onKernel(kernelRates, second.interfaces(), null, linkRates));
         findings.addAll(detectors.hostOnly(interruptRates, kernelRates, second.interfaces(), second.kernel(),
                 Boolean.TRUE.equals(facts().ipForwarding()), ipv4Uplinks().size()));
         return findings;

@@ -9,6 +9,8 @@ import io.tunnelvision.schemas.avro.InterfaceConfigSample;
 import io.tunnelvision.schemas.avro.InterfaceKind;
 import io.tunnelvision.schemas.avro.KernelRates;
 import io.tunnelvision.schemas.avro.LatencySample;
+import io.tunnelvision.schemas.avro.LinkRate;
+import io.tunnelvision.schemas.avro.LinkRates;
 import io.tunnelvision.schemas.avro.PeerLatency;
 import io.tunnelvision.schemas.avro.ProbePath;
 import io.tunnelvision.schemas.avro.ProbeStats;
@@ -71,6 +73,28 @@ class MtuMismatchDetectorTest {
         assertTrue(ovpn.bad(), ovpn.toString());
         assertEquals(1428.0, ovpn.evidence().get("recommendedMtu"), "OpenVPN, family unknown: IPv6's 72 bytes");
         assertFalse(quiet.bad(), "too big but nothing fragments: a suspect, not a hotspot");
+    }
+
+    private static LinkRates tunnelCarries(double packetsPerSec) {
+        LinkRate tun0 = LinkRate.newBuilder().setName("tun0").setRxBytesPerSec(0).setRxPacketsPerSec(packetsPerSec / 2)
+                .setRxErrorsPerSec(0).setRxDroppedPerSec(0).setRxFifoErrorsPerSec(0).setRxOverErrorsPerSec(0)
+                .setRxFrameErrorsPerSec(0).setTxBytesPerSec(0).setTxPacketsPerSec(packetsPerSec / 2)
+                .setTxErrorsPerSec(0).setTxDroppedPerSec(0).setTxFifoErrorsPerSec(0).setTxCarrierErrorsPerSec(0)
+                .build();
+        return LinkRates.newBuilder().setHeader(new RateHeader("gw-a", "boot", 0L, 1_000L, 0L, 1L))
+                .setInterfaces(List.of(tun0)).build();
+    }
+
+    @Test
+    void fragmentsCountForATunnelOnlyWhileItsOwnTrafficCouldExplainThem() {
+        Finding busy = detector.evaluate(routedOver(InterfaceKind.WIREGUARD, 1500), fragments(40), null,
+                tunnelCarries(60)).get(0);
+        Finding idle = detector.evaluate(routedOver(InterfaceKind.WIREGUARD, 1500), fragments(40), null,
+                tunnelCarries(0)).get(0);
+
+        assertTrue(busy.bad(), busy.toString());
+        assertEquals(60.0, busy.evidence().get("tunnelPacketsPerSec"));
+        assertFalse(idle.bad(), "the host fragments, but not through this idle tunnel: " + idle);
     }
 
     @Test
