@@ -1,21 +1,21 @@
 package io.tunnelvision.lab;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
  * Two gateways as network namespaces of the lab's own ({@code tvlab-<run>-a}, {@code -b}), joined by a veth
- * underlay ({@code u0}, MTU 1500, 10.231.0.0/24) with a VXLAN tunnel over it ({@code vx0}, 10.232.0.0/24) whose
- * MTU is set too large: 1500 over 1500. Both ends of the veth are created inside the namespaces, so no interface
- * of the host is touched; removing the namespaces removes everything.
+ * underlay ({@code u0}, MTU 1500, 10.231.0.0/24); a {@link LabTunnel} then adds the tunnel over it
+ * (10.232.0.0/24) with its MTU set too large, 1500 over 1500. Both ends of the veth are created inside the
+ * namespaces, so no interface of the host is touched; removing the namespaces removes everything.
  */
 final class LabNetwork implements AutoCloseable {
 
     static final String PREFIX = "tvlab-";
     static final int BAD_MTU = 1500;
-    static final int RIGHT_MTU = 1450;
 
     /** One gateway: its host id, namespace and addresses. */
     record Gateway(String hostId, String ns, String underlayIp, String overlayIp) {
@@ -26,7 +26,7 @@ final class LabNetwork implements AutoCloseable {
     final Gateway b = new Gateway("gw-b", PREFIX + run + "-b", "10.231.0.2", "10.232.0.2");
     private final List<String> created = new ArrayList<>();
 
-    /** Fails, never skips, when this machine cannot run the lab: it needs root, iproute2 and vxlan. */
+    /** Fails, never skips, when this machine cannot run the lab: it needs root and iproute2 (tunnels: their tools). */
     static void requireKernelLab() {
         String uid;
         try {
@@ -44,9 +44,13 @@ final class LabNetwork implements AutoCloseable {
         }
     }
 
-    /** Removes namespaces a crashed earlier run left behind, and the processes still in them. */
+    /**
+     * Removes namespaces a crashed earlier run left behind, the processes still in them, and the WireGuard sockets
+     * of their interfaces (wireguard-go removes its own when stopped, not when killed).
+     */
     static List<String> removeStale() {
         List<String> removed = new ArrayList<>();
+        WireGuardTunnel.removeStaleSockets();
         for (String line : Shell.run(List.of("ip", "netns", "list")).split("\n")) {
             String name = line.strip().split("\\s+")[0];
             if (name.startsWith(PREFIX)) {
@@ -70,6 +74,7 @@ final class LabNetwork implements AutoCloseable {
         }
     }
 
+    /** The namespaces and the veth underlay between them; the tunnel is the {@link LabTunnel}'s to add. */
     LabNetwork create() {
         for (Gateway g : List.of(a, b)) {
             Shell.run(List.of("ip", "netns", "add", g.ns()));
@@ -78,24 +83,14 @@ final class LabNetwork implements AutoCloseable {
         }
         ip(a, "link", "add", "u0", "type", "veth", "peer", "name", "u0", "netns", b.ns());
         for (Gateway g : List.of(a, b)) {
-            Gateway peer = g == a ? b : a;
             ip(g, "addr", "add", g.underlayIp() + "/24", "dev", "u0");
-            // The kernel refuses a vxlan MTU above its link's less the overhead; to build the broken tunnel the
-            // link is made bigger for a moment, the tunnel set to 1500, and the link put back to 1500.
-            ip(g, "link", "set", "u0", "mtu", "1550", "up");
-            try {
-                ip(g, "link", "add", "vx0", "type", "vxlan", "id", "42", "local", g.underlayIp(), "remote",
-                        peer.underlayIp(), "dstport", "4789", "dev", "u0");
-            } catch (IllegalStateException e) {
-                throw new AssertionError("this kernel cannot create a vxlan interface, which the lab needs: "
-                        + e.getMessage(), e);
-            }
-            ip(g, "link", "set", "vx0", "mtu", Integer.toString(BAD_MTU));
-            ip(g, "link", "set", "u0", "mtu", "1500");
-            ip(g, "addr", "add", g.overlayIp() + "/24", "dev", "vx0");
-            ip(g, "link", "set", "vx0", "up");
+            ip(g, "link", "set", "u0", "mtu", "1500", "up");
         }
         return this;
+    }
+
+    Gateway peer(Gateway g) {
+        return g == a ? b : a;
     }
 
     static String ip(Gateway g, String... args) {
@@ -120,13 +115,19 @@ final class LabNetwork implements AutoCloseable {
         return Shell.run(List.of("ip", "netns", "exec", g.ns(), "cat", path));
     }
 
-    /** The Ip counters of the gateway's {@code /proc/net/snmp}, and an interface's packet counters. */
-    static Map<String, Long> counters(Gateway g) {
+    /**
+     * The Ip counters of the gateway's {@code /proc/net/snmp}, and the packet counters of {@code u0} and of the
+     * tunnel, the latter under {@code tunnel.tx_packets} and {@code tunnel.rx_packets}.
+     */
+    static Map<String, Long> counters(Gateway g, String tunnel) {
         Map<String, Long> ip = Snmp.ipCounters(cat(g, "/proc/net/snmp"));
-        Map<String, Long> all = new java.util.HashMap<>(ip);
-        for (String dev : List.of("u0", "vx0")) {
-            all.put(dev + ".tx_packets", Long.parseLong(cat(g, "/sys/class/net/" + dev + "/statistics/tx_packets").strip()));
-            all.put(dev + ".rx_packets", Long.parseLong(cat(g, "/sys/class/net/" + dev + "/statistics/rx_packets").strip()));
+        Map<String, Long> all = new HashMap<>(ip);
+        for (String dev : List.of("u0", tunnel)) {
+            String key = dev.equals("u0") ? dev : "tunnel";
+            all.put(key + ".tx_packets", Long.parseLong(cat(g, "/sys/class/net/" + dev + "/statistics/tx_packets")
+                    .strip()));
+            all.put(key + ".rx_packets", Long.parseLong(cat(g, "/sys/class/net/" + dev + "/statistics/rx_packets")
+                    .strip()));
         }
         return all;
     }

@@ -43,6 +43,21 @@ final class LabProcesses implements AutoCloseable {
         }
     }
 
+    /** Starts a tool ({@code wireguard-go -f}, {@code openvpn}) in namespace {@code ns}; output goes to {@code log}. */
+    synchronized Process startTool(String ns, List<String> command, Path log) {
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        argv.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        try {
+            Process p = builder.start();
+            started.add(p);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command + " in " + ns, e);
+        }
+    }
+
     /** Waits until {@code log} has a line containing {@code marker}; fails early if the process died. */
     static void awaitLine(Process p, Path log, String marker, long timeoutMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;

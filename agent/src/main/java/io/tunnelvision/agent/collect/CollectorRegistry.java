@@ -48,7 +48,7 @@ public final class CollectorRegistry {
                 register(SoftnetCollector.NAME, SoftnetSample.class, new SoftnetCollector(procRoot)),
                 register(LinkCollector.NAME, LinkSample.class, new LinkCollector(procRoot, sysRoot)),
                 register(InterfaceConfigCollector.NAME, InterfaceConfigSample.class,
-                        new InterfaceConfigCollector(sysRoot, refresh)),
+                        new InterfaceConfigCollector(sysRoot, refresh, RoutedUnderlays.of(procRoot))),
                 register(KernelSettingsCollector.NAME, KernelSettingsSample.class,
                         new KernelSettingsCollector(procRoot, sysRoot, refresh))));
     }

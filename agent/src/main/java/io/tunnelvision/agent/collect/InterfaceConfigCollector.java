@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The settings of every interface in {@code /sys/class/net}: MTU, txqueuelen, state, kind, RPS per receive
- * queue, and the underlay. See {@link InterfaceKinds} for how kind and underlay are told from sysfs.
+ * queue, and the underlay. See {@link InterfaceKinds} for how kind and underlay are told from sysfs, and
+ * {@link RoutedUnderlays} for the underlay of a tunnel sysfs has no link for (WireGuard, tun, tap).
  *
  * <p>An interface whose ifindex, type, mtu or tx_queue_len cannot be read is left out with a debug line (it
  * was most likely deleted while being read); one whose files hold no number is left out and counted as
@@ -44,7 +45,10 @@ public final class InterfaceConfigCollector implements Collector<InterfaceConfig
     private final AtomicLong malformed = new AtomicLong();
 
     private final SettingsRefresh.Clock refresh;
+    private final RoutedUnderlays routed;
     private Map<String, Settings> lastRead = Map.of();
+    /** Underlays of the tunnels that route their packets, found when the settings were last read. */
+    private Map<String, String> routedUnderlays = Map.of();
 
     public InterfaceConfigCollector(Path sysRoot) {
         this(sysRoot, SettingsRefresh.everyRound());
@@ -52,8 +56,14 @@ public final class InterfaceConfigCollector implements Collector<InterfaceConfig
 
     /** @param refresh when every interface's settings are read again, not only its state */
     public InterfaceConfigCollector(Path sysRoot, SettingsRefresh refresh) {
+        this(sysRoot, refresh, RoutedUnderlays.none());
+    }
+
+    /** @param routed the underlays of tunnels that have no kernel link, asked when the settings are read */
+    public InterfaceConfigCollector(Path sysRoot, SettingsRefresh refresh, RoutedUnderlays routed) {
         this.classNet = sysRoot.resolve("class/net");
         this.refresh = refresh.clock();
+        this.routed = routed;
     }
 
     @Override
@@ -85,11 +95,30 @@ public final class InterfaceConfigCollector implements Collector<InterfaceConfig
             }
         }
         lastRead = byName;
+        Map<String, InterfaceKind> kinds = new HashMap<>();
+        Map<String, String> underlays = new HashMap<>();
+        Map<String, InterfaceKind> routedTunnels = new HashMap<>();
+        Map<String, Integer> mtus = new HashMap<>();
+        for (Settings s : read) {
+            InterfaceKind kind = InterfaceKinds.kind(s.facts(), routed::userspaceWireGuard);
+            String underlay = InterfaceKinds.underlay(s.facts(), kind, namesByIfindex);
+            kinds.put(s.facts().name(), kind);
+            mtus.put(s.facts().name(), s.mtu());
+            if (underlay != null) {
+                underlays.put(s.facts().name(), underlay);
+            } else if (InterfaceKinds.routesItsPackets(kind)) {
+                routedTunnels.put(s.facts().name(), kind);
+            }
+        }
+        // routes, processes and wg are asked when the settings are read, or for a tunnel not seen before
+        if (readAll || !routedUnderlays.keySet().containsAll(routedTunnels.keySet())) {
+            routedUnderlays = routed.underlays(routedTunnels, mtus);
+        }
         List<InterfaceConfig> interfaces = new ArrayList<>(read.size());
         for (Settings s : read) {
-            InterfaceKind kind = InterfaceKinds.kind(s.facts());
-            interfaces.add(new InterfaceConfig(s.facts().name(), s.facts().ifindex(), kind, s.mtu(), s.txQueueLen(),
-                    s.operState(), s.rxQueues(), InterfaceKinds.underlay(s.facts(), kind, namesByIfindex)));
+            String name = s.facts().name();
+            interfaces.add(new InterfaceConfig(name, s.facts().ifindex(), kinds.get(name), s.mtu(), s.txQueueLen(),
+                    s.operState(), s.rxQueues(), underlays.getOrDefault(name, routedUnderlays.get(name))));
         }
         return new InterfaceConfigSample(header, interfaces);
     }

@@ -2,6 +2,7 @@ package io.tunnelvision.agent.collect;
 
 import io.tunnelvision.schemas.avro.InterfaceKind;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Tells what an interface is, and what it runs over, from sysfs alone.
@@ -32,6 +33,22 @@ public final class InterfaceKinds {
     static final int IFF_TAP = 0x0002;
 
     private InterfaceKinds() {
+    }
+
+    /**
+     * {@link #kind(InterfaceFacts)}, except that a tun with a WireGuard UAPI socket of its name is a userspace
+     * WireGuard (wireguard-go, boringtun): it carries WireGuard's overhead, not a tun's.
+     *
+     * @param hasWireGuardSocket asked only for a tun, so other interfaces cost no file lookup
+     */
+    public static InterfaceKind kind(InterfaceFacts f, Predicate<String> hasWireGuardSocket) {
+        InterfaceKind kind = kind(f);
+        return kind == InterfaceKind.TUN && hasWireGuardSocket.test(f.name()) ? InterfaceKind.WIREGUARD : kind;
+    }
+
+    /** Whether the kind routes its outer packets, so that its underlay is found by route (WireGuard, tun, tap). */
+    public static boolean routesItsPackets(InterfaceKind kind) {
+        return kind == InterfaceKind.WIREGUARD || kind == InterfaceKind.TUN || kind == InterfaceKind.TAP;
     }
 
     public static InterfaceKind kind(InterfaceFacts f) {
@@ -78,7 +95,8 @@ public final class InterfaceKinds {
      * and GRE/IPIP tunnels created with {@code dev}) wins; otherwise a single {@code lower_*} link (vxlan with
      * {@code dev}, since 5.5). A veth's iflink is its peer and a bridge's lowers are its ports, neither an
      * underlay, and physical and loopback devices have none. A tunnel that routes its packets (WireGuard,
-     * OpenVPN's tun, vxlan without {@code dev}) has no underlay the kernel can tell: null.
+     * OpenVPN's tun, vxlan without {@code dev}) has no underlay the kernel can tell: null (the collector then asks
+     * {@link RoutedUnderlays}).
      *
      * @param namesByIfindex the interfaces of the same namespace; an iflink pointing elsewhere gives null
      */

@@ -1,7 +1,7 @@
 package io.tunnelvision.agent.doctor;
 
 /**
- * A default route of the main routing table.
+ * A default route of the main routing table (read by {@link io.tunnelvision.agent.collect.RouteTable}).
  *
  * @param iface the interface it leaves through
  * @param metric its metric (lower wins)

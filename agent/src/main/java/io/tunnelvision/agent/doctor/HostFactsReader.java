@@ -1,5 +1,7 @@
 package io.tunnelvision.agent.doctor;
 
+import io.tunnelvision.agent.collect.Route;
+import io.tunnelvision.agent.collect.RouteTable;
 import io.tunnelvision.rules.cpu.CpuList;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,8 +56,14 @@ public final class HostFactsReader {
         BitSet possible = cpuList(sysRoot.resolve("devices/system/cpu/possible"));
         int possibleCpus = possible == null || possible.isEmpty()
                 ? online.length() : Math.max(possible.length(), online.length());
-        List<DefaultRoute> routes = new ArrayList<>(RouteTables.ipv4(text(procRoot.resolve("net/route"))));
-        routes.addAll(RouteTables.ipv6(text(procRoot.resolve("net/ipv6_route"))));
+        List<Route> all = new ArrayList<>(RouteTable.ipv4(text(procRoot.resolve("net/route"))));
+        all.addAll(RouteTable.ipv6(text(procRoot.resolve("net/ipv6_route"))));
+        List<DefaultRoute> routes = new ArrayList<>();
+        for (Route r : all) {
+            if (r.isDefault() && !r.iface().equals("lo")) {
+                routes.add(new DefaultRoute(r.iface(), r.metric(), r.ipv6()));
+            }
+        }
         Long forward = number(procRoot.resolve("sys/net/ipv4/ip_forward"));
         String rpsDefault = text(procRoot.resolve("sys/net/core/rps_default_mask"));
         return new HostFacts(online, possibleCpus, routes, forward == null ? null : forward != 0,

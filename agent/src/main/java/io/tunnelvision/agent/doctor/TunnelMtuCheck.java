@@ -11,9 +11,10 @@ import java.util.Set;
 
 /**
  * A tunnel whose MTU leaves no room for its encapsulation on its underlay while fragments are rising, so that
- * every full-size packet is fragmented (or dropped with DF set): the manual's "MTU mismatch". The rules know the
- * underlay only when the kernel names it (vxlan or GRE created with {@code dev}); without probe results they
- * assume an IPv6 underlay, whose overhead fits IPv4 too.
+ * every full-size packet is fragmented (or dropped with DF set): the manual's "MTU mismatch". The underlay is the
+ * interface-config collector's: the kernel's link (vxlan or GRE created with {@code dev}), or for WireGuard, tun
+ * and tap the route to their peer ({@code RoutedUnderlays}); without probe results the rules assume an IPv6
+ * underlay, whose overhead fits IPv4 too.
  */
 final class TunnelMtuCheck implements Check {
 

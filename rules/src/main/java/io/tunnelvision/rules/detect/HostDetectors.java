@@ -74,10 +74,14 @@ public final class HostDetectors {
         return findings;
     }
 
-    /** @param latency the latest probe results, or null */
-    public List<Finding> onKernel(KernelRates rates, InterfaceConfigSample config, LatencySample latency) {
+    /**
+     * @param latency the latest probe results, or null
+     * @param links the latest link rates (whether a tunnel carries the traffic that fragments), or null
+     */
+    public List<Finding> onKernel(KernelRates rates, InterfaceConfigSample config, LatencySample latency,
+                                  LinkRates links) {
         List<Finding> findings = new ArrayList<>(udpBufferErrors.evaluate(rates));
-        findings.addAll(mtuMismatch.evaluate(config, rates, latency));
+        findings.addAll(mtuMismatch.evaluate(config, rates, latency, links));
         return findings;
     }
 

@@ -5,6 +5,8 @@ import io.tunnelvision.schemas.avro.InterfaceConfig;
 import io.tunnelvision.schemas.avro.InterfaceConfigSample;
 import io.tunnelvision.schemas.avro.KernelRates;
 import io.tunnelvision.schemas.avro.LatencySample;
+import io.tunnelvision.schemas.avro.LinkRate;
+import io.tunnelvision.schemas.avro.LinkRates;
 import io.tunnelvision.schemas.avro.PeerLatency;
 import io.tunnelvision.schemas.avro.ProbePath;
 import io.tunnelvision.schemas.avro.ProbeStats;
@@ -21,6 +23,13 @@ import java.util.OptionalInt;
  * The configuration alone only makes it a suspect; the interval is bad when rising fragmentation counters, lost
  * large probes (while small ones get through) or large probes much slower through the tunnel than around it
  * confirm it. The probes' round trips over both paths go into the evidence.
+ *
+ * <p>Without probes (a WireGuard or OpenVPN gateway whose peers run no agent) the fragment counters alone confirm
+ * it. They are the host's ({@code Ip: FragCreates} and {@code ReasmReqds} of {@code /proc/net/snmp}, IPv4 only,
+ * through the kernel-settings sample's rates), so they count for a tunnel only while its own traffic could explain
+ * them: each fragmented packet makes at least two fragments, so the tunnel must carry at least half the
+ * threshold's fragments per second in packets (rx + tx of its latest link rates). A too-big tunnel that carries
+ * nothing stays a suspect, whatever else on the host fragments. Without link rates the counters count as before.
  */
 public final class MtuMismatchDetector {
 
@@ -35,6 +44,12 @@ public final class MtuMismatchDetector {
     }
 
     public List<Finding> evaluate(InterfaceConfigSample config, KernelRates kernel, LatencySample latency) {
+        return evaluate(config, kernel, latency, null);
+    }
+
+    /** @param links the host's latest link rates, or null: the tunnels' own traffic (see the class comment) */
+    public List<Finding> evaluate(InterfaceConfigSample config, KernelRates kernel, LatencySample latency,
+                                  LinkRates links) {
         double fragments = value(kernel == null ? null : kernel.getIpFragCreatesPerSec())
                 + value(kernel == null ? null : kernel.getIpReasmReqdsPerSec());
         List<Finding> findings = new ArrayList<>();
@@ -67,10 +82,16 @@ public final class MtuMismatchDetector {
                 evidence.put("overlayGapUs", overlayUs - underlayUs);
                 slowThroughTunnel = overlayUs >= underlayUs * GAP_FACTOR && overlayUs - underlayUs >= GAP_MIN_US;
             }
+            double tunnelPackets = packetsPerSec(links, tunnel.getName());
+            boolean tunnelCarries = Double.isNaN(tunnelPackets)
+                    || tunnelPackets * 2 >= thresholds.fragmentsPerSec();
+            if (!Double.isNaN(tunnelPackets)) {
+                evidence.put("tunnelPacketsPerSec", tunnelPackets);
+            }
             // what a fix must bring down: fragments, and large-probe loss when that is the evidence
             double metric = fragments + largeLoss;
-            boolean confirmed = fragments >= thresholds.fragmentsPerSec() || largeLoss >= thresholds.largeProbeLoss()
-                    || slowThroughTunnel;
+            boolean confirmed = (fragments >= thresholds.fragmentsPerSec() && tunnelCarries)
+                    || largeLoss >= thresholds.largeProbeLoss() || slowThroughTunnel;
             if (tooBig && confirmed) {
                 findings.add(Finding.bad(HotspotType.MTU_MISMATCH, tunnel.getName(), metric,
                         Math.max(thresholds.fragmentsPerSec(), Double.MIN_VALUE), evidence, String.format(
@@ -82,6 +103,19 @@ public final class MtuMismatchDetector {
             }
         }
         return findings;
+    }
+
+    /** rx + tx packets per second of one interface, or NaN without its rates. */
+    private static double packetsPerSec(LinkRates links, String name) {
+        if (links == null) {
+            return Double.NaN;
+        }
+        for (LinkRate link : links.getInterfaces()) {
+            if (name.equals(link.getName())) {
+                return link.getRxPacketsPerSec() + link.getTxPacketsPerSec();
+            }
+        }
+        return Double.NaN;
     }
 
     private static double value(Double rate) {

@@ -11,11 +11,15 @@ class EncapsulationTest {
     @Test
     void overheadDependsOnTheKindAndTheUnderlaysFamily() {
         assertEquals(50, Encapsulation.overhead(InterfaceKind.VXLAN, Family.IPV4).getAsInt());
-        assertEquals(60, Encapsulation.overhead(InterfaceKind.WIREGUARD, Family.IPV4).getAsInt());
+        // WireGuard's endpoint roams between families: the IPv6 figure always, 1420 over 1500
+        assertEquals(80, Encapsulation.overhead(InterfaceKind.WIREGUARD, Family.IPV4).getAsInt());
         assertEquals(80, Encapsulation.overhead(InterfaceKind.WIREGUARD, Family.IPV6).getAsInt());
         assertEquals(80, Encapsulation.overhead(InterfaceKind.WIREGUARD, Family.UNKNOWN).getAsInt());
         assertEquals(24, Encapsulation.overhead(InterfaceKind.GRE, Family.IPV4).getAsInt());
-        assertEquals(50, Encapsulation.overhead(InterfaceKind.TUN, Family.IPV4).getAsInt());
+        // OpenVPN 2.6 with AES-256-GCM, as measured in the lab: 1448 over a 1500 IPv4 underlay
+        assertEquals(52, Encapsulation.overhead(InterfaceKind.TUN, Family.IPV4).getAsInt());
+        assertEquals(72, Encapsulation.overhead(InterfaceKind.TUN, Family.UNKNOWN).getAsInt());
+        assertEquals(66, Encapsulation.overhead(InterfaceKind.TAP, Family.IPV4).getAsInt());
         assertEquals(true, Encapsulation.overhead(InterfaceKind.PHYSICAL, Family.IPV4).isEmpty());
     }
 

@@ -9,6 +9,8 @@ import io.tunnelvision.schemas.avro.InterfaceConfigSample;
 import io.tunnelvision.schemas.avro.InterfaceKind;
 import io.tunnelvision.schemas.avro.KernelRates;
 import io.tunnelvision.schemas.avro.LatencySample;
+import io.tunnelvision.schemas.avro.LinkRate;
+import io.tunnelvision.schemas.avro.LinkRates;
 import io.tunnelvision.schemas.avro.PeerLatency;
 import io.tunnelvision.schemas.avro.ProbePath;
 import io.tunnelvision.schemas.avro.ProbeStats;
@@ -48,6 +50,51 @@ class MtuMismatchDetectorTest {
         int received = (int) Math.round(10 * (1 - loss));
         Long rtt = received > 0 ? rttUs : null;
         return new ProbeStats(path, address, size, 10, received, rtt, rtt, rtt, null, loss);
+    }
+
+    /** A tunnel the agent found the underlay of by route (WireGuard, OpenVPN's tun), over a 1500 uplink. */
+    private static InterfaceConfigSample routedOver(InterfaceKind kind, int tunnelMtu) {
+        return new InterfaceConfigSample(HEADER, List.of(
+                InterfaceConfig.newBuilder().setName("tun0").setIfindex(4).setKind(kind)
+                        .setMtu(tunnelMtu).setTxQueueLen(500).setOperState("unknown").setRxQueues(List.of())
+                        .setUnderlay("eth0").build(),
+                InterfaceConfig.newBuilder().setName("eth0").setIfindex(2).setKind(InterfaceKind.PHYSICAL)
+                        .setMtu(1500).setTxQueueLen(1000).setOperState("up").setRxQueues(List.of()).build()));
+    }
+
+    @Test
+    void withoutProbesRisingFragmentCountersAreEnoughForARoutedTunnel() {
+        Finding wg = detector.evaluate(routedOver(InterfaceKind.WIREGUARD, 1500), fragments(40), null).get(0);
+        Finding ovpn = detector.evaluate(routedOver(InterfaceKind.TUN, 1500), fragments(40), null).get(0);
+        Finding quiet = detector.evaluate(routedOver(InterfaceKind.WIREGUARD, 1500), fragments(0), null).get(0);
+
+        assertTrue(wg.bad(), wg.toString());
+        assertEquals(1420.0, wg.evidence().get("recommendedMtu"), "WireGuard: 80 bytes whatever the family");
+        assertTrue(ovpn.bad(), ovpn.toString());
+        assertEquals(1428.0, ovpn.evidence().get("recommendedMtu"), "OpenVPN, family unknown: IPv6's 72 bytes");
+        assertFalse(quiet.bad(), "too big but nothing fragments: a suspect, not a hotspot");
+    }
+
+    private static LinkRates tunnelCarries(double packetsPerSec) {
+        LinkRate tun0 = LinkRate.newBuilder().setName("tun0").setRxBytesPerSec(0).setRxPacketsPerSec(packetsPerSec / 2)
+                .setRxErrorsPerSec(0).setRxDroppedPerSec(0).setRxFifoErrorsPerSec(0).setRxOverErrorsPerSec(0)
+                .setRxFrameErrorsPerSec(0).setTxBytesPerSec(0).setTxPacketsPerSec(packetsPerSec / 2)
+                .setTxErrorsPerSec(0).setTxDroppedPerSec(0).setTxFifoErrorsPerSec(0).setTxCarrierErrorsPerSec(0)
+                .build();
+        return LinkRates.newBuilder().setHeader(new RateHeader("gw-a", "boot", 0L, 1_000L, 0L, 1L))
+                .setInterfaces(List.of(tun0)).build();
+    }
+
+    @Test
+    void fragmentsCountForATunnelOnlyWhileItsOwnTrafficCouldExplainThem() {
+        Finding busy = detector.evaluate(routedOver(InterfaceKind.WIREGUARD, 1500), fragments(40), null,
+                tunnelCarries(60)).get(0);
+        Finding idle = detector.evaluate(routedOver(InterfaceKind.WIREGUARD, 1500), fragments(40), null,
+                tunnelCarries(0)).get(0);
+
+        assertTrue(busy.bad(), busy.toString());
+        assertEquals(60.0, busy.evidence().get("tunnelPacketsPerSec"));
+        assertFalse(idle.bad(), "the host fragments, but not through this idle tunnel: " + idle);
     }
 
     @Test

@@ -73,6 +73,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
     private DecodedStore<InterfaceConfigSample> interfaceConfigs;
     private DecodedStore<LatencySample> latencies;
     private DecodedStore<InterruptRates> interruptRates;
+    private DecodedStore<LinkRates> linkRates;
     private DecodedStore<HostState> hostStates;
     private FleetReports fleetReports;
 
@@ -98,6 +99,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
         interfaceConfigs = decoded(TunnelvisionTopology.LATEST_INTERFACE_CONFIG);
         latencies = decoded(TunnelvisionTopology.LATEST_LATENCY);
         interruptRates = decoded(TunnelvisionTopology.LATEST_INTERRUPT_RATES);
+        linkRates = decoded(TunnelvisionTopology.LATEST_LINK_RATES);
         hostStates = decoded(TunnelvisionTopology.HOST_STATE);
         fleetReports = new FleetReports(thresholds.outlierEvery());
     }
@@ -168,6 +170,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
     private void onLink(String host, LinkSample sample, long now) {
         links.accept(host, sample).rates().ifPresent(rates -> {
             emit(host, Destination.LINK_RATES, rates, now);
+            linkRates.put(host, rates);
             handle(host, detectors.onLink(rates, interfaceConfigs.get(host), interruptRates.get(host)),
                     GuardMetric.of(rates), rates.getHeader().getFromMs(), now);
         });
@@ -176,7 +179,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
     private void onKernel(String host, KernelSettingsSample sample, long now) {
         kernel.accept(host, sample).rates().ifPresent(rates -> {
             emit(host, Destination.KERNEL_RATES, rates, now);
-            handle(host, detectors.onKernel(rates, interfaceConfigs.get(host), latencies.get(host)),
+            handle(host, detectors.onKernel(rates, interfaceConfigs.get(host), latencies.get(host), linkRates.get(host)),
                     GuardMetric.of(rates), rates.getHeader().getFromMs(), now);
             if (rates.getUdpRcvbufErrorsPerSec() != null) {
                 emitMetrics(host, Map.of(FleetOutlierDetector.UDP_RCVBUF_ERRORS, rates.getUdpRcvbufErrorsPerSec()),

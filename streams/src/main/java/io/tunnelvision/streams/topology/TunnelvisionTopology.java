@@ -75,6 +75,8 @@ public final class TunnelvisionTopology {
     public static final String LATEST_LATENCY = "latest-latency";
     /** Latest interrupt rates per host: whether its CPUs are saturated when its links drop. */
     public static final String LATEST_INTERRUPT_RATES = "latest-interrupt-rates";
+    /** Latest link rates per host: whether a tunnel carries the traffic that the host's fragments come from. */
+    public static final String LATEST_LINK_RATES = "latest-link-rates";
     /** Hysteresis tracks, cooldowns and pending verifications per host. */
     public static final String HOST_STATE = "host-state";
     /** Fleet stage: per hotspot type, the hosts that have it and the fleet hotspot with its canaries. */
@@ -123,7 +125,7 @@ public final class TunnelvisionTopology {
         KStream<String, Outbound> hostOutput = hostInput.process(
                 () -> new HostProcessor(thresholds, policy, plannerSettings), Named.as("host-stage"),
                 PREVIOUS_INTERRUPTS, PREVIOUS_SOFTNET, PREVIOUS_LINK, PREVIOUS_KERNEL, LATEST_INTERFACE_CONFIG,
-                LATEST_LATENCY, LATEST_INTERRUPT_RATES, HOST_STATE);
+                LATEST_LATENCY, LATEST_INTERRUPT_RATES, LATEST_LINK_RATES, HOST_STATE);
         route(hostOutput, Destination.INTERRUPT_RATES, topics.interruptRates, InterruptRates.class);
         route(hostOutput, Destination.SOFTNET_RATES, topics.softnetRates, SoftnetRates.class);
         route(hostOutput, Destination.LINK_RATES, topics.linkRates, LinkRates.class);
@@ -155,6 +157,7 @@ public final class TunnelvisionTopology {
         builder.addStateStore(store(LATEST_INTERFACE_CONFIG, contract(InterfaceConfigSample.class)));
         builder.addStateStore(store(LATEST_LATENCY, contract(LatencySample.class)));
         builder.addStateStore(store(LATEST_INTERRUPT_RATES, contract(InterruptRates.class)));
+        builder.addStateStore(store(LATEST_LINK_RATES, contract(LinkRates.class)));
         builder.addStateStore(store(HOST_STATE, internal(HostState.class)));
     }
 
