@@ -92,7 +92,15 @@ class LocalSystemIT {
                 new Expectation("gw-rps-off", "RPS_OFF", "RPS_CPUS", "VERIFIED"),
                 new Expectation("gw-mtu-mismatch", "MTU_MISMATCH", "MTU", "VERIFIED"),
                 new Expectation("gw-udp-buffers", "UDP_BUFFER_ERRORS", "RMEM_MAX", "VERIFIED"),
-                new Expectation("gw-backfire", "TX_DROPS", "TXQUEUELEN", "ROLLED_BACK")));
+                new Expectation("gw-backfire", "TX_DROPS", "TXQUEUELEN", "ROLLED_BACK"),
+                // all 16 queue IRQs of the i40e on CPU 0: spread over distinct CPUs in one change set
+                new Expectation("gw-irq-storm-16", "IRQ_CONCENTRATION", "IRQ_AFFINITY", "VERIFIED"),
+                // two faults on one host: one change at a time, each judged on its own
+                new Expectation("gw-two-faults", "TX_DROPS", "TXQUEUELEN", "VERIFIED"),
+                new Expectation("gw-two-faults", "UDP_BUFFER_ERRORS", "RMEM_MAX", "VERIFIED"),
+                // routed tunnels: the underlay from the default route, fragments as the evidence
+                new Expectation("gw-mtu-wireguard", "MTU_MISMATCH", "MTU", "VERIFIED"),
+                new Expectation("gw-mtu-tun", "MTU_MISMATCH", "MTU", "VERIFIED")));
         List<String> regression = new ArrayList<>();
         for (GatewayPlan g : FleetLayout.of(scenario)) {
             if (g.faults().stream().anyMatch(f -> f.share() > 0)) {
@@ -117,15 +125,34 @@ class LocalSystemIT {
 
         // commands went to faulty gateways only: none to the noisy hosts, none to the healthy rest
         Set<String> faulty = new HashSet<>(regression);
+        faulty.add("gw-transient");
         expected.forEach(e -> faulty.add(e.host()));
         for (JsonNode command : items("commands?limit=500")) {
             String host = command.path("hostId").asText();
             assertTrue(faulty.contains(host), "a command went to " + host + ": " + command);
         }
         assertTrue(items("commands?host=gw-noisy-1").isEmpty() && items("commands?host=gw-noisy-2").isEmpty());
-        // a handful of squeezes an hour is noise: not even an informational hotspot
-        for (String noisy : List.of("gw-noisy-1", "gw-noisy-2")) {
+        // a handful of squeezes an hour is noise, and a busy but correctly spread mlx5 is no concentration: not
+        // even an informational hotspot
+        for (String noisy : List.of("gw-noisy-1", "gw-noisy-2", "gw-mlx5-busy")) {
             assertEquals(List.of(), items("hotspots?host=" + noisy + "&limit=20"), "hotspots of " + noisy);
+        }
+        // no IRQ change anywhere was rolled back
+        for (JsonNode command : items("commands?limit=500")) {
+            if (command.path("action").asText().equals("IRQ_AFFINITY")) {
+                JsonNode detail = get("commands/" + encode(command.path("commandId").asText()));
+                assertTrue(!detail.path("outcome").path("verdict").asText().equals("ROLLED_BACK"),
+                        "an IRQ change was rolled back: " + detail);
+            }
+        }
+        // the transient fault closes without harm: its hotspots closed, nothing of it rolled back
+        for (JsonNode h : items("hotspots?host=gw-transient&limit=20")) {
+            assertEquals("CLOSED", h.path("state").asText(), "gw-transient: " + h);
+        }
+        for (JsonNode command : items("commands?host=gw-transient&limit=20")) {
+            JsonNode detail = get("commands/" + encode(command.path("commandId").asText()));
+            assertTrue(!detail.path("outcome").path("verdict").asText().equals("ROLLED_BACK"),
+                    "gw-transient: " + detail);
         }
     }
 
