@@ -70,7 +70,8 @@ public final class StreamsAppConfig {
     public static final Setting THRESHOLDS = Setting.optional("TUNNELVISION_STREAMS_THRESHOLDS", "",
             "Overrides of detector thresholds and windows, name=value,... (e.g. squeezePerSec=20,openAfter=2)");
     public static final Setting COOLDOWN = Setting.optional("TUNNELVISION_STREAMS_COOLDOWN", "15m",
-            "No second change of the same setting on the same host within this time");
+            "After a rollback (or a change never judged), no change of that setting on that host for this long; "
+                    + "a verified change sets none, so its next rung follows the verdict");
     public static final Setting COMMAND_TTL = Setting.optional("TUNNELVISION_STREAMS_COMMAND_TTL", "5m",
             "A command expires this long after it is issued");
     public static final Setting MAX_UNVERIFIED = Setting.optional("TUNNELVISION_STREAMS_MAX_UNVERIFIED", "5",
@@ -80,9 +81,12 @@ public final class StreamsAppConfig {
     public static final Setting VERIFY_INTERVALS = Setting.optional("TUNNELVISION_STREAMS_VERIFY_INTERVALS", "5",
             "Intervals after an applied change that are compared with those before it (1 to 1000)");
     public static final Setting MIN_IMPROVEMENT = Setting.optional("TUNNELVISION_STREAMS_MIN_IMPROVEMENT", "0.2",
-            "Fraction by which the hotspot's metric must fall for a change to be kept, else it is rolled back");
+            "Fraction by which the hotspot's metric must fall for a change to count as enough; one that helped "
+                    + "less is kept and the next rung follows, one that did nothing (under 5 %) or did harm is "
+                    + "rolled back");
     public static final Setting ROLLBACK_BACKOFF = Setting.optional("TUNNELVISION_STREAMS_ROLLBACK_BACKOFF", "6h",
-            "After a rollback, the same setting on the same host is not changed again for this long");
+            "After a rollback, the value that was rolled back is not set again on that host for this long (the "
+                    + "rest of its ladder is)");
     public static final Setting VERIFY_TIMEOUT = Setting.optional("TUNNELVISION_STREAMS_VERIFY_TIMEOUT", "30m",
             "A change still without a verdict this long after it was planned stops counting as unverified");
 

@@ -179,8 +179,9 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
     private void onKernel(String host, KernelSettingsSample sample, long now) {
         kernel.accept(host, sample).rates().ifPresent(rates -> {
             emit(host, Destination.KERNEL_RATES, rates, now);
-            handle(host, detectors.onKernel(rates, interfaceConfigs.get(host), latencies.get(host), linkRates.get(host)),
-                    GuardMetric.of(rates), rates.getHeader().getFromMs(), now);
+            List<Finding> findings = detectors.onKernel(rates, interfaceConfigs.get(host), latencies.get(host),
+                    linkRates.get(host));
+            handle(host, findings, GuardMetric.of(rates), rates.getHeader().getFromMs(), now);
             if (rates.getUdpRcvbufErrorsPerSec() != null) {
                 emitMetrics(host, Map.of(FleetOutlierDetector.UDP_RCVBUF_ERRORS, rates.getUdpRcvbufErrorsPerSec()),
                         now);
