@@ -1,9 +1,9 @@
 package io.tunnelvision.streams.detect;
 
-import io.tunnelvision.rules.detect.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tunnelvision.rules.detect.DetectionThresholds;
 import io.tunnelvision.schemas.avro.Hotspot;
 import io.tunnelvision.schemas.avro.HotspotScope;
 import io.tunnelvision.schemas.avro.HotspotState;

@@ -1,11 +1,11 @@
 package io.tunnelvision.streams.plan;
 
-import io.tunnelvision.rules.plan.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tunnelvision.rules.plan.PlannerSettings;
 import io.tunnelvision.schemas.avro.CommandDecision;
 import io.tunnelvision.schemas.avro.CommandOutcome;
 import io.tunnelvision.schemas.avro.CommandStatus;

@@ -1,6 +1,5 @@
 package io.tunnelvision.streams.rates;
 
-import io.tunnelvision.rules.rates.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
