@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * The smallest and largest value the agent lets a command set, per numeric action. The defaults are what an
- * operator can defend on any gateway (the {@link TuningCatalog}'s bounds); {@code TUNNELVISION_AGENT_APPLY_BOUNDS} narrows or widens them per fleet.
+ * operator can defend on any gateway (the {@link TuningCatalog}'s bounds); {@code TUNNELVISION_AGENT_APPLY_BOUNDS}
+ * narrows or widens them per fleet.
  */
 public final class ApplyBounds {
 

@@ -81,7 +81,8 @@ public final class TuningCatalog {
                 new SampleReading.None("rp_filter's meaning for latency gives no safe compare-and-set basis"),
                 List.of(), bounds(0, 2)));
         add(e, new TuningEntry(TuningAction.IRQ_AFFINITY, file("proc/irq/{irq}/smp_affinity_list"),
-                TargetKind.IRQ_SET, ValueKind.CPU_LIST_SET, new SampleReading.IrqAffinities(), List.of(), Optional.empty()));
+                TargetKind.IRQ_SET, ValueKind.CPU_LIST_SET, new SampleReading.IrqAffinities(), List.of(),
+                Optional.empty()));
         // set through ethtool (ETHTOOL_MSG_COALESCE_SET): no file in /sys or /proc holds it
         add(e, new TuningEntry(TuningAction.COALESCE_RX_USECS, Optional.empty(),
                 TargetKind.INTERFACE, ValueKind.INTEGER,
