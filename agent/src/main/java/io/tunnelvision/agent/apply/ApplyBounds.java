@@ -1,5 +1,7 @@
 package io.tunnelvision.agent.apply;
 
+import io.tunnelvision.rules.catalog.TuningCatalog;
+import io.tunnelvision.rules.catalog.TuningEntry;
 import io.tunnelvision.schemas.avro.TuningAction;
 import java.util.EnumMap;
 import java.util.Map;
@@ -7,7 +9,8 @@ import java.util.Optional;
 
 /**
  * The smallest and largest value the agent lets a command set, per numeric action. The defaults are what an
- * operator can defend on any gateway; {@code TUNNELVISION_AGENT_APPLY_BOUNDS} narrows or widens them per fleet.
+ * operator can defend on any gateway (the {@link TuningCatalog}'s bounds); {@code TUNNELVISION_AGENT_APPLY_BOUNDS}
+ * narrows or widens them per fleet.
  */
 public final class ApplyBounds {
 
@@ -37,24 +40,12 @@ public final class ApplyBounds {
         this.ranges = Map.copyOf(ranges);
     }
 
+    /** The catalog's default bounds, where each is explained. */
     private static Map<TuningAction, Range> defaults() {
         Map<TuningAction, Range> d = new EnumMap<>(TuningAction.class);
-        // below 100 packets a burst of a busy tunnel tail-drops; above 10000 the queue is bufferbloat
-        d.put(TuningAction.TXQUEUELEN, new Range(100, 10_000));
-        // 576 is the IPv4 minimum every host must accept; 9000 the usual jumbo frame. sysfs has no min_mtu or
-        // max_mtu, so the device's own limits are only learnt from the kernel's EINVAL
-        d.put(TuningAction.MTU, new Range(576, 9_000));
-        d.put(TuningAction.RPS_FLOW_CNT, new Range(0, 1 << 20));
-        d.put(TuningAction.RPS_SOCK_FLOW_ENTRIES, new Range(0, 1 << 20));
-        d.put(TuningAction.NETDEV_BUDGET, new Range(100, 3_000));
-        d.put(TuningAction.NETDEV_BUDGET_USECS, new Range(1_000, 20_000));
-        d.put(TuningAction.NETDEV_MAX_BACKLOG, new Range(1_000, 100_000));
-        // 212992 is the kernel's own default, which a rollback must be able to restore
-        d.put(TuningAction.RMEM_MAX, new Range(65_536, 256L << 20));
-        d.put(TuningAction.WMEM_MAX, new Range(65_536, 256L << 20));
-        // 0 off, 1 strict, 2 loose: the kernel stores any integer, so the agent keeps to the meaningful ones
-        d.put(TuningAction.RP_FILTER, new Range(0, 2));
-        d.put(TuningAction.COALESCE_RX_USECS, new Range(0, 1_000));
+        for (TuningEntry entry : TuningCatalog.all()) {
+            entry.bounds().ifPresent(b -> d.put(entry.action(), new Range(b.min(), b.max())));
+        }
         return d;
     }
 

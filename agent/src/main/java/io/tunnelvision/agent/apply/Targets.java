@@ -1,5 +1,6 @@
 package io.tunnelvision.agent.apply;
 
+import io.tunnelvision.rules.catalog.TuningCatalog;
 import io.tunnelvision.schemas.avro.TuningAction;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,16 +33,10 @@ final class Targets {
 
     SettingAccess resolve(TuningAction action, String target) throws Refusal {
         return switch (action) {
-            case TXQUEUELEN -> file(interfaceDir(target), "tx_queue_len");
-            case MTU -> file(interfaceDir(target), "mtu");
-            case RPS_CPUS -> file(rxQueueDir(target), "rps_cpus");
-            case RPS_FLOW_CNT -> file(rxQueueDir(target), "rps_flow_cnt");
-            case RPS_SOCK_FLOW_ENTRIES -> netCore(target, "rps_sock_flow_entries");
-            case NETDEV_BUDGET -> netCore(target, "netdev_budget");
-            case NETDEV_BUDGET_USECS -> netCore(target, "netdev_budget_usecs");
-            case NETDEV_MAX_BACKLOG -> netCore(target, "netdev_max_backlog");
-            case RMEM_MAX -> netCore(target, "rmem_max");
-            case WMEM_MAX -> netCore(target, "wmem_max");
+            case TXQUEUELEN, MTU -> file(interfaceDir(target), fileName(action));
+            case RPS_CPUS, RPS_FLOW_CNT -> file(rxQueueDir(target), fileName(action));
+            case RPS_SOCK_FLOW_ENTRIES, NETDEV_BUDGET, NETDEV_BUDGET_USECS, NETDEV_MAX_BACKLOG, RMEM_MAX, WMEM_MAX ->
+                    netCore(target, fileName(action));
             case RP_FILTER -> rpFilter(target);
             case IRQ_AFFINITY -> irqAffinity(target);
             case CPU_GOVERNOR -> file(cpuDir(target).resolve("cpufreq"), "scaling_governor");
@@ -49,6 +44,14 @@ final class Targets {
             case UNKNOWN -> throw Refusal.rejected("action UNKNOWN: the command uses an action this agent does "
                     + "not know");
         };
+    }
+
+    /**
+     * The catalog's file name for a simple file-backed action: a constant single path component, joined to a
+     * directory this class has already validated.
+     */
+    private static String fileName(TuningAction action) {
+        return TuningCatalog.entry(action).fileName();
     }
 
     /** {@code /sys/class/net/<name>}, which must exist. */

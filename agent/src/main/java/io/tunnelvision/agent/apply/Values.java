@@ -2,6 +2,9 @@ package io.tunnelvision.agent.apply;
 
 import io.tunnelvision.agent.collect.CpuList;
 import io.tunnelvision.agent.collect.CpuMask;
+import io.tunnelvision.rules.catalog.TuningCatalog;
+import io.tunnelvision.rules.catalog.TuningEntry;
+import io.tunnelvision.rules.catalog.ValueKind;
 import io.tunnelvision.schemas.avro.TuningAction;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +15,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * What a value means for each action: how it is parsed, whether it is within bounds and sane for this host, how
- * the kernel wants it written, and when two spellings are the same value (compare-and-set must not fail because
- * the planner wrote {@code 3} where the kernel prints {@code 03}).
+ * What a value means for each action (its {@link ValueKind} in the catalog): how it is parsed, whether it is within
+ * bounds and sane for this host, how the kernel wants it written, and when two spellings are the same value
+ * (compare-and-set must not fail because the planner wrote {@code 3} where the kernel prints {@code 03}).
  */
 final class Values {
 
@@ -36,28 +39,36 @@ final class Values {
      * @param enforceBounds false for a rollback, which restores the kernel's own earlier value whatever the bounds
      */
     String check(TuningAction action, String target, String raw, boolean enforceBounds) throws Refusal {
-        return switch (action) {
-            case RPS_CPUS -> rpsMask(raw);
-            case IRQ_AFFINITY -> affinities(target, raw);
-            case CPU_GOVERNOR -> governor(target, raw);
-            case RPS_FLOW_CNT, RPS_SOCK_FLOW_ENTRIES -> powerOfTwo(action, decimal(action, raw, enforceBounds));
-            default -> Long.toString(decimal(action, raw, enforceBounds));
+        return switch (kind(action)) {
+            case CPU_MASK -> rpsMask(raw);
+            case CPU_LIST_SET -> affinities(target, raw);
+            case GOVERNOR_NAME -> governor(target, raw);
+            case POWER_OF_TWO -> powerOfTwo(action, decimal(action, raw, enforceBounds));
+            case INTEGER -> Long.toString(decimal(action, raw, enforceBounds));
         };
     }
 
     /** Whether the kernel's {@code current} value is the one the command expected. */
     boolean same(TuningAction action, String current, String expected) throws Refusal {
         try {
-            return switch (action) {
-                case RPS_CPUS -> CpuMask.parse(current).equals(CpuMask.parse(expected));
-                case IRQ_AFFINITY -> firstDifference(current, expected) < 0;
-                case CPU_GOVERNOR -> current.strip().equals(expected.strip());
-                default -> Long.parseLong(current.strip()) == Long.parseLong(expected.strip());
+            return switch (kind(action)) {
+                case CPU_MASK -> CpuMask.parse(current).equals(CpuMask.parse(expected));
+                case CPU_LIST_SET -> firstDifference(current, expected) < 0;
+                case GOVERNOR_NAME -> current.strip().equals(expected.strip());
+                case INTEGER, POWER_OF_TWO -> Long.parseLong(current.strip()) == Long.parseLong(expected.strip());
             };
         } catch (IllegalArgumentException e) {
             throw Refusal.rejected("expectedValue '" + InterfaceNames.printable(expected) + "' is not a value of "
                     + action + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The catalog's value kind; an action without an entry (UNKNOWN, refused before its value is looked at) is
+     * read as a plain number, for which it has no bounds.
+     */
+    private static ValueKind kind(TuningAction action) {
+        return TuningCatalog.find(action).map(TuningEntry::value).orElse(ValueKind.INTEGER);
     }
 
     /**

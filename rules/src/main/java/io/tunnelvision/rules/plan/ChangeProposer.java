@@ -1,9 +1,10 @@
 package io.tunnelvision.rules.plan;
 
 import io.tunnelvision.schemas.avro.InterfaceConfig;
-import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.RxQueue;
 import io.tunnelvision.schemas.avro.TuningAction;
+import io.tunnelvision.rules.catalog.SampleReading;
+import io.tunnelvision.rules.catalog.TuningCatalog;
 import io.tunnelvision.rules.cpu.CpuMask;
 import io.tunnelvision.rules.detect.Finding;
 import io.tunnelvision.rules.detect.Tunnels;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -24,6 +24,8 @@ final class ChangeProposer {
 
     static final String HOST_TARGET = "host";
     static final String GOVERNOR = "performance";
+    /** The smallest MTU the agent accepts by default; a lower recommendation is not proposed. */
+    private static final long MTU_MIN = TuningCatalog.entry(TuningAction.MTU).bounds().orElseThrow().min();
 
     private ChangeProposer() {
     }
@@ -42,12 +44,8 @@ final class ChangeProposer {
             case MTU -> mtu(finding, host);
             case RPS_CPUS -> perQueue(action, finding, host, ChangeProposer::rpsCpus);
             case RPS_FLOW_CNT -> perQueue(action, finding, host, (t, q, h) -> rpsFlowCnt(t, q, backedOff));
-            case RPS_SOCK_FLOW_ENTRIES -> sysctl(action, host, KernelSettingsSample::getRpsSockFlowEntries, backedOff);
-            case NETDEV_BUDGET -> sysctl(action, host, KernelSettingsSample::getNetdevBudget, backedOff);
-            case NETDEV_BUDGET_USECS -> sysctl(action, host, KernelSettingsSample::getNetdevBudgetUsecs, backedOff);
-            case NETDEV_MAX_BACKLOG -> sysctl(action, host, KernelSettingsSample::getNetdevMaxBacklog, backedOff);
-            case RMEM_MAX -> sysctl(action, host, KernelSettingsSample::getRmemMax, backedOff);
-            case WMEM_MAX -> sysctl(action, host, KernelSettingsSample::getWmemMax, backedOff);
+            case RPS_SOCK_FLOW_ENTRIES, NETDEV_BUDGET, NETDEV_BUDGET_USECS, NETDEV_MAX_BACKLOG, RMEM_MAX, WMEM_MAX ->
+                    sysctl(action, host, backedOff);
             case IRQ_AFFINITY -> irqAffinity(finding, host);
             case CPU_GOVERNOR -> governor(host);
             // Neither the current coalescing nor rp_filter's meaning for latency is something the samples give a
@@ -68,7 +66,7 @@ final class ChangeProposer {
     private static List<Change> mtu(Finding finding, HostContext host) {
         Optional<InterfaceConfig> iface = Tunnels.find(host.interfaces(), finding.target());
         Double recommended = finding.evidence().get("recommendedMtu");
-        if (iface.isEmpty() || recommended == null || recommended < 576 || recommended >= iface.get().getMtu()) {
+        if (iface.isEmpty() || recommended == null || recommended < MTU_MIN || recommended >= iface.get().getMtu()) {
             return List.of();
         }
         return List.of(new Change(TuningAction.MTU, finding.target(), Integer.toString(iface.get().getMtu()),
@@ -116,12 +114,16 @@ final class ChangeProposer {
         return step(TuningAction.RPS_FLOW_CNT, target, current, backedOff).stream().findFirst();
     }
 
-    private static List<Change> sysctl(TuningAction action, HostContext host,
-                                       Function<KernelSettingsSample, Long> value, Predicate<String> backedOff) {
-        if (host.kernel() == null || value.apply(host.kernel()) == null) {
+    /** A host-wide sysctl, read from the kernel settings sample where the catalog says it is. */
+    private static List<Change> sysctl(TuningAction action, HostContext host, Predicate<String> backedOff) {
+        if (!(TuningCatalog.entry(action).reading() instanceof SampleReading.Kernel kernel)) {
+            throw new IllegalStateException(action + " is not a sysctl of the kernel settings sample");
+        }
+        Long current = host.kernel() == null ? null : kernel.value().apply(host.kernel());
+        if (current == null) {
             return List.of();
         }
-        return step(action, HOST_TARGET, value.apply(host.kernel()), backedOff);
+        return step(action, HOST_TARGET, current, backedOff);
     }
 
     private static List<Change> step(TuningAction action, String target, long current, Predicate<String> backedOff) {

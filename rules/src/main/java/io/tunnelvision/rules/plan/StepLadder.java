@@ -1,34 +1,24 @@
 package io.tunnelvision.rules.plan;
 
+import io.tunnelvision.rules.catalog.TuningCatalog;
+import io.tunnelvision.rules.catalog.TuningEntry;
 import io.tunnelvision.schemas.avro.TuningAction;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.LongPredicate;
 
 /**
  * The values a numeric setting may step through, lowest first; the last is the cap. A change moves one step
  * above the current value, never past the cap: more queue is not better past the point where it only adds
- * bufferbloat.
+ * bufferbloat. The steps are the catalog's ({@link TuningEntry#ladder()}).
  */
 public final class StepLadder {
-
-    private static final Map<TuningAction, List<Long>> STEPS = Map.of(
-            TuningAction.TXQUEUELEN, List.of(1000L, 2000L, 5000L),
-            TuningAction.NETDEV_BUDGET, List.of(300L, 600L, 1200L),
-            TuningAction.NETDEV_BUDGET_USECS, List.of(2000L, 4000L, 8000L),
-            TuningAction.NETDEV_MAX_BACKLOG, List.of(1000L, 2000L, 5000L, 10000L),
-            // VPN daemons (wireguard-go, OpenVPN) at gigabit rates want 16-64 MiB of socket buffer
-            TuningAction.RMEM_MAX, List.of(4_194_304L, 16_777_216L, 33_554_432L, 67_108_864L),
-            TuningAction.WMEM_MAX, List.of(4_194_304L, 16_777_216L, 33_554_432L, 67_108_864L),
-            TuningAction.RPS_SOCK_FLOW_ENTRIES, List.of(32_768L, 65_536L),
-            TuningAction.RPS_FLOW_CNT, List.of(4096L, 32_768L));
 
     private StepLadder() {
     }
 
     public static boolean isNumeric(TuningAction action) {
-        return STEPS.containsKey(action);
+        return !steps(action).isEmpty();
     }
 
     /** The next step above {@code current}; empty at or past the cap. */
@@ -41,7 +31,7 @@ public final class StepLadder {
      * skipped, the rest of the ladder is not. Empty at or past the cap.
      */
     public static OptionalLong next(TuningAction action, long current, LongPredicate backedOff) {
-        for (long step : STEPS.getOrDefault(action, List.of())) {
+        for (long step : steps(action)) {
             if (step > current && !backedOff.test(step)) {
                 return OptionalLong.of(step);
             }
@@ -50,7 +40,11 @@ public final class StepLadder {
     }
 
     public static long cap(TuningAction action) {
-        List<Long> steps = STEPS.get(action);
+        List<Long> steps = TuningCatalog.entry(action).ladder();
         return steps.get(steps.size() - 1);
+    }
+
+    private static List<Long> steps(TuningAction action) {
+        return TuningCatalog.find(action).map(TuningEntry::ladder).orElse(List.of());
     }
 }
