@@ -52,7 +52,8 @@ public final class RemediationPlanner {
     public List<TuningCommand> plan(HostState state, String host, Track track, Finding finding, HostContext context,
                                     long nowMs) {
         if (!settings.enabled() || track.getHotspotId() == null || !state.getPending().isEmpty()
-                || track.getBaseline().isEmpty() || track.getHeldUntilMs() > nowMs) {
+                || track.getBaseline().isEmpty() || track.getHeldUntilMs() > nowMs
+                || state.getHoldUntilMs() > nowMs) {
             return List.of();
         }
         List<Change> changes = new ArrayList<>();

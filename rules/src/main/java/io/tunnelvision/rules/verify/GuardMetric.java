@@ -5,8 +5,12 @@ import io.tunnelvision.schemas.avro.LinkRate;
 import io.tunnelvision.schemas.avro.LinkRates;
 import io.tunnelvision.schemas.avro.SoftnetCpuRate;
 import io.tunnelvision.schemas.avro.SoftnetRates;
+import io.tunnelvision.schemas.avro.HotspotType;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What a change can hurt besides its own metric: the host's drops, squeezes, backlog and UDP buffer errors. A
@@ -20,23 +24,34 @@ import java.util.Map;
  */
 public enum GuardMetric {
     /** Softirq rounds cut short, every CPU (/proc/net/softnet_stat column 3). */
-    SQUEEZE(10),
+    SQUEEZE(10, HotspotType.SOFTNET_SQUEEZE),
     /** Packets dropped because a CPU's backlog was full (column 2). */
-    BACKLOG_DROPS(10),
+    BACKLOG_DROPS(10, HotspotType.BACKLOG_DROPS),
     /** Packets waiting in the CPUs' backlogs, a level. */
-    BACKLOG_LENGTH(100),
+    BACKLOG_LENGTH(100, HotspotType.BACKLOG_DROPS),
     /** Receive and transmit drops of every interface but loopback. */
-    LINK_DROPS(10),
+    LINK_DROPS(10, HotspotType.TX_DROPS, HotspotType.RX_OVERRUNS),
     /** UDP datagrams dropped for want of socket buffer (receive and send). */
-    UDP_BUFFER_ERRORS(10);
+    UDP_BUFFER_ERRORS(10, HotspotType.UDP_BUFFER_ERRORS, HotspotType.UDP_SEND_BUFFER_ERRORS);
 
     /** How much worse than before, at the least, counts: the metric's noise on a healthy gateway. */
     static final double WORSE_FACTOR = 0.5;
 
     private final double floor;
+    private final Set<String> faults;
 
-    GuardMetric(double floor) {
+    GuardMetric(double floor, HotspotType... faults) {
         this.floor = floor;
+        this.faults = Arrays.stream(faults).map(Enum::name).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /**
+     * Whether a track of {@code type} is a fault this metric measures: while one is in a bad streak, the metric's
+     * "before" counts only the intervals of that streak, so a fault already under way on the host is not blamed
+     * on a change that came after it began.
+     */
+    boolean measures(String type) {
+        return faults.contains(type);
     }
 
     public double floor() {

@@ -101,8 +101,10 @@ public final class RemediationVerifier {
     public boolean onResult(HostState state, CommandResult result, LatencySample latestLatency) {
         PendingCommand pending = state.getPending().get(result.getCommandId());
         if (pending != null && pending.getRollback()) {
-            // a rollback is not judged: its result only lets the host's planner go on
+            // a rollback is not judged: once it is in, the host settles for as long as the change it undid was
+            // watched, so that the next change's "before" is not the metric climbing back
             state.getPending().remove(result.getCommandId());
+            state.setHoldUntilMs(result.getTimeMs() + Math.max(0, pending.getCreatedAtMs() - (long) pending.getBefore()));
             return result.getStatus() != CommandStatus.APPLIED;
         }
         if (result.getStatus() == CommandStatus.APPLIED) {
@@ -113,9 +115,7 @@ public final class RemediationVerifier {
                 if (latestLatency != null && latestLatency.getHeader().getSampleTimeMs() <= result.getTimeMs()) {
                     pending.setLatencyBefore(LatencyPoints.of(latestLatency));
                 }
-                Map<String, Double> guardBefore = new HashMap<>();
-                state.getGuard().forEach((name, values) -> guardBefore.put(name, mean(values)));
-                pending.setGuardBefore(guardBefore);
+                pending.setGuardBefore(guardBefore(state));
             }
             return false;
         }
@@ -128,6 +128,27 @@ public final class RemediationVerifier {
         }
         state.getPending().remove(result.getCommandId());
         return true;
+    }
+
+    /**
+     * The host's guard metrics before a change: the mean of their last intervals, or, for a metric that measures a
+     * fault in a bad streak on the host, of that streak's intervals only (its track's baseline is as long), so
+     * that a fault that began before the change is not blamed on it.
+     */
+    private static Map<String, Double> guardBefore(HostState state) {
+        Map<String, Double> before = new HashMap<>();
+        state.getGuard().forEach((name, values) -> {
+            GuardMetric metric = GuardMetric.valueOf(name);
+            int intervals = values.size();
+            for (Track track : state.getTracks().values()) {
+                if (metric.measures(track.getType()) && (track.getBadStreak() > 0 || track.getHotspotId() != null)
+                        && !track.getBaseline().isEmpty()) {
+                    intervals = Math.min(intervals, track.getBaseline().size());
+                }
+            }
+            before.put(name, mean(values.subList(values.size() - intervals, values.size())));
+        });
+        return before;
     }
 
     /**
@@ -304,7 +325,9 @@ public final class RemediationVerifier {
         state.getPending().put(rollbackId, PendingCommand.newBuilder()
                 .setCommandId(rollbackId).setRollback(true).setHotspotId(pending.getHotspotId())
                 .setTrackKey(pending.getTrackKey()).setAction(action.name()).setTarget(pending.getTarget())
-                .setNewValue(previous).setExpectedValue(current).setBefore(0).setCreatedAtMs(nowMs).build());
+                // a rollback's "before" is when the change it undoes was applied: its window sets the settling time
+                .setNewValue(previous).setExpectedValue(current).setBefore(pending.getAppliedAtMs())
+                .setCreatedAtMs(nowMs).build());
         LOG.warn("rolling back {} on {}: {}", pending.getCommandId(), host, harm);
         return new Judgement(outcome(host, pending, Verdict.ROLLED_BACK, after, rollbackId, nowMs),
                 Optional.of(rollback));

@@ -201,6 +201,53 @@ class ClosedLoopTest {
     }
 
     @Test
+    void aSecondFaultAlreadyUnderWayIsNotBlamedOnTheFirstFaultsChange() {
+        for (int i = 0; i < 8; i++) {
+            interval(List.of(finding(HotspotType.UDP_BUFFER_ERRORS, 0, 1), finding(HotspotType.TX_DROPS, 0, 5)),
+                    Map.of(GuardMetric.LINK_DROPS, 0.0));
+        }
+        // both faults begin together: UDP buffer errors, and tx drops counted among the host's link drops
+        TuningCommand first = null;
+        for (int i = 0; i < 5 && first == null; i++) {
+            List<TuningCommand> planned = interval(List.of(finding(HotspotType.UDP_BUFFER_ERRORS, 80, 1),
+                    finding(HotspotType.TX_DROPS, 90, 5)), Map.of(GuardMetric.LINK_DROPS, 90.0));
+            first = planned.stream().filter(c -> c.getAction() == TuningAction.RMEM_MAX).findFirst().orElse(null);
+        }
+        assertNotNull(first);
+        applied(first);
+        rmemMax = 4_194_304;
+        for (int i = 0; i < settings.verifyIntervals(); i++) {
+            interval(List.of(finding(HotspotType.UDP_BUFFER_ERRORS, 5, 1), finding(HotspotType.TX_DROPS, 92, 5)),
+                    Map.of(GuardMetric.LINK_DROPS, 92.0));
+        }
+
+        // the link drops were 90/s since their fault began, not the 0 of the quiet minutes before
+        assertEquals(Verdict.VERIFIED, verdicts.get(0).verdict(), verdicts.toString());
+    }
+
+    @Test
+    void aRolledBackChangeLetsTheHostSettleBeforeTheNextChange() {
+        TuningCommand first = udpErrorsUntilPlanned(100);
+        applied(first);
+        long appliedAt = now;
+        rmemMax = 4_194_304;
+        udpErrors(settings.verifyIntervals(), 100);
+        TuningCommand rollback = verdicts.get(0).rollback();
+        long window = now - appliedAt;
+        applied(rollback);
+        rmemMax = 212_992;
+
+        assertEquals(List.of(), interval(List.of(finding(HotspotType.UDP_BUFFER_ERRORS, 100, 1),
+                finding(HotspotType.TX_DROPS, 50, 5)), Map.of()), "a second fault waits while the host settles");
+        now += window;
+        List<TuningCommand> next = interval(List.of(finding(HotspotType.UDP_BUFFER_ERRORS, 100, 1),
+                finding(HotspotType.TX_DROPS, 50, 5)), Map.of());
+        assertTrue(state.getHoldUntilMs() <= now, "the hold lasts as long as the undone change was watched");
+        assertTrue(next.isEmpty() || next.stream().noneMatch(c -> c.getNewValue().equals("4194304")),
+                "never the value that was rolled back: " + next);
+    }
+
+    @Test
     void theBeforeOfAChangeIsTheHotspotsOwnIntervalsNotTheQuietOnesBeforeTheFault() {
         for (int i = 0; i < 8; i++) {
             interval(List.of(finding(HotspotType.UDP_BUFFER_ERRORS, 0, 1)), Map.of());
