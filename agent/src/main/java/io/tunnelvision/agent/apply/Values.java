@@ -1,7 +1,7 @@
 package io.tunnelvision.agent.apply;
 
-import io.tunnelvision.agent.collect.CpuList;
-import io.tunnelvision.agent.collect.CpuMask;
+import io.tunnelvision.rules.cpu.CpuList;
+import io.tunnelvision.rules.cpu.CpuMask;
 import io.tunnelvision.rules.catalog.TuningCatalog;
 import io.tunnelvision.rules.catalog.TuningEntry;
 import io.tunnelvision.rules.catalog.ValueKind;

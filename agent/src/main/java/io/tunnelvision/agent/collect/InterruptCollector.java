@@ -121,7 +121,7 @@ public final class InterruptCollector implements Collector<InterruptSample> {
     /** NET_RX and NET_TX aligned with {@code cpus}; empty arrays when they cannot be. */
     private long[][] netSoftirqs(int[] cpus) {
         long[][] none = {new long[0], new long[0]};
-        CharSequence text = readOptional(softirqs);
+        CharSequence text = OptionalFile.read(buffer::read, softirqs);
         if (text == null) {
             return none;
         }
@@ -145,7 +145,7 @@ public final class InterruptCollector implements Collector<InterruptSample> {
     /** softirq and total ticks aligned with {@code cpus}; empty arrays when they cannot be. */
     private long[][] cpuTimes(int[] cpus) {
         long[][] none = {new long[0], new long[0]};
-        CharSequence text = readOptional(stat);
+        CharSequence text = OptionalFile.read(buffer::read, stat);
         if (text == null) {
             return none;
         }
@@ -161,16 +161,4 @@ public final class InterruptCollector implements Collector<InterruptSample> {
         return new long[][] {softirq, total};
     }
 
-    private CharSequence readOptional(Path file) {
-        try {
-            CharSequence text = buffer.read(file);
-            if (text == null) {
-                LOG.debug("{} does not exist on this kernel", file);
-            }
-            return text;
-        } catch (IOException e) {
-            LOG.warn("Cannot read {}: {}", file, e.getMessage());
-            return null;
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.tunnelvision.agent.collect;
 
+import io.tunnelvision.rules.cpu.CpuList;
 import java.nio.file.Path;
 
 /**

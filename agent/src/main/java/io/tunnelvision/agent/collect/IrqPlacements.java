@@ -99,26 +99,25 @@ final class IrqPlacements {
     }
 
     private String cpuList(Path file) {
-        String text = readOptional(file);
-        if (text == null) {
-            return null;
-        }
-        try {
-            return IrqPlacementParser.cpuList(text);
-        } catch (MalformedFileException e) {
-            malformed.incrementAndGet();
-            LOG.debug("{} cannot be used: {}", file, e.getMessage());
-            return null;
-        }
+        return parsed(file, IrqPlacementParser::cpuList);
     }
 
     private Integer numaNode(Path file) {
-        String text = readOptional(file);
+        return parsed(file, IrqPlacementParser::numaNode);
+    }
+
+    private interface Parser<T> {
+        T parse(String text) throws MalformedFileException;
+    }
+
+    /** The file's value, or null when it is missing or malformed (counted). */
+    private <T> T parsed(Path file, Parser<T> parser) {
+        String text = OptionalFile.read(files::read, file);
         if (text == null) {
             return null;
         }
         try {
-            return IrqPlacementParser.numaNode(text);
+            return parser.parse(text);
         } catch (MalformedFileException e) {
             malformed.incrementAndGet();
             LOG.debug("{} cannot be used: {}", file, e.getMessage());
@@ -126,16 +125,4 @@ final class IrqPlacements {
         }
     }
 
-    private String readOptional(Path file) {
-        try {
-            String text = files.read(file);
-            if (text == null) {
-                LOG.debug("{} does not exist on this kernel", file);
-            }
-            return text;
-        } catch (IOException e) {
-            LOG.warn("Cannot read {}: {}", file, e.getMessage());
-            return null;
-        }
-    }
 }

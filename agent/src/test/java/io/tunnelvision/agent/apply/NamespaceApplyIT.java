@@ -3,8 +3,8 @@ package io.tunnelvision.agent.apply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tunnelvision.agent.collect.CpuList;
-import io.tunnelvision.agent.collect.CpuMask;
+import io.tunnelvision.rules.cpu.CpuList;
+import io.tunnelvision.rules.cpu.CpuMask;
 import io.tunnelvision.schemas.avro.CommandResult;
 import io.tunnelvision.schemas.avro.CommandStatus;
 import io.tunnelvision.schemas.avro.TuningAction;

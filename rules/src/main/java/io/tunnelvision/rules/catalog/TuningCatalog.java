@@ -32,6 +32,20 @@ public final class TuningCatalog {
         return entry;
     }
 
+    /**
+     * Where the planner reads the action's current value, of the kind the caller handles.
+     *
+     * @throws IllegalStateException when the catalog reads the action some other way
+     */
+    public static <R extends SampleReading> R reading(TuningAction action, Class<R> kind) {
+        SampleReading reading = entry(action).reading();
+        if (!kind.isInstance(reading)) {
+            throw new IllegalStateException(action + " is read as " + reading.getClass().getSimpleName()
+                    + ", not as " + kind.getSimpleName());
+        }
+        return kind.cast(reading);
+    }
+
     public static Optional<TuningEntry> find(TuningAction action) {
         return Optional.ofNullable(ENTRIES.get(action));
     }

@@ -59,18 +59,30 @@ final class ChangeProposer {
         if (iface.isEmpty()) {
             return List.of();
         }
-        long current = iface.get().getTxQueueLen();
-        return step(TuningAction.TXQUEUELEN, finding.target(), current, backedOff);
+        return step(TuningAction.TXQUEUELEN, finding.target(), interfaceValue(TuningAction.TXQUEUELEN, iface.get()),
+                backedOff);
     }
 
     private static List<Change> mtu(Finding finding, HostContext host) {
         Optional<InterfaceConfig> iface = Tunnels.find(host.interfaces(), finding.target());
         Double recommended = finding.evidence().get("recommendedMtu");
-        if (iface.isEmpty() || recommended == null || recommended < MTU_MIN || recommended >= iface.get().getMtu()) {
+        if (iface.isEmpty() || recommended == null || recommended < MTU_MIN) {
             return List.of();
         }
-        return List.of(new Change(TuningAction.MTU, finding.target(), Integer.toString(iface.get().getMtu()),
+        long current = interfaceValue(TuningAction.MTU, iface.get());
+        if (recommended >= current) {
+            return List.of();
+        }
+        return List.of(new Change(TuningAction.MTU, finding.target(), Long.toString(current),
                 Integer.toString(recommended.intValue())));
+    }
+
+    private static long interfaceValue(TuningAction action, InterfaceConfig iface) {
+        return TuningCatalog.reading(action, SampleReading.Interface.class).value().apply(iface);
+    }
+
+    private static String queueValue(TuningAction action, RxQueue queue) {
+        return TuningCatalog.reading(action, SampleReading.Queue.class).value().apply(queue);
     }
 
     /** The finding's own interface when it names one, else every tunnel with RPS off. */
@@ -101,7 +113,7 @@ final class ChangeProposer {
         if (host.onlineCpus().size() < 2) {
             return Optional.empty();
         }
-        String current = queue.getRpsCpus() == null ? "0" : queue.getRpsCpus();
+        String current = queueValue(TuningAction.RPS_CPUS, queue);
         String wanted = CpuMask.of(host.onlineCpus());
         if (CpuMask.sameCpus(current, wanted)) {
             return Optional.empty();
@@ -110,15 +122,13 @@ final class ChangeProposer {
     }
 
     private static Optional<Change> rpsFlowCnt(String target, RxQueue queue, Predicate<String> backedOff) {
-        long current = queue.getRpsFlowCnt() == null ? 0 : queue.getRpsFlowCnt();
+        long current = Long.parseLong(queueValue(TuningAction.RPS_FLOW_CNT, queue));
         return step(TuningAction.RPS_FLOW_CNT, target, current, backedOff).stream().findFirst();
     }
 
     /** A host-wide sysctl, read from the kernel settings sample where the catalog says it is. */
     private static List<Change> sysctl(TuningAction action, HostContext host, Predicate<String> backedOff) {
-        if (!(TuningCatalog.entry(action).reading() instanceof SampleReading.Kernel kernel)) {
-            throw new IllegalStateException(action + " is not a sysctl of the kernel settings sample");
-        }
+        SampleReading.Kernel kernel = TuningCatalog.reading(action, SampleReading.Kernel.class);
         Long current = host.kernel() == null ? null : kernel.value().apply(host.kernel());
         if (current == null) {
             return List.of();
@@ -154,7 +164,9 @@ final class ChangeProposer {
             return List.of();
         }
         List<Change> changes = new ArrayList<>();
-        for (Map.Entry<String, String> cpu : host.kernel().getCpuGovernors().entrySet()) {
+        Map<String, String> governors = TuningCatalog.reading(TuningAction.CPU_GOVERNOR, SampleReading.PerCpu.class)
+                .values().apply(host.kernel());
+        for (Map.Entry<String, String> cpu : governors.entrySet()) {
             if (!GOVERNOR.equals(cpu.getValue())) {
                 changes.add(new Change(TuningAction.CPU_GOVERNOR, cpu.getKey(), cpu.getValue(), GOVERNOR));
             }

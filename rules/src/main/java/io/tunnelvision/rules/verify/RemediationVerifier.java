@@ -101,10 +101,9 @@ public final class RemediationVerifier {
     public boolean onResult(HostState state, CommandResult result, LatencySample latestLatency) {
         PendingCommand pending = state.getPending().get(result.getCommandId());
         if (pending != null && pending.getRollback()) {
-            // a rollback is not judged: once it is in, the host settles for as long as the change it undid was
-            // watched, so that the next change's "before" is not the metric climbing back
+            // a rollback is not judged: once it is in, the host settles
             state.getPending().remove(result.getCommandId());
-            state.setHoldUntilMs(result.getTimeMs() + Math.max(0, pending.getCreatedAtMs() - (long) pending.getBefore()));
+            state.setHoldUntilMs(result.getTimeMs() + pending.getSettleMs());
             return result.getStatus() != CommandStatus.APPLIED;
         }
         if (result.getStatus() == CommandStatus.APPLIED) {
@@ -325,9 +324,8 @@ public final class RemediationVerifier {
         state.getPending().put(rollbackId, PendingCommand.newBuilder()
                 .setCommandId(rollbackId).setRollback(true).setHotspotId(pending.getHotspotId())
                 .setTrackKey(pending.getTrackKey()).setAction(action.name()).setTarget(pending.getTarget())
-                // a rollback's "before" is when the change it undoes was applied: its window sets the settling time
-                .setNewValue(previous).setExpectedValue(current).setBefore(pending.getAppliedAtMs())
-                .setCreatedAtMs(nowMs).build());
+                .setNewValue(previous).setExpectedValue(current).setBefore(Double.NaN)
+                .setSettleMs(Math.max(0, nowMs - pending.getAppliedAtMs())).setCreatedAtMs(nowMs).build());
         LOG.warn("rolling back {} on {}: {}", pending.getCommandId(), host, harm);
         return new Judgement(outcome(host, pending, Verdict.ROLLED_BACK, after, rollbackId, nowMs),
                 Optional.of(rollback));

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tunnelvision.schemas.avro.InterfaceConfig;
+import io.tunnelvision.schemas.avro.InterfaceKind;
 import io.tunnelvision.schemas.avro.TuningAction;
 import java.util.List;
 import java.util.Optional;
@@ -93,5 +95,24 @@ class TuningCatalogTest {
     @Test
     void coalescingHasNoKernelFile() {
         assertTrue(TuningCatalog.entry(TuningAction.COALESCE_RX_USECS).path().isEmpty());
+    }
+
+    @Test
+    void theCurrentValueIsReadOnlyTheWayTheCatalogSays() {
+        // txqueuelen is a setting of the interface sample; asking for it as a host-wide sysctl is a programming error
+        assertEquals(1000L, TuningCatalog.reading(TuningAction.TXQUEUELEN, SampleReading.Interface.class).value()
+                .apply(InterfaceConfig.newBuilder().setName("tun0").setIfindex(4).setKind(InterfaceKind.TUN)
+                        .setMtu(1500).setTxQueueLen(1000).setOperState("up").setRxQueues(List.of()).build()));
+        assertThrows(IllegalStateException.class,
+                () -> TuningCatalog.reading(TuningAction.TXQUEUELEN, SampleReading.Kernel.class));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TuningAction.class, names = "UNKNOWN", mode = EnumSource.Mode.EXCLUDE)
+    void everyActionThePlannerStepsHasACurrentValueToCompareAndSet(TuningAction action) {
+        TuningEntry entry = TuningCatalog.entry(action);
+        if (!entry.ladder().isEmpty()) {
+            assertFalse(entry.reading() instanceof SampleReading.None, action + " climbs a ladder from an unknown value");
+        }
     }
 }
