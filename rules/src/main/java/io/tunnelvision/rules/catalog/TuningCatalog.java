@@ -74,8 +74,10 @@ public final class TuningCatalog {
                 TargetKind.RX_QUEUE, ValueKind.POWER_OF_TWO,
                 new SampleReading.Queue(q -> Integer.toString(q.getRpsFlowCnt() == null ? 0 : q.getRpsFlowCnt())),
                 List.of(4096L, 32_768L), bounds(0, 1 << 20)));
+        // the kernel's scaling guide: 32768 "works fairly well on a moderately loaded server"; the table is global
+        // and a larger one only costs memory, so once RFS has it the per-queue flow counts are what is stepped
         add(e, sysctl(TuningAction.RPS_SOCK_FLOW_ENTRIES, "rps_sock_flow_entries", ValueKind.POWER_OF_TWO,
-                KernelSettingsSample::getRpsSockFlowEntries, List.of(32_768L, 65_536L), bounds(0, 1 << 20)));
+                KernelSettingsSample::getRpsSockFlowEntries, List.of(32_768L), bounds(0, 1 << 20)));
         add(e, sysctl(TuningAction.NETDEV_BUDGET, "netdev_budget", ValueKind.INTEGER,
                 KernelSettingsSample::getNetdevBudget, List.of(300L, 600L, 1200L), bounds(100, 3_000)));
         add(e, sysctl(TuningAction.NETDEV_BUDGET_USECS, "netdev_budget_usecs", ValueKind.INTEGER,
