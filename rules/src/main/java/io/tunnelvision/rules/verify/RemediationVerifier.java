@@ -136,18 +136,41 @@ public final class RemediationVerifier {
      */
     private static Map<String, Double> guardBefore(HostState state) {
         Map<String, Double> before = new HashMap<>();
-        state.getGuard().forEach((name, values) -> {
-            GuardMetric metric = GuardMetric.valueOf(name);
-            int intervals = values.size();
-            for (Track track : state.getTracks().values()) {
-                if (metric.measures(track.getType()) && (track.getBadStreak() > 0 || track.getHotspotId() != null)
-                        && !track.getBaseline().isEmpty()) {
-                    intervals = Math.min(intervals, track.getBaseline().size());
+        state.getGuard().keySet().forEach(name -> before.put(name, guardBefore(state, GuardMetric.valueOf(name))));
+        return before;
+    }
+
+    private static double guardBefore(HostState state, GuardMetric metric) {
+        List<Double> values = state.getGuard().get(metric.name());
+        int intervals = values.size();
+        for (Track track : state.getTracks().values()) {
+            if (metric.measures(track.getType()) && (track.getBadStreak() > 0 || track.getHotspotId() != null)
+                    && !track.getBaseline().isEmpty()) {
+                intervals = Math.min(intervals, track.getBaseline().size());
+            }
+        }
+        return mean(values.subList(values.size() - intervals, values.size()));
+    }
+
+    /**
+     * Ends an interval of guard metrics, once its findings have been applied to the tracks. Each kind of sample
+     * has its topic, so an interval that began before a change was applied can arrive after the change's result:
+     * it belongs to the change's "before", which is computed again with it (with the fault's bad streak as it now
+     * stands). Without this, a second fault that began with the first but whose samples came in late would be
+     * blamed on the first fault's change.
+     */
+    public void endGuardInterval(HostState state, Set<GuardMetric> metrics, long intervalStartMs) {
+        for (PendingCommand pending : state.getPending().values()) {
+            if (pending.getRollback() || pending.getAppliedAtMs() == null
+                    || intervalStartMs >= pending.getAppliedAtMs()) {
+                continue;
+            }
+            for (GuardMetric metric : metrics) {
+                if (state.getGuard().containsKey(metric.name())) {
+                    pending.getGuardBefore().put(metric.name(), guardBefore(state, metric));
                 }
             }
-            before.put(name, mean(values.subList(values.size() - intervals, values.size())));
-        });
-        return before;
+        }
     }
 
     /**

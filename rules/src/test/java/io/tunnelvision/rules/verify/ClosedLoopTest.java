@@ -67,6 +67,11 @@ class ClosedLoopTest {
     private List<TuningCommand> interval(List<Finding> findings, Map<GuardMetric, Double> guards) {
         long start = now;
         now += SECOND;
+        return intervalAt(start, findings, guards);
+    }
+
+    /** An interval that began at {@code start}, handled now: a late one when {@code start} is long past. */
+    private List<TuningCommand> intervalAt(long start, List<Finding> findings, Map<GuardMetric, Double> guards) {
         verifier.observeGuard(state, guards, start);
         List<TuningCommand> planned = new ArrayList<>();
         for (Finding finding : findings) {
@@ -85,6 +90,7 @@ class ClosedLoopTest {
                 planned.addAll(planner.plan(state, HOST, track, finding, context(), now));
             }
         }
+        verifier.endGuardInterval(state, guards.keySet(), start);
         return planned;
     }
 
@@ -222,6 +228,31 @@ class ClosedLoopTest {
         }
 
         // the link drops were 90/s since their fault began, not the 0 of the quiet minutes before
+        assertEquals(Verdict.VERIFIED, verdicts.get(0).verdict(), verdicts.toString());
+    }
+
+    @Test
+    void aSecondFaultWhoseSamplesArriveAfterTheFirstChangesResultIsNotBlamedOnIt() {
+        for (int i = 0; i < 8; i++) {
+            interval(List.of(finding(HotspotType.UDP_BUFFER_ERRORS, 0, 1), finding(HotspotType.TX_DROPS, 0, 5)),
+                    Map.of(GuardMetric.LINK_DROPS, 0.0));
+        }
+        // both faults begin together, but the link samples lag behind the kernel samples (another topic, a
+        // busy partition): the kernel's UDP errors get their change and its result before any tx drop arrives
+        long faultStart = now;
+        TuningCommand first = udpErrorsUntilPlanned(80);
+        applied(first);
+        long appliedAt = now;
+        rmemMax = 4_194_304;
+        for (long start = faultStart; start < appliedAt; start += SECOND) {
+            intervalAt(start, List.of(finding(HotspotType.TX_DROPS, 90, 5)), Map.of(GuardMetric.LINK_DROPS, 90.0));
+        }
+        for (int i = 0; i < settings.verifyIntervals(); i++) {
+            interval(List.of(finding(HotspotType.UDP_BUFFER_ERRORS, 5, 1), finding(HotspotType.TX_DROPS, 92, 5)),
+                    Map.of(GuardMetric.LINK_DROPS, 92.0));
+        }
+
+        // the link drops were 90/s from before the change was applied, as the late intervals show
         assertEquals(Verdict.VERIFIED, verdicts.get(0).verdict(), verdicts.toString());
     }
 

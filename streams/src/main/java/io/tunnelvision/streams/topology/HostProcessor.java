@@ -239,6 +239,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
                 }
             }
         }
+        verifier.endGuardInterval(state, guards.keySet(), intervalStartMs);
         for (CommandOutcome outcome : verifier.expire(state, host, now)) {
             emitOutcome(host, outcome, now);
         }
