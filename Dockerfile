@@ -11,11 +11,13 @@ COPY . .
 RUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests -pl agent,streams,api -am package
 
 # What every service image shares: a JRE, an unprivileged user and a writable /var/lib/tunnelvision holding
-# the agent's spool and the streams app's state stores (created here so a volume mounted there inherits the owner).
+# the agent's spool, the streams app's state stores and the keys (created here so a volume mounted there inherits
+# the owner).
 FROM eclipse-temurin:17-jre AS runtime
 RUN groupadd --gid 10001 tunnelvision \
  && useradd --uid 10001 --gid tunnelvision --home-dir /app --no-create-home tunnelvision \
  && mkdir -p /var/lib/tunnelvision/spool /var/lib/tunnelvision/streams /var/lib/tunnelvision/keys \
+    /var/lib/tunnelvision/api-keys \
  && chown -R tunnelvision:tunnelvision /var/lib/tunnelvision
 WORKDIR /app
 USER tunnelvision

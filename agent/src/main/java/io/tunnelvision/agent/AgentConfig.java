@@ -1,11 +1,14 @@
 package io.tunnelvision.agent;
 
 import io.tunnelvision.agent.apply.ApplyBounds;
+import io.tunnelvision.agent.apply.CrashPause;
 import io.tunnelvision.agent.apply.ExecutorSettings;
+import io.tunnelvision.agent.collect.Addresses;
 import io.tunnelvision.agent.collect.InterruptsParser;
 import io.tunnelvision.agent.probe.ProbeSettings;
 import io.tunnelvision.config.ConfigException;
 import io.tunnelvision.config.Env;
+import io.tunnelvision.config.KafkaSecurity;
 import io.tunnelvision.config.KafkaSettings;
 import io.tunnelvision.config.Setting;
 import io.tunnelvision.schemas.avro.TuningAction;
@@ -53,7 +56,8 @@ public final class AgentConfig {
             "When true the agent answers every acceptable tuning command DRY_RUN with what it would change, and changes nothing");
     public static final Setting TRUSTED_KEYS_DIR = Setting.optional("TUNNELVISION_AGENT_TRUSTED_KEYS_DIR",
             "/etc/tunnelvision/trusted-keys", "Directory of the planner public keys (*.pub.pem) whose signed tuning"
-                    + " commands the agent accepts; without any, every command is rejected");
+                    + " commands the agent accepts, and of revoked.txt, key ids refused whatever they sign; without"
+                    + " any key, every command is rejected");
     public static final Setting STATE_DIR = Setting.optional("TUNNELVISION_AGENT_STATE_DIR",
             "/var/lib/tunnelvision/executor", "Directory of the command executor's replay guard, applied-changes"
                     + " record (for rollbacks) and append-only audit.log");
@@ -69,6 +73,13 @@ public final class AgentConfig {
     public static final Setting PUBLISH_INTERVAL = Setting.optional("TUNNELVISION_AGENT_PUBLISH_INTERVAL", "1s",
             "How long spooled samples wait to go to Kafka together in one request, between 100ms and 1m;"
                     + " command results go at once (5s saves a little CPU but delays detection by as much)");
+    public static final Setting METRICS_BIND = Setting.optional("TUNNELVISION_AGENT_METRICS_BIND", "127.0.0.1",
+            "IP address the metrics endpoint listens on; the default answers only on this host (a local scraper or"
+                    + " an SSH tunnel); 0.0.0.0 or an interface's address opens it to the network");
+    public static final Setting TEST_CRASH_PAUSE = Setting.optional("TUNNELVISION_AGENT_TEST_CRASH_PAUSE", "",
+            "For crash tests only, never in production: point:duration (after-kernel-write, after-result-recorded"
+                    + " or after-result-spooled, e.g. after-kernel-write:60s) makes the first command that reaches"
+                    + " the point pause there, so that a test can kill the agent; empty: off");
 
     // Below 100ms the agent's own reads of /proc/interrupts start to load the gateway it is meant to relieve;
     // above 10m the rates are too coarse to show a hotspot before users feel it.
@@ -92,10 +103,13 @@ public final class AgentConfig {
     private final Pattern irqDevices;
     private final List<String> disabledCollectors;
     private final String kafkaBootstrap;
+    private final KafkaSecurity kafkaSecurity;
     private final Topics topics;
     private final ProbeSettings probes;
     private final int settingsEvery;
     private final Duration publishInterval;
+    private final InetAddress metricsBind;
+    private final CrashPause crashPause;
 
     public AgentConfig(Env env) {
         this.procRoot = path(env, PROC_ROOT);
@@ -119,6 +133,7 @@ public final class AgentConfig {
         this.disabledCollectors = Arrays.stream(env.string(DISABLED_COLLECTORS).split(","))
                 .map(String::trim).filter(name -> !name.isEmpty()).toList();
         this.kafkaBootstrap = env.string(KafkaSettings.BOOTSTRAP);
+        this.kafkaSecurity = KafkaSecurity.from(env);
         this.topics = KafkaSettings.topics(env);
         this.probes = ProbeSettings.from(env);
         this.settingsEvery = env.integer(SETTINGS_EVERY, 1, 3600);
@@ -127,13 +142,20 @@ public final class AgentConfig {
             throw new ConfigException(PUBLISH_INTERVAL.env() + "=" + env.string(PUBLISH_INTERVAL)
                     + " is out of range: use a value between 100ms and 1m");
         }
+        this.metricsBind = ipLiteral(env, METRICS_BIND);
+        try {
+            this.crashPause = CrashPause.parse(env.string(TEST_CRASH_PAUSE));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(TEST_CRASH_PAUSE.env() + "=" + env.string(TEST_CRASH_PAUSE)
+                    + " is not usable: " + e.getMessage(), e);
+        }
     }
 
     public static List<Setting> settings() {
         List<Setting> all = new ArrayList<>(List.of(HOST_ID, PROC_ROOT, SYS_ROOT, SAMPLE_INTERVAL, SPOOL_DIR,
                 SPOOL_MAX_BYTES, METRICS_PORT, IRQ_DEVICES, DISABLED_COLLECTORS, DRY_RUN, TRUSTED_KEYS_DIR, STATE_DIR,
-                APPLY_ACTIONS, APPLY_BOUNDS, SETTINGS_EVERY, PUBLISH_INTERVAL, KafkaSettings.BOOTSTRAP,
-                KafkaSettings.TOPIC_NAMESPACE));
+                APPLY_ACTIONS, APPLY_BOUNDS, SETTINGS_EVERY, PUBLISH_INTERVAL, METRICS_BIND, TEST_CRASH_PAUSE));
+        all.addAll(KafkaSettings.all());
         all.addAll(ProbeSettings.settings());
         return List.copyOf(all);
     }
@@ -164,6 +186,16 @@ public final class AgentConfig {
 
     public int metricsPort() {
         return metricsPort;
+    }
+
+    /** The address the metrics endpoint listens on. */
+    public InetAddress metricsBind() {
+        return metricsBind;
+    }
+
+    /** The crash tests' pause; {@link CrashPause#OFF} unless TUNNELVISION_AGENT_TEST_CRASH_PAUSE is set. */
+    public CrashPause crashPause() {
+        return crashPause;
     }
 
     public Pattern irqDevices() {
@@ -208,6 +240,11 @@ public final class AgentConfig {
         return kafkaBootstrap;
     }
 
+    /** How the agent's producer and command consumer authenticate; the files are read when they are wired. */
+    public KafkaSecurity kafkaSecurity() {
+        return kafkaSecurity;
+    }
+
     /** Rounds between two reads of the settings that only change by an administrator's or the executor's hand. */
     public int settingsEvery() {
         return settingsEvery;
@@ -227,9 +264,10 @@ public final class AgentConfig {
     public String toString() {
         return "AgentConfig{hostId=" + hostId + ", procRoot=" + procRoot + ", sysRoot=" + sysRoot
                 + ", sampleInterval=" + sampleInterval + ", spoolDir=" + spoolDir + ", spoolMaxBytes="
-                + spoolMaxBytes + ", metricsPort=" + metricsPort + ", dryRun=" + dryRun + ", trustedKeysDir="
+                + spoolMaxBytes + ", metrics=" + metricsBind.getHostAddress() + ":" + metricsPort
+                + (crashPause.on() ? ", crashPause=" + crashPause : "") + ", dryRun=" + dryRun + ", trustedKeysDir="
                 + trustedKeysDir + ", stateDir=" + stateDir + ", applyActions=" + applyActions + ", kafkaBootstrap="
-                + kafkaBootstrap + ", topicNamespace=" + topics.namespace() + "}";
+                + kafkaBootstrap + ", " + kafkaSecurity + ", topicNamespace=" + topics.namespace() + "}";
     }
 
     /**
@@ -296,6 +334,17 @@ public final class AgentConfig {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(APPLY_BOUNDS.env() + "=" + raw + " is not usable: " + e.getMessage(), e);
         }
+    }
+
+    /** An IP address written as one (v4, or v6 with or without brackets): a name would need a resolver at start. */
+    private static InetAddress ipLiteral(Env env, Setting setting) {
+        String raw = env.string(setting);
+        InetAddress address = Addresses.literal(raw);
+        if (address == null) {
+            throw new ConfigException(setting.env() + "=" + raw + " is not an IP address (e.g. 127.0.0.1, ::1,"
+                    + " 0.0.0.0); host names are not resolved");
+        }
+        return address;
     }
 
     private static Path path(Env env, Setting setting) {

@@ -12,6 +12,7 @@ import io.tunnelvision.config.KafkaSettings;
 import io.tunnelvision.config.Setting;
 import io.tunnelvision.schemas.avro.TuningAction;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +42,8 @@ class AgentConfigTest {
         assertEquals(Path.of("/var/lib/tunnelvision/spool"), config.spoolDir());
         assertEquals(256L * 1024 * 1024, config.spoolMaxBytes());
         assertEquals(9464, config.metricsPort());
+        assertEquals(InetAddress.getByName("127.0.0.1"), config.metricsBind(), "metrics answer on this host only");
+        assertFalse(config.crashPause().on(), "the crash tests' hook is off unless set");
         assertTrue(config.dryRun(), "a fresh agent must never touch the kernel unless told to");
         assertEquals(Path.of("/etc/tunnelvision/trusted-keys"), config.trustedKeysDir());
         assertEquals(Path.of("/var/lib/tunnelvision/executor"), config.stateDir());
@@ -87,6 +90,8 @@ class AgentConfigTest {
                 Map.entry("TUNNELVISION_AGENT_SPOOL_DIR", "/data/spool"),
                 Map.entry("TUNNELVISION_AGENT_SPOOL_MAX_BYTES", "2097152"),
                 Map.entry("TUNNELVISION_AGENT_METRICS_PORT", "19464"),
+                Map.entry("TUNNELVISION_AGENT_METRICS_BIND", "[::]"),
+                Map.entry("TUNNELVISION_AGENT_TEST_CRASH_PAUSE", "after-kernel-write:30s"),
                 Map.entry("TUNNELVISION_AGENT_DRY_RUN", "false"),
                 Map.entry("TUNNELVISION_AGENT_TRUSTED_KEYS_DIR", "/etc/tv/keys"),
                 Map.entry("TUNNELVISION_AGENT_STATE_DIR", "/data/executor"),
@@ -102,6 +107,8 @@ class AgentConfigTest {
         assertEquals(Path.of("/data/spool"), config.spoolDir());
         assertEquals(2_097_152L, config.spoolMaxBytes());
         assertEquals(19464, config.metricsPort());
+        assertEquals(InetAddress.getByName("::"), config.metricsBind());
+        assertEquals("after-kernel-write:30000ms", config.crashPause().toString());
         assertFalse(config.dryRun());
         assertEquals(Path.of("/etc/tv/keys"), config.trustedKeysDir());
         assertEquals(Path.of("/data/executor"), config.stateDir());
@@ -120,6 +127,11 @@ class AgentConfigTest {
             "TUNNELVISION_AGENT_SPOOL_MAX_BYTES, 256",
             "TUNNELVISION_AGENT_SPOOL_MAX_BYTES, 256MiB",
             "TUNNELVISION_AGENT_METRICS_PORT, 70000",
+            "TUNNELVISION_AGENT_METRICS_BIND, localhost",
+            "TUNNELVISION_AGENT_METRICS_BIND, 127.0.0.1:9464",
+            "TUNNELVISION_AGENT_TEST_CRASH_PAUSE, after-kernel-write",
+            "TUNNELVISION_AGENT_TEST_CRASH_PAUSE, before-lunch:10s",
+            "TUNNELVISION_AGENT_TEST_CRASH_PAUSE, after-result-spooled:0s",
             "TUNNELVISION_AGENT_DRY_RUN, maybe",
             "TUNNELVISION_AGENT_APPLY_ACTIONS, 'MTU,REBOOT'",
             "TUNNELVISION_AGENT_APPLY_ACTIONS, UNKNOWN",
@@ -146,9 +158,10 @@ class AgentConfigTest {
             assertTrue(names.add(setting.env()), "listed twice: " + setting.env());
             assertFalse(setting.isRequired(), "the agent must start on a bare gateway, but requires " + setting.env());
         }
-        assertTrue(names.contains(KafkaSettings.BOOTSTRAP.env()));
-        assertTrue(names.contains(KafkaSettings.TOPIC_NAMESPACE.env()));
-        assertEquals(24, names.size());
+        for (Setting kafka : KafkaSettings.all()) {
+            assertTrue(names.contains(kafka.env()), "missing " + kafka.env());
+        }
+        assertEquals(34, names.size());
     }
 
     private void givenKernelHostname(String content) throws IOException {

@@ -1,13 +1,23 @@
 package io.tunnelvision.api;
 
 import io.tunnelvision.api.db.Retention;
+import io.tunnelvision.api.http.ApiListener;
 import io.tunnelvision.api.http.ApiToken;
+import io.tunnelvision.api.tls.TlsFiles;
+import io.tunnelvision.api.tls.TlsIdentity;
 import io.tunnelvision.config.ConfigException;
 import io.tunnelvision.config.Env;
+import io.tunnelvision.config.KafkaRoles;
+import io.tunnelvision.config.KafkaSecurity;
 import io.tunnelvision.config.KafkaSettings;
 import io.tunnelvision.config.Setting;
 import io.tunnelvision.schemas.topic.Topics;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import org.postgresql.Driver;
@@ -24,13 +34,23 @@ public final class ApiConfig {
             "Database password; empty sends none (the server trusts the client, or ~/.pgpass supplies it)");
     public static final Setting HTTP_PORT = Setting.optional("TUNNELVISION_API_HTTP_PORT", "8080",
             "TCP port the HTTP API listens on");
+    public static final Setting HTTP_HOST = Setting.optional("TUNNELVISION_API_HTTP_HOST", "",
+            "Address the HTTP API listens on; empty for every interface. 127.0.0.1 when a reverse proxy on the same"
+                    + " host terminates TLS (docs/reverse-proxy.md)");
+    public static final Setting TLS_CERT_FILE = Setting.optional("TUNNELVISION_API_TLS_CERT_FILE", "",
+            "PEM file with the api's certificate first, then its intermediates; set with"
+                    + " TUNNELVISION_API_TLS_KEY_FILE to serve HTTPS (TLS 1.2 and 1.3) instead of HTTP on"
+                    + " TUNNELVISION_API_HTTP_PORT. Empty: plain HTTP");
+    public static final Setting TLS_KEY_FILE = Setting.optional("TUNNELVISION_API_TLS_KEY_FILE", "",
+            "PEM file with the certificate's unencrypted PKCS#8 private key (BEGIN PRIVATE KEY), readable by the api"
+                    + " only; empty: plain HTTP");
 
     public static final Setting TOKENS = Setting.optional("TUNNELVISION_API_TOKENS", "",
             "Bearer tokens the HTTP API accepts, as name:role:sha256hex entries separated by commas; role is viewer"
                     + " or operator, and the hash is the SHA-256 of the token (sha256sum), never the token itself."
                     + " Empty: every /api/v1 route answers 401");
-    public static final Setting CONSUMER_GROUP = Setting.optional("TUNNELVISION_API_CONSUMER_GROUP",
-            "tunnelvision-api", "Kafka consumer group of the ingest consumer; instances in one group share the work");
+    /** Shared with topic init, whose ACLs give the api principal this group. */
+    public static final Setting CONSUMER_GROUP = KafkaRoles.API_CONSUMER_GROUP;
     public static final Setting DB_POOL_SIZE = Setting.optional("TUNNELVISION_API_DB_POOL_SIZE", "8",
             "Largest number of database connections (ingest, HTTP and maintenance together)");
     public static final Setting RETENTION_RAW = Setting.optional("TUNNELVISION_API_RETENTION_RAW", "PT2H",
@@ -40,23 +60,32 @@ public final class ApiConfig {
             "How long 1-minute rollups and latency probes are kept");
     public static final Setting RETENTION_HOUR = Setting.optional("TUNNELVISION_API_RETENTION_HOUR", "P365D",
             "How long 1-hour rollups are kept");
+    public static final Setting DECISION_KEY_FILE = Setting.optional("TUNNELVISION_API_DECISION_KEY_FILE", "",
+            "Ed25519 private key (PKCS#8 PEM) the api signs operators' approve and reject decisions with (tunnelvision"
+                    + " keygen DIR api); its .pub.pem goes to streams' TUNNELVISION_STREAMS_DECISION_KEYS, never to"
+                    + " agents. Empty: approve and reject answer 503");
 
     private static final String JDBC_PREFIX = "jdbc:postgresql:";
     private static final Pattern PASSWORD_IN_URL = Pattern.compile("(?i)(password=)[^&]*");
 
     private final String kafkaBootstrap;
+    private final KafkaSecurity kafkaSecurity;
     private final Topics topics;
     private final String dbUrl;
     private final String dbUser;
     private final String dbPassword;
     private final int httpPort;
+    private final String httpHost;
+    private final Optional<TlsIdentity> tls;
     private final List<ApiToken> tokens;
     private final String consumerGroup;
     private final int dbPoolSize;
     private final Retention retention;
+    private final Optional<Path> decisionKeyFile;
 
     public ApiConfig(Env env) {
         this.kafkaBootstrap = env.string(KafkaSettings.BOOTSTRAP);
+        this.kafkaSecurity = KafkaSecurity.from(env);
         this.topics = KafkaSettings.topics(env);
         this.dbUrl = env.string(DB_URL);
         if (!dbUrl.startsWith(JDBC_PREFIX) || Driver.parseURL(dbUrl, new Properties()) == null) {
@@ -66,6 +95,8 @@ public final class ApiConfig {
         this.dbUser = env.string(DB_USER);
         this.dbPassword = env.string(DB_PASSWORD);
         this.httpPort = env.integer(HTTP_PORT, 1, 65_535);
+        this.httpHost = env.string(HTTP_HOST);
+        this.tls = TlsFiles.read(env, TLS_CERT_FILE, TLS_KEY_FILE, Clock.systemUTC());
         try {
             this.tokens = List.copyOf(ApiToken.parseAll(env.string(TOKENS)));
         } catch (IllegalArgumentException e) {
@@ -80,15 +111,30 @@ public final class ApiConfig {
             throw new ConfigException(RETENTION_RAW.env() + ", " + RETENTION_MINUTE.env() + " and "
                     + RETENTION_HOUR.env() + " do not fit together: " + e.getMessage(), e);
         }
+        String rawKey = env.string(DECISION_KEY_FILE).strip();
+        try {
+            this.decisionKeyFile = rawKey.isEmpty() ? Optional.empty() : Optional.of(Path.of(rawKey));
+        } catch (InvalidPathException e) {
+            throw new ConfigException(DECISION_KEY_FILE.env() + "=" + rawKey + " is not a usable path: "
+                    + e.getReason(), e);
+        }
     }
 
     public static List<Setting> settings() {
-        return List.of(KafkaSettings.BOOTSTRAP, KafkaSettings.TOPIC_NAMESPACE, DB_URL, DB_USER, DB_PASSWORD, HTTP_PORT,
-                TOKENS, CONSUMER_GROUP, DB_POOL_SIZE, RETENTION_RAW, RETENTION_MINUTE, RETENTION_HOUR);
+        List<Setting> all = new ArrayList<>(KafkaSettings.all());
+        all.addAll(List.of(DB_URL, DB_USER, DB_PASSWORD, HTTP_PORT, HTTP_HOST, TLS_CERT_FILE, TLS_KEY_FILE,
+                TOKENS, CONSUMER_GROUP, DB_POOL_SIZE, RETENTION_RAW, RETENTION_MINUTE, RETENTION_HOUR,
+                DECISION_KEY_FILE));
+        return List.copyOf(all);
     }
 
     public String kafkaBootstrap() {
         return kafkaBootstrap;
+    }
+
+    /** How the api's Kafka clients authenticate; the files are read when they are made. */
+    public KafkaSecurity kafkaSecurity() {
+        return kafkaSecurity;
     }
 
     /** The topic registry in the configured namespace. */
@@ -112,6 +158,11 @@ public final class ApiConfig {
         return httpPort;
     }
 
+    /** Address, port and, when both TLS files are set, the HTTPS certificate and key. */
+    public ApiListener listener() {
+        return new ApiListener(httpHost, httpPort, tls);
+    }
+
     /** The accepted tokens, by hash; the tokens themselves are never configured. */
     public List<ApiToken> tokens() {
         return tokens;
@@ -129,13 +180,22 @@ public final class ApiConfig {
         return retention;
     }
 
+    /** The private key decisions are signed with; empty when approving and rejecting are not possible here. */
+    public Optional<Path> decisionKeyFile() {
+        return decisionKeyFile;
+    }
+
     /** Safe to log: the password, whether set on its own or inside the URL, is never shown. */
     @Override
     public String toString() {
-        return "ApiConfig{kafkaBootstrap=" + kafkaBootstrap + ", topicNamespace=" + topics.namespace()
+        return "ApiConfig{kafkaBootstrap=" + kafkaBootstrap + ", " + kafkaSecurity
+                + ", topicNamespace=" + topics.namespace()
                 + ", dbUrl=" + masked(dbUrl) + ", dbUser=" + dbUser
-                + ", dbPassword=" + (dbPassword.isEmpty() ? "(none)" : "***") + ", httpPort=" + httpPort + ", tokens=" + tokens + ", consumerGroup=" + consumerGroup
-                + ", dbPoolSize=" + dbPoolSize + ", retention=" + retention + "}";
+                + ", dbPassword=" + (dbPassword.isEmpty() ? "(none)" : "***")
+                + ", listener=" + listener()
+                + ", tokens=" + tokens + ", consumerGroup=" + consumerGroup
+                + ", dbPoolSize=" + dbPoolSize + ", retention=" + retention + ", decisionKeyFile="
+                + decisionKeyFile.map(Path::toString).orElse("(none)") + "}";
     }
 
     private static String masked(String url) {

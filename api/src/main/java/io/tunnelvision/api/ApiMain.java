@@ -2,6 +2,7 @@ package io.tunnelvision.api;
 
 import io.tunnelvision.config.ConfigException;
 import io.tunnelvision.config.Env;
+import io.tunnelvision.schemas.sign.SigningException;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,14 @@ public final class ApiMain {
         if (config.tokens().isEmpty()) {
             LOG.warn("{} is empty: every /api/v1 route will answer 401", ApiConfig.TOKENS.env());
         }
-        ApiRuntime api = ApiRuntime.start(config);
+        ApiRuntime api;
+        try {
+            api = ApiRuntime.start(config);
+        } catch (SigningException e) {
+            LOG.error("Cannot start the api: {}", e.getMessage());
+            System.exit(1);
+            return;
+        }
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -11,13 +11,16 @@ import io.tunnelvision.api.db.PartitionMaintenance;
 import io.tunnelvision.api.db.RowSink;
 import io.tunnelvision.api.db.Rollups;
 import io.tunnelvision.api.http.ApiServer;
+import io.tunnelvision.api.http.DecisionPublisher;
 import io.tunnelvision.api.http.Health;
 import io.tunnelvision.api.http.KafkaDecisionPublisher;
 import io.tunnelvision.api.ingest.Backoff;
 import io.tunnelvision.api.ingest.IngestConsumer;
 import io.tunnelvision.api.ingest.IngestWriter;
+import io.tunnelvision.schemas.sign.DecisionSigner;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,11 +45,13 @@ public final class ApiRuntime implements AutoCloseable {
     private final ScheduledExecutorService jobs;
     private final IngestConsumer ingest;
     private final Thread ingestThread;
-    private final KafkaDecisionPublisher decisions;
+    private final DecisionPublisher decisions;
     private final Admin admin;
     private final ApiServer server;
 
     private ApiRuntime(ApiConfig config) throws InterruptedException {
+        // first: a key that cannot be read stops the api before anything is started
+        Optional<DecisionSigner> decisionSigner = config.decisionKeyFile().map(DecisionSigner::fromFile);
         this.database = Database.pooled(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize());
         migrate(database);
 
@@ -67,7 +72,7 @@ public final class ApiRuntime implements AutoCloseable {
         jobs.scheduleWithFixedDelay(guarded("rollups", rollups::runOnce), ROLLUP_EVERY.toSeconds(),
                 ROLLUP_EVERY.toSeconds(), TimeUnit.SECONDS);
 
-        KafkaClients kafka = new KafkaClients(config.kafkaBootstrap());
+        KafkaClients kafka = new KafkaClients(config.kafkaBootstrap(), config.kafkaSecurity().clientProperties());
         this.ingest = new IngestConsumer(kafka.ingestConsumer(config.consumerGroup()), kafka.deadLetterProducer(),
                 config.topics(), new IngestWriter(database.jdbi(), partitions, RowSink.multiRowInsert()),
                 new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30)), metrics);
@@ -79,10 +84,9 @@ public final class ApiRuntime implements AutoCloseable {
                 .add("database", () -> database.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class)
                         .one()) == 1 ? null : "unexpected answer")
                 .add("kafka", () -> kafkaProblem(admin));
-        this.decisions = new KafkaDecisionPublisher(kafka.decisionProducer(config.topics().commandDecisions),
-                config.topics().commandDecisions);
+        this.decisions = decisionPublisher(config, decisionSigner, kafka);
         this.server = new ApiServer(new ApiServer.Parts(database.jdbi(), config.retention(), clock, config.tokens(),
-                decisions, health, metrics)).start(config.httpPort());
+                decisions, health, metrics)).start(config.listener());
     }
 
     /** Starts every part; waits for the database first, as ingest does later: the api is useless without its schema. */
@@ -104,9 +108,24 @@ public final class ApiRuntime implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         jobs.shutdownNow();
-        decisions.close();
+        if (decisions instanceof KafkaDecisionPublisher kafkaDecisions) {
+            kafkaDecisions.close();
+        }
         admin.close(Duration.ofSeconds(5));
         database.close();
+    }
+
+    /** Decisions signed with the api's key, or none at all: an unsigned decision would only be refused by the gate. */
+    private static DecisionPublisher decisionPublisher(ApiConfig config, Optional<DecisionSigner> decisionSigner,
+                                                       KafkaClients kafka) {
+        if (decisionSigner.isEmpty()) {
+            LOG.warn("{} is empty: approve and reject will answer 503", ApiConfig.DECISION_KEY_FILE.env());
+            return DecisionPublisher.withoutKey("no decision key (" + ApiConfig.DECISION_KEY_FILE.env() + ")");
+        }
+        DecisionSigner signer = decisionSigner.get();
+        LOG.info("Decisions are signed with api key {} ({})", signer.keyId(), config.decisionKeyFile().get());
+        return new KafkaDecisionPublisher(kafka.decisionProducer(config.topics().commandDecisions),
+                config.topics().commandDecisions, signer);
     }
 
     private static void migrate(Database database) throws InterruptedException {

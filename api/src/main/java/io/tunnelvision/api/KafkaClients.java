@@ -2,6 +2,7 @@ package io.tunnelvision.api;
 
 import io.tunnelvision.schemas.avro.CommandDecision;
 import io.tunnelvision.schemas.topic.Topic;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -18,9 +19,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class KafkaClients {
 
     private final String bootstrap;
+    private final Map<String, Object> security;
 
+    /** Clients of a broker without security (tests' embedded broker). */
     public KafkaClients(String bootstrap) {
+        this(bootstrap, Map.of());
+    }
+
+    /** @param security the client security properties ({@code KafkaSecurity.clientProperties()}) */
+    public KafkaClients(String bootstrap, Map<String, Object> security) {
         this.bootstrap = bootstrap;
+        this.security = Map.copyOf(security);
     }
 
     /**
@@ -29,7 +38,7 @@ public final class KafkaClients {
      * by hand after the database commit.
      */
     public Consumer<byte[], byte[]> ingestConsumer(String groupId) {
-        return new KafkaConsumer<>(Map.of(
+        return new KafkaConsumer<>(secured(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
                 ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-ingest",
@@ -39,32 +48,39 @@ public final class KafkaClients {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000,
                 // fewer, larger polls: each one costs a transaction and an offset commit
                 ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 256 * 1024,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100),
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100)),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     public Producer<byte[], byte[]> deadLetterProducer() {
-        return new KafkaProducer<>(Map.of(
+        return new KafkaProducer<>(secured(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     public Producer<String, CommandDecision> decisionProducer(Topic<String, CommandDecision> topic) {
-        return new KafkaProducer<>(Map.of(
+        return new KafkaProducer<>(secured(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000)),
                 topic.keySerde().serializer(), topic.valueSerde().serializer());
     }
 
     public Admin admin() {
-        return Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        return Admin.create(secured(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000));
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000)));
+    }
+
+    /** A client's own settings on top of the security ones. */
+    private Map<String, Object> secured(Map<String, Object> settings) {
+        Map<String, Object> all = new HashMap<>(security);
+        all.putAll(settings);
+        return all;
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tunnelvision.api.http.ApiListener;
 import io.tunnelvision.config.ConfigException;
 import io.tunnelvision.config.Env;
 import io.tunnelvision.config.KafkaSettings;
@@ -29,6 +30,7 @@ class ApiConfigTest {
         assertEquals("tunnelvision", config.dbUser());
         assertEquals("", config.dbPassword());
         assertEquals(8080, config.httpPort());
+        assertEquals(ApiListener.http(8080), config.listener(), "plain HTTP on every interface");
         assertEquals(java.util.List.of(), config.tokens());
         assertEquals("tunnelvision-api", config.consumerGroup());
         assertEquals(8, config.dbPoolSize());
@@ -111,6 +113,18 @@ class ApiConfigTest {
     }
 
     @Test
+    void theDecisionKeyIsOptionalAndAPathWhenGiven() {
+        ApiConfig without = new ApiConfig(new Env(Map.of("TUNNELVISION_DB_URL", URL)));
+        ApiConfig with = new ApiConfig(new Env(Map.of("TUNNELVISION_DB_URL", URL,
+                "TUNNELVISION_API_DECISION_KEY_FILE", "/var/lib/tunnelvision/keys/api.key.pem")));
+
+        assertEquals(java.util.Optional.empty(), without.decisionKeyFile());
+        assertEquals(java.util.Optional.of(java.nio.file.Path.of("/var/lib/tunnelvision/keys/api.key.pem")),
+                with.decisionKeyFile());
+        assertTrue(with.toString().contains("decisionKeyFile=/var/lib/tunnelvision/keys/api.key.pem"));
+    }
+
+    @Test
     void passwordsNeverAppearInTheLoggedForm() {
         ApiConfig config = new ApiConfig(new Env(Map.of(
                 "TUNNELVISION_DB_URL", URL + "?user=api&password=in-url-secret&ssl=true",
@@ -128,8 +142,9 @@ class ApiConfigTest {
         for (Setting setting : ApiConfig.settings()) {
             assertTrue(names.add(setting.env()), "listed twice: " + setting.env());
         }
-        assertTrue(names.contains(KafkaSettings.BOOTSTRAP.env()));
-        assertTrue(names.contains(KafkaSettings.TOPIC_NAMESPACE.env()));
-        assertEquals(12, names.size());
+        for (Setting kafka : KafkaSettings.all()) {
+            assertTrue(names.contains(kafka.env()), "missing " + kafka.env());
+        }
+        assertEquals(24, names.size());
     }
 }

@@ -10,6 +10,8 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -20,7 +22,14 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -38,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  * Tests that just need "a broker" use {@code SharedKafka.get()} instead.
+ *
+ * <p>Given a {@link BrokerSecurity} it is a secure broker instead: a SASL_SSL listener (SCRAM-SHA-512 and PLAIN)
+ * at {@link #bootstrapServers()}, an SSL listener that requires a client certificate at
+ * {@link #mutualTlsBootstrapServers()} (the principal is the certificate's CN), Kafka's StandardAuthorizer with
+ * nothing allowed that no ACL allows, and the controller reachable only with the super user's PLAIN password.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -50,6 +64,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final boolean ownsDataDir;
     private final int brokerPort;
     private final int controllerPort;
+    private final int mutualTlsPort;
+    private final BrokerSecurity security;
     private final Thread exitHook;
 
     private KafkaRaftServer server;
@@ -71,6 +87,13 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param brokerPort the client port on 127.0.0.1; 0 picks a free one
      */
     public EmbeddedKafka(Path dataDir, int brokerPort) {
+        this(dataDir, brokerPort, null);
+    }
+
+    /**
+     * @param security {@code null} for a broker without security; otherwise see {@link BrokerSecurity}
+     */
+    public EmbeddedKafka(Path dataDir, int brokerPort, BrokerSecurity security) {
         if (brokerPort < 0 || brokerPort > 65535) {
             throw new IllegalArgumentException("Invalid port " + brokerPort);
         }
@@ -78,6 +101,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.dataDir = ownsDataDir ? LocalServers.createTempDir("tunnelvision-kafka-") : dataDir.toAbsolutePath();
         this.brokerPort = brokerPort == 0 ? LocalServers.freeLoopbackPort() : brokerPort;
         this.controllerPort = LocalServers.freeLoopbackPort();
+        this.security = security;
+        this.mutualTlsPort = security == null ? 0 : LocalServers.freeLoopbackPort();
         this.exitHook = LocalServers.closeOnExit("embedded-kafka", this);
     }
 
@@ -151,6 +176,59 @@ public final class EmbeddedKafka implements AutoCloseable {
         return brokerPort;
     }
 
+    /** The listener that takes only clients with a certificate from the CA; throws on a broker without security. */
+    public String mutualTlsBootstrapServers() {
+        requireSecure();
+        return HOST + ":" + mutualTlsPort;
+    }
+
+    /**
+     * Client properties of the super user over SASL_SSL (bootstrap included), or just the bootstrap on a broker
+     * without security: what an admin client of a test needs.
+     */
+    public Map<String, Object> adminClientProperties() {
+        Map<String, Object> props = new HashMap<>();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        if (security != null) {
+            props.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL");
+            props.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
+            props.put(SaslConfigs.SASL_JAAS_CONFIG, new Password(plainLogin(security.superUser(),
+                    security.superUserPassword(), Map.of())));
+            props.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
+            props.put(SslConfigs.SSL_TRUSTSTORE_CERTIFICATES_CONFIG, new Password(security.caPem()));
+        }
+        return props;
+    }
+
+    /** Adds (or changes) a SCRAM-SHA-512 user and returns once the broker authenticates it. */
+    public void createScramUser(String user, String password) {
+        requireSecure();
+        try (Admin admin = Admin.create(adminClientProperties())) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)))
+                    .all().get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+            // the controller acknowledges before the broker's credential cache has the user
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (!admin.describeUserScramCredentials(List.of(user)).all().get(5, TimeUnit.SECONDS)
+                            .isEmpty()) {
+                        return;
+                    }
+                } catch (ExecutionException e) {
+                    // not known yet: ResourceNotFoundException
+                }
+                Thread.sleep(50);
+            }
+            throw new IllegalStateException("SCRAM user " + user + " not visible after " + READY_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating SCRAM user " + user, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create SCRAM user " + user + ": " + e.getMessage(), e);
+        }
+    }
+
     public Path dataDir() {
         return dataDir;
     }
@@ -166,7 +244,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "EmbeddedKafka[" + bootstrapServers() + ", " + dataDir + "]";
+        return "EmbeddedKafka[" + bootstrapServers() + (security == null ? "" : " SASL_SSL") + ", " + dataDir + "]";
     }
 
     private Properties brokerConfig() {
@@ -176,11 +254,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Map.entry("node.id", String.valueOf(NODE_ID)),
                 // A static voter set: the controller is always this node on this port.
                 Map.entry("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort),
-                Map.entry("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort),
-                Map.entry("advertised.listeners", "PLAINTEXT://" + bootstrapServers()),
-                Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
                 Map.entry("controller.listener.names", "CONTROLLER"),
-                Map.entry("inter.broker.listener.name", "PLAINTEXT"),
                 Map.entry("log.dirs", dataDir.toString()),
                 // The project creates its topics explicitly; a typo must not create a topic silently.
                 Map.entry("auto.create.topics.enable", "false"),
@@ -197,7 +271,73 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
                 // The default 128 MB cleaner buffer alone would not fit the small test heaps.
                 Map.entry("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024))));
+        config.putAll(security == null ? plainListeners() : secureListeners(security));
         return config;
+    }
+
+    private Map<String, String> plainListeners() {
+        return Map.of(
+                "listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort,
+                "advertised.listeners", "PLAINTEXT://" + bootstrapServers(),
+                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name", "PLAINTEXT");
+    }
+
+    /**
+     * CLIENTS (SASL_SSL) is also the broker's way to itself (transaction markers), as the super user over PLAIN;
+     * the controller takes only that user too, so no listener lets an unauthenticated client in.
+     */
+    private Map<String, String> secureListeners(BrokerSecurity s) {
+        Map<String, String> users = new HashMap<>(s.plainUsers());
+        users.put(s.superUser(), s.superUserPassword());
+        String superLogin = plainLogin(s.superUser(), s.superUserPassword(), users);
+        Map<String, String> config = new HashMap<>(Map.ofEntries(
+                Map.entry("listeners", "CLIENTS://" + HOST + ":" + brokerPort + ",MTLS://" + HOST + ":"
+                        + mutualTlsPort + ",CONTROLLER://" + HOST + ":" + controllerPort),
+                Map.entry("advertised.listeners", "CLIENTS://" + bootstrapServers() + ",MTLS://" + HOST + ":"
+                        + mutualTlsPort),
+                Map.entry("listener.security.protocol.map", "CLIENTS:SASL_SSL,MTLS:SSL,CONTROLLER:SASL_PLAINTEXT"),
+                Map.entry("inter.broker.listener.name", "CLIENTS"),
+                Map.entry("sasl.mechanism.inter.broker.protocol", "PLAIN"),
+                Map.entry("sasl.mechanism.controller.protocol", "PLAIN"),
+                Map.entry("listener.name.clients.sasl.enabled.mechanisms", "SCRAM-SHA-512,PLAIN"),
+                Map.entry("listener.name.clients.plain.sasl.jaas.config", superLogin),
+                Map.entry("listener.name.clients.scram-sha-512.sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required;"),
+                Map.entry("listener.name.controller.sasl.enabled.mechanisms", "PLAIN"),
+                Map.entry("listener.name.controller.plain.sasl.jaas.config", plainLogin(s.superUser(),
+                        s.superUserPassword(), Map.of(s.superUser(), s.superUserPassword()))),
+                Map.entry("ssl.keystore.type", "PEM"),
+                Map.entry("ssl.keystore.certificate.chain", s.certificateChainPem()),
+                Map.entry("ssl.keystore.key", s.privateKeyPem()),
+                Map.entry("ssl.truststore.type", "PEM"),
+                Map.entry("ssl.truststore.certificates", s.caPem()),
+                Map.entry("listener.name.mtls.ssl.client.auth", "required"),
+                // a certificate with CN=agent is the principal User:agent, whatever else its DN says (Java writes
+                // the DN in RFC 2253 order, so the CN may come last): one ACL per role, not per certificate
+                Map.entry("ssl.principal.mapping.rules", "RULE:^(.*,)?CN=([^,]+)(,.*)?$/$2/,DEFAULT"),
+                Map.entry("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer"),
+                Map.entry("super.users", "User:" + s.superUser()),
+                Map.entry("allow.everyone.if.no.acl.found", "false")));
+        return config;
+    }
+
+    /** A PLAIN client login; {@code users} adds the server side's {@code user_NAME="password"} entries. */
+    private static String plainLogin(String user, String password, Map<String, String> users) {
+        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required")
+                .append(" username=").append(quoted(user)).append(" password=").append(quoted(password));
+        users.forEach((name, pw) -> jaas.append(" user_").append(name).append('=').append(quoted(pw)));
+        return jaas.append(';').toString();
+    }
+
+    private static String quoted(String value) {
+        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
+    private void requireSecure() {
+        if (security == null) {
+            throw new IllegalStateException(this + " runs without security");
+        }
     }
 
     /** Does what {@code kafka-storage.sh format} does, with a fresh cluster id. */
@@ -235,10 +375,9 @@ public final class EmbeddedKafka implements AutoCloseable {
      * the broker serves requests.
      */
     private void awaitReady() {
-        Map<String, Object> adminConfig = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+        Map<String, Object> adminConfig = adminClientProperties();
+        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         Exception lastFailure = null;
         try (Admin admin = Admin.create(adminConfig)) {

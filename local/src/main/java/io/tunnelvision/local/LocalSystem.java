@@ -4,6 +4,7 @@ import io.tunnelvision.api.ApiConfig;
 import io.tunnelvision.api.ApiRuntime;
 import io.tunnelvision.api.http.ApiToken;
 import io.tunnelvision.config.Env;
+import io.tunnelvision.config.KafkaSecurity;
 import io.tunnelvision.config.KafkaSettings;
 import io.tunnelvision.embedded.EmbeddedKafka;
 import io.tunnelvision.embedded.EmbeddedPostgresServer;
@@ -14,8 +15,10 @@ import io.tunnelvision.schemas.sign.Ed25519Keys;
 import io.tunnelvision.schemas.sign.TrustedKeys;
 import io.tunnelvision.schemas.topic.TopicCreator;
 import io.tunnelvision.schemas.topic.Topics;
+import io.tunnelvision.streams.GateKeys;
 import io.tunnelvision.streams.StreamsAppConfig;
 import io.tunnelvision.streams.StreamsProperties;
+import io.tunnelvision.streams.fleet.DecisionCheck;
 import io.tunnelvision.streams.topology.TunnelvisionTopology;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,7 +44,11 @@ import org.apache.kafka.streams.KafkaStreams;
  * The whole system in one process: an embedded KRaft broker and PostgreSQL (or the database named by
  * {@code TUNNELVISION_DB_URL}), the topics, the streams app (planner in auto mode), the api with an operator token,
  * and a simulated fleet. Everything lives under one data directory, so a second start resumes: the broker's log,
- * the database, the streams state, the planner's key, the token and the gateways' agent state are all kept.
+ * the database, the streams state, the keys, the token and the gateways' agent state are all kept.
+ *
+ * <p>Two key pairs, in two directories so that neither is trusted for the other's job: {@code keys/planner.*}
+ * (streams signs commands, the fleet's agents trust {@code keys/}) and {@code api-keys/api.*} (the api signs
+ * decisions, the gate trusts {@code api-keys/api.pub.pem}).
  */
 public final class LocalSystem implements AutoCloseable {
 
@@ -54,11 +61,15 @@ public final class LocalSystem implements AutoCloseable {
                           Map<String, String> streamsEnv, Map<String, String> environment) {
     }
 
-    /** Streams settings the local system starts with: commands go out without approval, the loop closes. */
+    /**
+     * Streams settings the local system starts with: commands go out without approval, the loop closes; the
+     * planner's key is created on the first run.
+     */
     static final Map<String, String> STREAMS_DEFAULTS = Map.of(
             StreamsAppConfig.PLANNER_MODE.env(), "auto",
             StreamsAppConfig.MAX_UNVERIFIED.env(), "50",
-            StreamsAppConfig.COMMIT_INTERVAL.env(), "200ms");
+            StreamsAppConfig.COMMIT_INTERVAL.env(), "200ms",
+            StreamsAppConfig.CREATE_KEY.env(), "true");
 
     private final Deque<AutoCloseable> parts = new ArrayDeque<>();
     private final Options options;
@@ -119,18 +130,21 @@ public final class LocalSystem implements AutoCloseable {
         }
 
         Path keys = data.resolve("keys");
-        CommandSigner signer = signer(keys);
+        Ed25519Keys.KeyFiles apiKey = apiDecisionKey(data.resolve("api-keys"));
         Map<String, String> streamsVars = new HashMap<>(STREAMS_DEFAULTS);
         streamsVars.putAll(options.streamsEnv());
         streamsVars.put(KafkaSettings.BOOTSTRAP.env(), bootstrap);
         streamsVars.put(StreamsAppConfig.STATE_DIR.env(), data.resolve("streams").toString());
         streamsVars.put(StreamsAppConfig.SIGNING_KEY_FILE.env(), keys.resolve("planner.key.pem").toString());
+        streamsVars.put(StreamsAppConfig.DECISION_KEYS.env(), apiKey.publicKey().toString());
         StreamsAppConfig streamsConfig = new StreamsAppConfig(new Env(streamsVars));
+        CommandSigner signer = GateKeys.signer(streamsConfig);
+        DecisionCheck decisions = GateKeys.decisionCheck(streamsConfig, signer.keyId());
         progress.accept("starting the streams app (planner " + streamsConfig.plannerMode().name().toLowerCase()
-                + ", key " + signer.keyId() + ")");
+                + ", key " + signer.keyId() + ", decisions by api key " + apiKey.keyId() + ")");
         KafkaStreams streams = new KafkaStreams(new TunnelvisionTopology(streamsConfig.topics(),
-                streamsConfig.thresholds(), streamsConfig.policy(), streamsConfig.plannerSettings(), signer).build(),
-                StreamsProperties.of(streamsConfig));
+                streamsConfig.thresholds(), streamsConfig.policy(), streamsConfig.plannerSettings(), signer,
+                decisions).build(), StreamsProperties.of(streamsConfig));
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
@@ -153,6 +167,7 @@ public final class LocalSystem implements AutoCloseable {
                 : options.apiPort()));
         apiVars.put(ApiConfig.TOKENS.env(), "local-operator:operator:"
                 + HexFormat.of().formatHex(ApiToken.hash(token)));
+        apiVars.put(ApiConfig.DECISION_KEY_FILE.env(), apiKey.privateKey().toString());
         progress.accept("starting the api (migrating the database)");
         ApiRuntime api = startApi(new ApiConfig(new Env(apiVars)));
         parts.push(api);
@@ -160,8 +175,10 @@ public final class LocalSystem implements AutoCloseable {
 
         progress.accept("starting " + options.scenario().gateways() + " simulated gateways (scenario '"
                 + options.scenario().name() + "')");
-        this.fleet = Fleet.start(options.scenario(), new Fleet.Settings(data.resolve("fleet"), bootstrap, topics,
-                TrustedKeys.fromDirectory(keys), options.fleetWorkers()));
+        // the embedded broker of the local system has no security
+        this.fleet = Fleet.start(options.scenario(), new Fleet.Settings(data.resolve("fleet"), bootstrap,
+                KafkaSecurity.none().clientProperties(), topics, TrustedKeys.fromDirectory(keys),
+                options.fleetWorkers()));
         parts.push(fleet);
     }
 
@@ -174,14 +191,18 @@ public final class LocalSystem implements AutoCloseable {
         }
     }
 
-    /** The planner's key, made on the first run and kept; the fleet trusts its public half. */
-    private static CommandSigner signer(Path keys) {
-        Path key = keys.resolve("planner.key.pem");
-        if (!Files.exists(key)) {
-            mkdirs(keys);
-            Ed25519Keys.write(Ed25519Keys.generate(), keys, "planner");
+    /**
+     * The api's decision key, made on the first run and kept, in a directory of its own: the fleet's agents trust
+     * every key in {@code keys/}, and this one must never make a gateway change anything.
+     */
+    private static Ed25519Keys.KeyFiles apiDecisionKey(Path dir) {
+        Path privateKey = dir.resolve("api.key.pem");
+        if (!Files.exists(privateKey)) {
+            return Ed25519Keys.write(Ed25519Keys.generate(), dir, "api");
         }
-        return CommandSigner.fromFile(key);
+        Path publicKey = dir.resolve("api.pub.pem");
+        String keyId = Ed25519Keys.keyId(Ed25519Keys.readPublicKey(publicKey));
+        return new Ed25519Keys.KeyFiles(privateKey, publicKey, keyId);
     }
 
     /** The operator token: made on the first run, kept (owner-readable only where the file system allows). */

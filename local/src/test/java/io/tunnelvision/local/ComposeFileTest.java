@@ -11,14 +11,21 @@ import io.tunnelvision.agent.AgentConfig;
 import io.tunnelvision.api.ApiConfig;
 import io.tunnelvision.config.ConfigException;
 import io.tunnelvision.config.Env;
+import io.tunnelvision.config.KafkaRoles;
+import io.tunnelvision.config.KafkaSecurity;
 import io.tunnelvision.config.KafkaSettings;
 import io.tunnelvision.config.Setting;
+import io.tunnelvision.schemas.topic.TopicAcls;
+import io.tunnelvision.schemas.topic.TopicInit;
 import io.tunnelvision.streams.StreamsAppConfig;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -51,7 +58,9 @@ class ComposeFileTest {
             "agent", AgentConfig.settings(),
             "streams", StreamsAppConfig.settings(),
             "api", ApiConfig.settings(),
-            "topic-init", KafkaSettings.all());
+            "topic-init", TopicInit.settings(),
+            "planner-key", List.of(),
+            "api-key", List.of());
 
     /** Builds each long-running service's config from the environment compose gives it. */
     private static final Map<String, Function<Env, Object>> CONFIG_OF_SERVICE = Map.of(
@@ -283,6 +292,110 @@ class ComposeFileTest {
                 + AgentConfig.PROC_ROOT.env() + " must be where the host's /proc is mounted read-only: " + mounts);
         assertEquals("/sys", mounts.get(agent.get(AgentConfig.SYS_ROOT.env())), "the agent's "
                 + AgentConfig.SYS_ROOT.env() + " must be where the host's /sys is mounted read-only: " + mounts);
+    }
+
+    @Test
+    void everyKafkaListenerTakesOnlyTlsWithASaslLoginAndTheAuthorizerDeniesWhatNoAclAllows() {
+        String kafka = serviceWithImage("apache/kafka");
+        Map<String, String> broker = environment(kafka);
+        Map<String, String> protocols = new LinkedHashMap<>();
+        for (String entry : broker.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP").split(",")) {
+            String[] nameAndProtocol = entry.trim().split(":");
+            protocols.put(nameAndProtocol[0], nameAndProtocol[1]);
+        }
+        assertEquals(listeners(broker.get("KAFKA_LISTENERS"), kafka, "KAFKA_LISTENERS").keySet(), protocols.keySet(),
+                "every listener needs its protocol in KAFKA_LISTENER_SECURITY_PROTOCOL_MAP");
+        protocols.forEach((listener, protocol) -> assertEquals("SASL_SSL", protocol, kafka + "'s listener "
+                + listener + " is " + protocol + ": any container could reach it without TLS or without a login"));
+        assertEquals("org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                broker.get("KAFKA_AUTHORIZER_CLASS_NAME"), kafka + " runs without the authorizer: ACLs mean nothing");
+        assertFalse("true".equalsIgnoreCase(broker.get("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND")),
+                kafka + " lets everyone do what no ACL mentions");
+    }
+
+    @Test
+    void eachServiceLogsInAsItsOwnRoleWithSecretsFromFilesAndOnlyTopicInitIsASuperUser() {
+        Set<String> superUsers = Set.of(environment(serviceWithImage("apache/kafka")).get("KAFKA_SUPER_USERS")
+                .split(";"));
+        Map<String, String> principals = new LinkedHashMap<>();
+        for (String service : ourServices()) {
+            Env env = new Env(environment(service));
+            KafkaSecurity security = KafkaSecurity.from(env);
+            assertTrue(security.toString().contains("SASL_SSL") && security.toString().contains("checked against"),
+                    service + " talks to Kafka without TLS, a login or the CA: " + security);
+            for (Setting file : List.of(KafkaSettings.SASL_PASSWORD_FILE, KafkaSettings.SSL_CA_FILE)) {
+                String path = env.string(file);
+                assertTrue(path.startsWith("/run/secrets/") && secretsOf(service).contains(
+                        path.substring("/run/secrets/".length())), service + "'s " + file.env() + "=" + path
+                        + " is not one of the compose secrets it lists " + secretsOf(service));
+            }
+            String principal = "User:" + env.string(KafkaSettings.SASL_USERNAME);
+            assertTrue(principals.put(principal, service) == null, service + " and " + principals.get(principal)
+                    + " share the principal " + principal);
+            assertEquals(service.equals("topic-init"), superUsers.contains(principal), principal + " of " + service
+                    + (superUsers.contains(principal) ? " is a super user" : " cannot create topics and ACLs"));
+        }
+        TopicAcls.Roles roles = KafkaRoles.roles(new Env(environment("topic-init")));
+        assertEquals(Map.of("agent", roles.agent(), "streams", roles.streams(), "api", roles.api()), Map.of(
+                "agent", principalOf("agent"), "streams", principalOf("streams"), "api", principalOf("api")),
+                "topic-init grants the ACLs to other principals than the services log in as");
+        assertEquals(new StreamsAppConfig(new Env(environment("streams"))).applicationId(),
+                roles.streamsApplicationId(), "topic-init grants the streams ACLs for another application id");
+        assertEquals(new ApiConfig(new Env(environment("api"))).consumerGroup(), roles.apiConsumerGroup(),
+                "topic-init grants the api's group ACL to another group");
+        assertEquals(List.of("--acls"), services.get("topic-init").get("command"), "topic-init creates no ACLs");
+    }
+
+    @Test
+    void theSecretsScriptMakesEveryFileTheComposeFileReads() throws Exception {
+        Path out = Files.createTempDirectory("kafka-secrets-");
+        Process script = new ProcessBuilder("bash", root.resolve("kafka-secrets.sh").toString(),
+                out.resolve("kafka").toString()).redirectErrorStream(true).start();
+        String output = new String(script.getInputStream().readAllBytes());
+        assertEquals(0, script.waitFor(), "kafka-secrets.sh failed: " + output);
+        // what compose reads under ./secrets/kafka is where the script wrote it under out/kafka
+        Function<String, Path> written = path -> out.resolve(path.replaceFirst("^\\./secrets/", ""));
+        Map<String, Object> secrets = map(new Yaml(new SafeConstructor(new LoaderOptions())).<Map<String, Object>>load(
+                composeText).get("secrets"), "secrets");
+        secrets.forEach((name, def) -> assertTrue(Files.isRegularFile(written.apply(String.valueOf(
+                map(def, name).get("file")))), "the script makes no " + map(def, name).get("file")));
+        Path brokerDir = written.apply(readOnlyMounts(serviceWithImage("apache/kafka")).get("/etc/kafka/secrets"));
+        Map<String, String> broker = environment(serviceWithImage("apache/kafka"));
+        for (String file : List.of(broker.get("KAFKA_SSL_KEYSTORE_FILENAME"), broker.get("KAFKA_SSL_KEY_CREDENTIALS"),
+                "broker-jaas.conf", "admin-client.properties", "ca.crt")) {
+            assertTrue(Files.isRegularFile(brokerDir.resolve(file)), "the script makes no broker file " + file);
+        }
+        // the broker knows each service's password under the user name the service logs in with
+        String jaas = Files.readString(brokerDir.resolve("broker-jaas.conf"));
+        for (String service : ourServices()) {
+            Env env = new Env(environment(service));
+            String secret = env.string(KafkaSettings.SASL_PASSWORD_FILE).substring("/run/secrets/".length());
+            String password = Files.readString(written.apply(String.valueOf(map(secrets.get(secret), secret)
+                    .get("file")))).strip();
+            assertTrue(jaas.contains("user_" + env.string(KafkaSettings.SASL_USERNAME) + "=\"" + password + "\""),
+                    "the broker does not accept " + service + "'s password for its user");
+        }
+        // the keystore opens with its password and holds a certificate for the service name clients connect to
+        KeyStore keystore = KeyStore.getInstance("PKCS12");
+        char[] storePassword = Files.readString(brokerDir.resolve(broker.get("KAFKA_SSL_KEYSTORE_CREDENTIALS")))
+                .toCharArray();
+        try (InputStream in = Files.newInputStream(brokerDir.resolve(broker.get("KAFKA_SSL_KEYSTORE_FILENAME")))) {
+            keystore.load(in, storePassword);
+        }
+        X509Certificate certificate = (X509Certificate) keystore.getCertificate(keystore.aliases()
+                .nextElement());
+        String kafka = serviceWithImage("apache/kafka");
+        assertTrue(certificate.getSubjectAlternativeNames().stream().anyMatch(san -> san.get(1).equals(kafka)),
+                "the broker's certificate is not valid for the host name " + kafka + " the services connect to");
+    }
+
+    private static String principalOf(String service) {
+        return "User:" + new Env(environment(service)).string(KafkaSettings.SASL_USERNAME);
+    }
+
+    private static List<String> secretsOf(String service) {
+        Object secrets = services.get(service).get("secrets");
+        return secrets == null ? List.of() : ((List<?>) secrets).stream().map(String::valueOf).toList();
     }
 
     private static List<String> ourServices() {

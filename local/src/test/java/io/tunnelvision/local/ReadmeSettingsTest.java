@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tunnelvision.agent.AgentConfig;
 import io.tunnelvision.api.ApiConfig;
-import io.tunnelvision.config.KafkaSettings;
 import io.tunnelvision.config.Setting;
+import io.tunnelvision.schemas.topic.TopicInit;
 import io.tunnelvision.streams.StreamsAppConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +19,7 @@ class ReadmeSettingsTest {
     @Test
     void everySettingTheCodeReadsIsDocumentedInTheReadme() throws IOException {
         String readme = Files.readString(RepoRoot.find().resolve("README.md"));
-        List<String> missing = Stream.of(KafkaSettings.all(), AgentConfig.settings(), StreamsAppConfig.settings(),
+        List<String> missing = Stream.of(TopicInit.settings(), AgentConfig.settings(), StreamsAppConfig.settings(),
                         ApiConfig.settings())
                 .flatMap(List::stream)
                 .map(Setting::env)

@@ -127,7 +127,8 @@ public final class ExampleRecords {
     }
 
     public static CommandDecision decision(String host) {
-        return new CommandDecision("cmd-" + host + "-1", host, Decision.APPROVE, "alice", "looks right", T0 + 500);
+        return new CommandDecision("cmd-" + host + "-1", host, Decision.APPROVE, "alice", "looks right", T0 + 500,
+                "0123456789abcdef", ByteBuffer.wrap(new byte[64]));
     }
 
     public static CommandOutcome outcome(String host) {

@@ -2,6 +2,8 @@ package io.tunnelvision.streams;
 
 import io.tunnelvision.config.ConfigException;
 import io.tunnelvision.config.Env;
+import io.tunnelvision.config.KafkaRoles;
+import io.tunnelvision.config.KafkaSecurity;
 import io.tunnelvision.config.KafkaSettings;
 import io.tunnelvision.config.Setting;
 import io.tunnelvision.schemas.topic.Topics;
@@ -12,6 +14,7 @@ import java.nio.file.InvalidPathException;
 import java.time.Duration;
 import java.util.function.Function;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -45,9 +48,8 @@ public final class StreamsAppConfig {
         }
     }
 
-    public static final Setting APPLICATION_ID = Setting.optional("TUNNELVISION_STREAMS_APPLICATION_ID",
-            "tunnelvision-streams",
-            "Kafka Streams application id: names the consumer group, internal topics and state directory");
+    /** Shared with topic init, whose ACLs give the streams principal what this id names. */
+    public static final Setting APPLICATION_ID = KafkaRoles.STREAMS_APPLICATION_ID;
     public static final Setting STATE_DIR = Setting.optional("TUNNELVISION_STREAMS_STATE_DIR",
             "/var/lib/tunnelvision/streams", "Directory holding the local state stores");
     public static final Setting THREADS = Setting.optional("TUNNELVISION_STREAMS_THREADS", "1",
@@ -60,8 +62,19 @@ public final class StreamsAppConfig {
             "How often transactions commit (exactly-once): the floor of the sample-to-command latency");
     public static final Setting SIGNING_KEY_FILE = Setting.optional("TUNNELVISION_STREAMS_SIGNING_KEY_FILE",
             "/var/lib/tunnelvision/keys/planner.key.pem",
-            "Ed25519 private key (PKCS#8 PEM) commands are signed with; created with its .pub.pem on first start"
-                    + " if missing (give agents the public file)");
+            "Ed25519 private key (PKCS#8 PEM) commands are signed with (tunnelvision keygen DIR planner; give agents"
+                    + " the .pub.pem); streams refuses to start without it unless"
+                    + " TUNNELVISION_STREAMS_CREATE_KEY=true");
+    public static final Setting CREATE_KEY = Setting.optional("TUNNELVISION_STREAMS_CREATE_KEY", "false",
+            "true: create the signing key pair when its file is missing (a demo, a first start); otherwise a missing"
+                    + " key stops streams, so a pod without its key volume never signs with a key no agent trusts");
+    public static final Setting DECISION_KEYS = Setting.optional("TUNNELVISION_STREAMS_DECISION_KEYS", "",
+            "The api's public keys (*.pub.pem files or directories of them, comma-separated) whose signed approve and"
+                    + " reject decisions the gate accepts; required in approval mode. Refused decisions go to the"
+                    + " dead-letter topic");
+    public static final Setting DECISION_MAX_AGE = Setting.optional("TUNNELVISION_STREAMS_DECISION_MAX_AGE", "10m",
+            "A decision older than this by the gate's clock when it arrives is refused (the operator decides again);"
+                    + " one more than 30s ahead of it too");
     public static final Setting DRY_RUN = Setting.optional("TUNNELVISION_STREAMS_DRY_RUN", "false",
             "Send commands flagged dry-run: agents only report what they would change");
     public static final Setting POLICY = Setting.optional("TUNNELVISION_STREAMS_POLICY", "",
@@ -95,6 +108,7 @@ public final class StreamsAppConfig {
     private static final Pattern KAFKA_LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
 
     private final String kafkaBootstrap;
+    private final KafkaSecurity kafkaSecurity;
     private final Topics topics;
     private final String applicationId;
     private final Path stateDir;
@@ -102,12 +116,16 @@ public final class StreamsAppConfig {
     private final PlannerMode plannerMode;
     private final Duration commitInterval;
     private final Path signingKeyFile;
+    private final boolean createKey;
+    private final List<Path> decisionKeys;
+    private final Duration decisionMaxAge;
     private final DetectionThresholds thresholds;
     private final RemediationPolicy policy;
     private final PlannerSettings plannerSettings;
 
     public StreamsAppConfig(Env env) {
         this.kafkaBootstrap = env.string(KafkaSettings.BOOTSTRAP);
+        this.kafkaSecurity = KafkaSecurity.from(env);
         this.topics = KafkaSettings.topics(env);
         this.applicationId = env.string(APPLICATION_ID);
         if (!KAFKA_LEGAL_NAME.matcher(applicationId).matches()) {
@@ -125,6 +143,14 @@ public final class StreamsAppConfig {
         this.plannerMode = PlannerMode.parse(PLANNER_MODE, env.string(PLANNER_MODE));
         this.commitInterval = env.duration(COMMIT_INTERVAL);
         this.signingKeyFile = path(SIGNING_KEY_FILE, env.string(SIGNING_KEY_FILE));
+        this.createKey = env.bool(CREATE_KEY);
+        this.decisionKeys = Arrays.stream(env.string(DECISION_KEYS).split(",")).map(String::strip)
+                .filter(entry -> !entry.isEmpty()).map(entry -> path(DECISION_KEYS, entry)).toList();
+        this.decisionMaxAge = env.duration(DECISION_MAX_AGE);
+        if (decisionMaxAge.isNegative() || decisionMaxAge.isZero()) {
+            throw new ConfigException(DECISION_MAX_AGE.env() + "=" + env.string(DECISION_MAX_AGE)
+                    + " must be positive");
+        }
         this.thresholds = parsed(THRESHOLDS, env, DetectionThresholds.defaults()::withOverrides);
         this.policy = parsed(POLICY, env, RemediationPolicy::parse);
         String rawImprovement = env.string(MIN_IMPROVEMENT);
@@ -161,13 +187,21 @@ public final class StreamsAppConfig {
     }
 
     public static List<Setting> settings() {
-        return List.of(KafkaSettings.BOOTSTRAP, KafkaSettings.TOPIC_NAMESPACE, APPLICATION_ID, STATE_DIR, THREADS,
-                PLANNER_MODE, COMMIT_INTERVAL, SIGNING_KEY_FILE, DRY_RUN, POLICY, THRESHOLDS, COOLDOWN, COMMAND_TTL,
-                MAX_UNVERIFIED, CANARY_HOSTS, VERIFY_INTERVALS, MIN_IMPROVEMENT, ROLLBACK_BACKOFF, VERIFY_TIMEOUT);
+        List<Setting> all = new ArrayList<>(KafkaSettings.all());
+        all.addAll(List.of(APPLICATION_ID, STATE_DIR, THREADS,
+                PLANNER_MODE, COMMIT_INTERVAL, SIGNING_KEY_FILE, CREATE_KEY, DECISION_KEYS, DECISION_MAX_AGE, DRY_RUN,
+                POLICY, THRESHOLDS, COOLDOWN, COMMAND_TTL, MAX_UNVERIFIED, CANARY_HOSTS, VERIFY_INTERVALS,
+                MIN_IMPROVEMENT, ROLLBACK_BACKOFF, VERIFY_TIMEOUT));
+        return List.copyOf(all);
     }
 
     public String kafkaBootstrap() {
         return kafkaBootstrap;
+    }
+
+    /** How the app's clients authenticate; the files are read when its properties are built. */
+    public KafkaSecurity kafkaSecurity() {
+        return kafkaSecurity;
     }
 
     /** The topic registry in the configured namespace. */
@@ -199,6 +233,19 @@ public final class StreamsAppConfig {
         return signingKeyFile;
     }
 
+    public boolean createKey() {
+        return createKey;
+    }
+
+    /** Public key files or directories of them; empty outside approval mode when none are configured. */
+    public List<Path> decisionKeys() {
+        return decisionKeys;
+    }
+
+    public Duration decisionMaxAge() {
+        return decisionMaxAge;
+    }
+
     public DetectionThresholds thresholds() {
         return thresholds;
     }
@@ -213,11 +260,13 @@ public final class StreamsAppConfig {
 
     @Override
     public String toString() {
-        return "StreamsAppConfig{kafkaBootstrap=" + kafkaBootstrap + ", topicNamespace=" + topics.namespace()
+        return "StreamsAppConfig{kafkaBootstrap=" + kafkaBootstrap + ", " + kafkaSecurity
+                + ", topicNamespace=" + topics.namespace()
                 + ", applicationId=" + applicationId
                 + ", stateDir=" + stateDir + ", threads=" + threads + ", plannerMode="
                 + plannerMode.name().toLowerCase(Locale.ROOT) + ", commitInterval=" + commitInterval
-                + ", signingKeyFile=" + signingKeyFile + ", " + plannerSettings + ", " + thresholds + "}";
+                + ", signingKeyFile=" + signingKeyFile + ", createKey=" + createKey + ", decisionKeys=" + decisionKeys
+                + ", decisionMaxAge=" + decisionMaxAge + ", " + plannerSettings + ", " + thresholds + "}";
     }
 
 }

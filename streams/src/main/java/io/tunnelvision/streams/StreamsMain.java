@@ -3,11 +3,9 @@ package io.tunnelvision.streams;
 import io.tunnelvision.config.ConfigException;
 import io.tunnelvision.config.Env;
 import io.tunnelvision.schemas.sign.CommandSigner;
-import io.tunnelvision.schemas.sign.Ed25519Keys;
 import io.tunnelvision.schemas.sign.SigningException;
+import io.tunnelvision.streams.fleet.DecisionCheck;
 import io.tunnelvision.streams.topology.TunnelvisionTopology;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -28,17 +26,20 @@ public final class StreamsMain {
     public static void main(String[] args) throws InterruptedException {
         StreamsAppConfig config;
         CommandSigner signer;
+        DecisionCheck decisions;
         try {
             config = new StreamsAppConfig(Env.system());
-            signer = signer(config.signingKeyFile());
+            signer = GateKeys.signer(config);
+            decisions = GateKeys.decisionCheck(config, signer.keyId());
         } catch (ConfigException | SigningException e) {
             LOG.error("Cannot start the streams app: {}", e.getMessage());
             System.exit(1);
             return;
         }
         LOG.info("Resolved {}", config);
+        LOG.info("Commands are signed with key {} ({})", signer.keyId(), config.signingKeyFile());
         Topology topology = new TunnelvisionTopology(config.topics(), config.thresholds(), config.policy(),
-                config.plannerSettings(), signer).build();
+                config.plannerSettings(), signer, decisions).build();
         LOG.info("Topology:\n{}", topology.describe());
 
         KafkaStreams streams = new KafkaStreams(topology, StreamsProperties.of(config));
@@ -56,23 +57,5 @@ public final class StreamsMain {
         } else {
             LOG.info("Streams app running, commands signed with key {}", signer.keyId());
         }
-    }
-
-    /** The planner's key, created on first start so a fresh deployment runs; agents trust only what they are given. */
-    static CommandSigner signer(Path keyFile) {
-        if (!Files.exists(keyFile)) {
-            String file = keyFile.getFileName().toString();
-            if (!file.endsWith(".key.pem")) {
-                throw new SigningException(keyFile + " does not exist, and a key is only created for a name ending"
-                        + " in .key.pem (its public half goes next to it as .pub.pem)");
-            }
-            String name = file.substring(0, file.length() - ".key.pem".length());
-            Path dir = keyFile.toAbsolutePath().getParent();
-            Ed25519Keys.KeyFiles created = Ed25519Keys.write(Ed25519Keys.generate(), dir, name);
-            LOG.warn("No signing key at {}: created key {} there; give agents {}", keyFile, created.keyId(),
-                    created.publicKey());
-            return CommandSigner.fromFile(created.privateKey());
-        }
-        return CommandSigner.fromFile(keyFile);
     }
 }

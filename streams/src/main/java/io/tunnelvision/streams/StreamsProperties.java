@@ -16,8 +16,11 @@ public final class StreamsProperties {
     private StreamsProperties() {
     }
 
+    /** Reads the security settings' files ({@code KafkaSecurity.clientProperties()}): call it once at start. */
     public static Properties of(StreamsAppConfig config) {
         Properties props = new Properties();
+        // unprefixed client settings reach every client Streams makes: consumers, producers, admin
+        props.putAll(config.kafkaSecurity().clientProperties());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());

@@ -71,6 +71,23 @@ class StreamsAppConfigTest {
     }
 
     @Test
+    void keysAreNeverCreatedUnlessAskedAndDecisionKeysAreAListOfFilesOrDirectories() {
+        StreamsAppConfig defaults = new StreamsAppConfig(new Env(Map.of()));
+        StreamsAppConfig configured = new StreamsAppConfig(new Env(Map.of(
+                "TUNNELVISION_STREAMS_CREATE_KEY", "true",
+                "TUNNELVISION_STREAMS_DECISION_KEYS", "/etc/tunnelvision/api.pub.pem, /etc/tunnelvision/api-keys/",
+                "TUNNELVISION_STREAMS_DECISION_MAX_AGE", "2m")));
+
+        assertFalse(defaults.createKey());
+        assertEquals(java.util.List.of(), defaults.decisionKeys());
+        assertEquals(java.time.Duration.ofMinutes(10), defaults.decisionMaxAge());
+        assertTrue(configured.createKey());
+        assertEquals(java.util.List.of(Path.of("/etc/tunnelvision/api.pub.pem"), Path.of("/etc/tunnelvision/api-keys")),
+                configured.decisionKeys());
+        assertEquals(java.time.Duration.ofMinutes(2), configured.decisionMaxAge());
+    }
+
+    @Test
     void plannerCanBeSwitchedOff() {
         StreamsAppConfig config = new StreamsAppConfig(new Env(Map.of("TUNNELVISION_STREAMS_PLANNER_MODE", "off")));
 
@@ -90,6 +107,9 @@ class StreamsAppConfigTest {
             "TUNNELVISION_STREAMS_POLICY, TX_DROPS=REBOOT",
             "TUNNELVISION_STREAMS_MIN_IMPROVEMENT, 1.5",
             "TUNNELVISION_STREAMS_MAX_UNVERIFIED, 0",
+            "TUNNELVISION_STREAMS_DECISION_MAX_AGE, 0s",
+            "TUNNELVISION_STREAMS_DECISION_MAX_AGE, soon",
+            "TUNNELVISION_STREAMS_CREATE_KEY, maybe",
     })
     void aBadValueIsRejectedWithAMessageNamingTheVariable(String variable, String value) {
         ConfigException error = assertThrows(ConfigException.class,
@@ -114,8 +134,9 @@ class StreamsAppConfigTest {
             assertTrue(names.add(setting.env()), "listed twice: " + setting.env());
             assertFalse(setting.isRequired(), "unexpected required setting " + setting.env());
         }
-        assertTrue(names.contains(KafkaSettings.BOOTSTRAP.env()));
-        assertTrue(names.contains(KafkaSettings.TOPIC_NAMESPACE.env()));
-        assertEquals(19, names.size());
+        for (Setting kafka : KafkaSettings.all()) {
+            assertTrue(names.contains(kafka.env()), "missing " + kafka.env());
+        }
+        assertEquals(30, names.size());
     }
 }

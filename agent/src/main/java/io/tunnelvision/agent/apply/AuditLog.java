@@ -12,9 +12,10 @@ import java.util.Map;
 
 /**
  * The local record of every command this agent received and what it did with it: one JSON object per line in
- * {@code audit.log} in the state directory, appended and fsynced before the result is published. It is what an
- * operator reads on the gateway when the fleet's Kafka is away or in doubt; the agent never rewrites it (rotate
- * it with logrotate's copytruncate).
+ * {@code audit.log} in the state directory, appended and fsynced before the result is published; {@code
+ * delivery} says whether the command was new, resumed after a restart, or a repeat answered with its first result.
+ * It is what an operator reads on the gateway when the fleet's Kafka is away or in doubt; the agent never rewrites
+ * it (rotate it with logrotate's copytruncate).
  */
 public final class AuditLog {
 
@@ -33,7 +34,7 @@ public final class AuditLog {
         return file;
     }
 
-    synchronized void append(TuningCommand command, CommandResult result) {
+    synchronized void append(TuningCommand command, CommandResult result, Delivery delivery) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("time", Instant.ofEpochMilli(result.getTimeMs()).toString());
         fields.put("commandId", command.getCommandId());
@@ -52,6 +53,7 @@ public final class AuditLog {
         fields.put("outcome", result.getReason());
         fields.put("valueBefore", result.getValueBefore());
         fields.put("valueAfter", result.getValueAfter());
+        fields.put("delivery", delivery.label());
         try {
             StateFiles.append(file, json(fields));
         } catch (IOException e) {

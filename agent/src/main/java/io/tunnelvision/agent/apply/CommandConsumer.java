@@ -4,9 +4,11 @@ import io.tunnelvision.agent.publish.ThreadStop;
 import io.tunnelvision.schemas.avro.CommandResult;
 import io.tunnelvision.schemas.avro.TuningCommand;
 import io.tunnelvision.schemas.topic.Topic;
+import io.tunnelvision.schemas.topic.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * group-managed subscription: no rebalances, and a gateway never fetches the fleet's commands. Records keyed for
  * other hosts that share the partition are skipped unread. Reads are read_committed, so a command from an aborted
  * planner transaction never runs. The offset is committed after the result has gone to the spool, so a command
- * is handled at least once; the executor's replay guard makes the second time a refusal, never a second write.
+ * is handled at least once; the executor answers a second delivery with the first one's result (sent again, so a
+ * result lost with a crash still arrives), never with a second write and never with a refusal.
  *
  * <p>{@link #forHosts} reads every partition for many hosts at once (the simulated fleet: one reader, each
  * command handed to the executor of the host it is keyed for), with the same ordering, dead-lettering and retry.
@@ -99,8 +102,22 @@ public final class CommandConsumer implements Runnable, AutoCloseable {
      * late. The group only stores this host's offsets; it never rebalances because partitions are assigned.
      */
     public static Map<String, Object> consumerSettings(String bootstrapServers, String namespace, String hostId) {
-        String prefix = namespace.isEmpty() ? "" : namespace + ".";
-        String groupId = prefix + "tunnelvision-agent-" + hostId;
+        return consumerSettings(bootstrapServers, Map.of(), namespace, hostId);
+    }
+
+    /**
+     * @param security the client security properties ({@code KafkaSecurity.clientProperties()}); the group is under
+     *                 {@link Topics#agentGroupPrefix()}, the one group prefix the agents' ACL allows
+     */
+    public static Map<String, Object> consumerSettings(String bootstrapServers, Map<String, Object> security,
+                                                       String namespace, String hostId) {
+        Map<String, Object> settings = new HashMap<>(security);
+        settings.putAll(consumer(bootstrapServers, Topics.inNamespace(namespace).agentGroupPrefix() + hostId,
+                hostId));
+        return Map.copyOf(settings);
+    }
+
+    private static Map<String, Object> consumer(String bootstrapServers, String groupId, String hostId) {
         return Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
@@ -211,7 +228,7 @@ public final class CommandConsumer implements Runnable, AutoCloseable {
         try {
             consumer.commitSync(Map.of(tp, new OffsetAndMetadata(offset + 1)));
         } catch (KafkaException e) {
-            // the next start reads this command again and the replay guard refuses it: no second write
+            // the next start reads this command again and the executor answers it with the same result
             LOG.warn("could not commit offset {} of {}: {}", offset + 1, tp, e.toString());
         }
     }

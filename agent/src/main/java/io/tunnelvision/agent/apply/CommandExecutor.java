@@ -6,6 +6,8 @@ import io.tunnelvision.schemas.avro.CommandStatus;
 import io.tunnelvision.schemas.avro.TuningAction;
 import io.tunnelvision.schemas.avro.TuningCommand;
 import io.tunnelvision.schemas.sign.CommandSignatureVerifier;
+import io.tunnelvision.schemas.sign.RevocationList;
+import io.tunnelvision.schemas.sign.SignatureVerdict;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +21,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>signature: the key id names a trusted key and the signature verifies;</li>
  *   <li>target host: the command is for this host;</li>
+ *   <li>id: not used before by a different command (taken on and remembered on disk from here,
+ *       {@link HandledCommands});</li>
  *   <li>expiry: not expired (and not issued in the future), with {@link ExecutorSettings#clockSkew()} slack;</li>
  *   <li>replay: command id and sequence not seen before, remembered on disk;</li>
  *   <li>allowlist: the action is allowed here (UNKNOWN never is);</li>
@@ -31,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * all or none, with one result and one rollback.
  * Then: a dry run (configured, or asked by the command) reports what would change; otherwise the value is
  * written, read back and reported with its value before and after. Every command ends in the audit log.
+ *
+ * <p><b>Redelivery.</b> Kafka delivers a command again when the agent stopped before committing its offset. A
+ * command whose result is recorded is answered with that result, as it was, and nothing else is done (not even
+ * the signature check: the bytes are those that passed it). A command taken on but without a recorded result was
+ * being handled when the agent stopped, maybe after its write reached the kernel: it runs again with its first
+ * admission, and the kernel's current value decides ({@link #alreadyWritten}).
  *
  * <p>Not thread-safe in the sense that two commands for the same setting must not run concurrently; the consumer
  * calls it from one thread.
@@ -47,10 +57,12 @@ public final class CommandExecutor {
     private final Targets targets;
     private final Values values;
     private final ReplayGuard replay;
+    private final HandledCommands handled;
     private final AppliedChanges applied;
     private final AuditLog audit;
     private final String agentVersion;
     private final CommandCounts counts;
+    private final CrashPause pause;
 
     public CommandExecutor(ExecutorSettings settings, CommandSignatureVerifier verifier, Clock clock) {
         this(settings, verifier, clock, new CommandCounts());
@@ -59,16 +71,28 @@ public final class CommandExecutor {
     /** @param counts counts every result by status */
     public CommandExecutor(ExecutorSettings settings, CommandSignatureVerifier verifier, Clock clock,
                            CommandCounts counts) {
+        this(settings, verifier, clock, counts, CrashPause.OFF);
+    }
+
+    /** @param pause a crash test's pause; {@link CrashPause#OFF} in production */
+    public CommandExecutor(ExecutorSettings settings, CommandSignatureVerifier verifier, Clock clock,
+                           CommandCounts counts, CrashPause pause) {
         this.counts = counts;
+        this.pause = pause;
         this.settings = settings;
         this.verifier = verifier;
         this.clock = clock;
         this.targets = new Targets(settings.sysRoot(), settings.procRoot(), new Ethtool(settings.ethtoolLocations()));
         this.values = new Values(settings.sysRoot(), settings.bounds());
         this.replay = new ReplayGuard(settings.stateDir());
+        this.handled = new HandledCommands(settings.stateDir());
         this.applied = new AppliedChanges(settings.stateDir());
         this.audit = new AuditLog(settings.stateDir());
         this.agentVersion = HostIdentity.version();
+        if (pause.on()) {
+            LOG.warn("crash test hook on: the first command to reach {} pauses there (never set this in production)",
+                    pause);
+        }
     }
 
     public ExecutorSettings settings() {
@@ -79,6 +103,10 @@ public final class CommandExecutor {
         return verifier.trustedKeyIds();
     }
 
+    public java.util.Set<String> revokedKeyIds() {
+        return verifier.revokedKeyIds();
+    }
+
     public java.nio.file.Path auditLog() {
         return audit.file();
     }
@@ -87,27 +115,72 @@ public final class CommandExecutor {
         return counts;
     }
 
-    /** Handles the command and returns its result; the audit log has it when this returns. */
+    /**
+     * Handles the command and returns its result; the audit log and the record of handled commands have it when
+     * this returns. Throws when the state directory cannot be written: the consumer then tries the same command
+     * again, which finds it taken on and resumes it.
+     */
     public CommandResult handle(TuningCommand command) {
+        String digest = HandledCommands.digest(command);
+        Optional<HandledCommands.Entry> earlier = handled.of(command.getCommandId());
+        if (earlier.isPresent() && earlier.get().done() && earlier.get().sameCommand(digest)) {
+            return repeat(command, earlier.get().result());
+        }
+        Delivery delivery = earlier.isPresent() && earlier.get().sameCommand(digest) ? Delivery.RESUMED
+                : Delivery.FIRST;
+        boolean takenOn = false;
         CommandResult result;
         try {
-            result = decideAndApply(command);
+            checkSignature(command);
+            checkHost(command);
+            if (earlier.isPresent() && delivery == Delivery.FIRST) {
+                throw Refusal.rejected("command id " + command.getCommandId() + " already names another command "
+                        + "this agent handled (" + (earlier.get().done() ? earlier.get().result().getStatus()
+                        : "unfinished") + "): a planner never reuses an id");
+            }
+            if (delivery == Delivery.FIRST) {
+                handled.begin(command.getCommandId(), digest);
+            }
+            takenOn = true;
+            result = decideAndApply(command, delivery == Delivery.RESUMED);
         } catch (Refusal refusal) {
             result = result(command, refusal.status(), refusal.getMessage(), null, null);
         }
-        audit.append(command, result);
+        audit.append(command, result, delivery);
+        if (takenOn) {
+            handled.finish(command.getCommandId(), digest, result);
+        }
         counts.count(result.getStatus());
-        LOG.info("command {} {} {} {} -> {}: {}", command.getCommandId(), command.getAction(),
+        if (delivery != Delivery.FIRST) {
+            counts.count(delivery);
+        }
+        LOG.info("command {} {} {} {}{} -> {}: {}", command.getCommandId(), command.getAction(),
                 InterfaceNames.printable(command.getTarget()), InterfaceNames.printable(command.getNewValue()),
-                result.getStatus(), result.getReason());
+                delivery == Delivery.FIRST ? "" : " (" + delivery.label() + ")", result.getStatus(),
+                result.getReason());
+        pause.at(CrashPause.Point.AFTER_RESULT_RECORDED, command.getCommandId());
         return result;
     }
 
-    private CommandResult decideAndApply(TuningCommand c) throws Refusal {
-        checkSignature(c);
-        checkHost(c);
-        checkTime(c);
-        replay.admit(c.getKeyId(), c.getCommandId(), c.getSequence());
+    /** A command whose result is recorded: the same result again, so that one lost with a crash still arrives. */
+    private CommandResult repeat(TuningCommand command, CommandResult first) {
+        audit.append(command, first, Delivery.REPEAT);
+        counts.count(Delivery.REPEAT);
+        LOG.info("command {} delivered again: answered with its first result, {}: {}; nothing else done",
+                command.getCommandId(), first.getStatus(), first.getReason());
+        return first;
+    }
+
+    /** @param resumed taken on before the agent stopped, without a result: the earlier write may have happened */
+    private CommandResult decideAndApply(TuningCommand c, boolean resumed) throws Refusal {
+        if (!resumed) {
+            checkTime(c);
+        }
+        if (replay.admit(c.getKeyId(), c.getCommandId(), c.getSequence()) == ReplayGuard.Admission.SEEN
+                && !resumed) {
+            throw Refusal.rejected("replay: command " + c.getCommandId() + " was already handled by this agent, "
+                    + "longer ago than the " + HandledCommands.REMEMBERED + " results it keeps");
+        }
         TuningAction action = c.getAction();
         if (action == null || action == TuningAction.UNKNOWN || !settings.allowed().contains(action)) {
             throw Refusal.rejected("action " + action + " is not allowed on this host (allowed: "
@@ -129,12 +202,23 @@ public final class CommandExecutor {
             throw Refusal.rejected("the command has no expectedValue: the agent only changes a setting whose "
                     + "current value the planner states (current here: " + current + ")");
         }
-        if (!values.same(action, current, c.getExpectedValue())) {
+        boolean partlyWritten = false;
+        if (resumed) {
+            Optional<CommandResult> done = alreadyWritten(c, setting, current, wanted, undone.isPresent());
+            if (done.isPresent()) {
+                return done.get();
+            }
+            checkTime(c);
+            partlyWritten = values.partlyWritten(action, current, c.getExpectedValue(), wanted);
+        }
+        if (!partlyWritten && !values.same(action, current, c.getExpectedValue())) {
             throw Refusal.rejected("compare-and-set: " + setting.where() + " is " + current + ", the command "
                     + "expected " + InterfaceNames.printable(c.getExpectedValue())
                     + values.whichDiffers(action, c.getTarget(), current, c.getExpectedValue())
                     + " (changed by someone else?)");
         }
+        // a set of IRQs cut off halfway by a crash: what was there before is what the command expected
+        String before = partlyWritten ? c.getExpectedValue() : current;
         if (settings.dryRun() || c.getDryRun()) {
             String why = settings.dryRun() ? "the agent is in dry-run mode (TUNNELVISION_AGENT_DRY_RUN=true)"
                     : "the command asks for a dry run";
@@ -144,33 +228,77 @@ public final class CommandExecutor {
         try {
             setting.write(wanted);
         } catch (ApplyFailure e) {
-            return result(c, CommandStatus.FAILED, "the kernel refused " + wanted + ": " + e.getMessage(), current,
+            return result(c, CommandStatus.FAILED, "the kernel refused " + wanted + ": " + e.getMessage(), before,
                     readQuietly(setting));
         }
+        pause.at(CrashPause.Point.AFTER_KERNEL_WRITE, c.getCommandId());
         String after = readQuietly(setting);
-        applied.record(new AppliedChanges.Change(c.getCommandId(), action, c.getTarget(), current,
+        applied.record(new AppliedChanges.Change(c.getCommandId(), action, c.getTarget(), before,
                 after == null ? wanted : after));
         if (!readsBackAs(action, after, wanted)) {
             return result(c, CommandStatus.FAILED, "wrote " + wanted + " to " + setting.where()
-                    + " but it reads back as " + after, current, after);
+                    + " but it reads back as " + after, before, after);
         }
-        CommandStatus status = undone.isPresent() ? CommandStatus.ROLLED_BACK : CommandStatus.APPLIED;
-        String reason = undone.isPresent() ? "restored " + setting.where() + " to " + after + ", its value before "
-                + c.getRollbackOf() : "changed " + setting.where() + " from " + current + " to " + after;
-        return result(c, status, reason, current, after);
+        return result(c, undone.isPresent() ? CommandStatus.ROLLED_BACK : CommandStatus.APPLIED,
+                changed(c, setting, before, after, undone.isPresent()), before, after);
+    }
+
+    private static String changed(TuningCommand c, SettingAccess setting, String before, String after,
+                                  boolean rollback) {
+        return rollback ? "restored " + setting.where() + " to " + after + ", its value before " + c.getRollbackOf()
+                : "changed " + setting.where() + " from " + before + " to " + after;
+    }
+
+    /**
+     * For a command resumed after a restart: when the kernel already holds the command's new value and not the
+     * value it expected, the result the earlier delivery would have sent, and nothing is written.
+     *
+     * <p>Why this is safe: the command is byte for byte one this agent verified and took on before it stopped
+     * (same digest), so the planner asked for exactly this value, and its compare-and-set passed or was about to.
+     * If the setting now holds the new value, either that delivery's write landed before the crash, or someone
+     * set the very value the planner wants; in both cases the setting is as planned, reporting it APPLIED lets
+     * the planner judge the change, and a rollback restores the expected value, which the compare-and-set saw
+     * (or would have seen) there. Writing again would change nothing on the kernel, and refusing would leave a
+     * change in place that nobody verifies or rolls back. If the setting holds the expected value, the write
+     * never happened and the command goes on as new (a late one is refused as EXPIRED); any other value is
+     * someone else's and the compare-and-set refuses it, as for a first delivery. A dry run wrote nothing, so
+     * it is never answered here.
+     */
+    private Optional<CommandResult> alreadyWritten(TuningCommand c, SettingAccess setting, String current,
+                                                   String wanted, boolean rollback) throws Refusal {
+        if (settings.dryRun() || c.getDryRun() || !values.same(c.getAction(), current, wanted)
+                || values.same(c.getAction(), current, c.getExpectedValue())) {
+            return Optional.empty();
+        }
+        if (applied.of(c.getCommandId()).isEmpty()) {
+            applied.record(new AppliedChanges.Change(c.getCommandId(), c.getAction(), c.getTarget(),
+                    c.getExpectedValue(), current));
+        }
+        return Optional.of(result(c, rollback ? CommandStatus.ROLLED_BACK : CommandStatus.APPLIED,
+                changed(c, setting, c.getExpectedValue(), current, rollback) + " (written before the agent "
+                        + "stopped; found in place when the command came again)", c.getExpectedValue(), current));
     }
 
     private void checkSignature(TuningCommand c) throws Refusal {
-        switch (verifier.verify(c)) {
-            case VALID -> {
-            }
-            case UNKNOWN_KEY -> throw Refusal.rejected("signature: key id '" + InterfaceNames.printable(
-                    String.valueOf(c.getKeyId())) + "' is not among this agent's trusted keys "
-                    + verifier.trustedKeyIds().stream().sorted().toList());
-            case BAD_SIGNATURE -> throw Refusal.rejected("signature: does not verify with trusted key "
-                    + c.getKeyId() + ": the command was altered or signed with another key");
-            case MALFORMED -> throw Refusal.rejected("signature: missing or not an Ed25519 signature");
+        SignatureVerdict verdict = verifier.verify(c);
+        if (verdict == SignatureVerdict.VALID) {
+            return;
         }
+        counts.countSignatureRefusal(verdict);
+        String keyId = InterfaceNames.printable(String.valueOf(c.getKeyId()));
+        // a switch expression, so a verdict added later fails the build here instead of passing as valid
+        throw Refusal.rejected(switch (verdict) {
+            case VALID -> throw new IllegalStateException("a valid signature is not refused");
+            case UNSIGNED -> "signature: none: an unsigned command is a proposal waiting for an operator's approval,"
+                    + " never applied";
+            case REVOKED -> "signature: key " + keyId + " is revoked (" + RevocationList.FILE_NAME
+                    + " in the trusted keys directory)";
+            case UNKNOWN_KEY -> "signature: key id '" + keyId + "' is not among this agent's trusted keys "
+                    + verifier.trustedKeyIds().stream().sorted().toList();
+            case MALFORMED -> "signature: missing or not an Ed25519 signature";
+            case BAD_SIGNATURE -> "signature: does not verify with trusted key " + keyId
+                    + ": the command was altered or signed with another key";
+        });
     }
 
     private void checkHost(TuningCommand c) throws Refusal {

@@ -9,6 +9,7 @@ import io.tunnelvision.schemas.sign.TrustedKeys;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -22,25 +23,31 @@ public final class ExecutorWiring {
     private ExecutorWiring() {
     }
 
-    /** Starts consuming this host's commands; results go through {@code spool} and are counted in {@code counts}. */
-    public static CommandConsumer start(AgentConfig config, DiskSpool spool, CommandCounts counts) {
+    /**
+     * Starts consuming this host's commands; results go through {@code spool} and are counted in {@code counts}.
+     *
+     * @param kafkaSecurity the client security properties read from the agent's settings
+     */
+    public static CommandConsumer start(AgentConfig config, Map<String, Object> kafkaSecurity, DiskSpool spool,
+                                        CommandCounts counts) {
         CommandExecutor executor = new CommandExecutor(config.executorSettings(), verifier(config), Clock.systemUTC(),
-                counts);
-        ResultSink results = new SpoolResults(config.topics().commandResults, config.topics().deadLetters,
-                new SamplePublisher(spool));
+                counts, config.crashPause());
+        ResultSink results = config.crashPause().afterSpooled(new SpoolResults(config.topics().commandResults,
+                config.topics().deadLetters, new SamplePublisher(spool)));
         CommandConsumer consumer = new CommandConsumer(config.topics().commands, config.hostId(), executor, results,
-                () -> new KafkaConsumer<>(CommandConsumer.consumerSettings(config.kafkaBootstrap(),
+                () -> new KafkaConsumer<>(CommandConsumer.consumerSettings(config.kafkaBootstrap(), kafkaSecurity,
                         config.topics().namespace(), config.hostId()),
                         new ByteArrayDeserializer(), new ByteArrayDeserializer()));
-        LOG.info("command executor: {}, trusting keys {}, actions {}, audit log {}",
+        LOG.info("command executor: {}, trusting keys {}, revoked keys {}, actions {}, audit log {}",
                 config.dryRun() ? "DRY RUN (TUNNELVISION_AGENT_DRY_RUN=true)" : "applying",
-                executor.trustedKeyIds(), config.applyActions(), executor.auditLog());
+                executor.trustedKeyIds(), executor.revokedKeyIds(), config.applyActions(), executor.auditLog());
         return consumer.start();
     }
 
     /**
-     * The trusted keys; none (a missing or empty directory) is not fatal for the collector, but then every
-     * command is rejected with a reason that says so, which the planner sees in the results.
+     * The trusted keys and the revocation list beside them; none (a missing or empty directory, or a revocation list
+     * that does not parse) is not fatal for the collector, but then every command is rejected with a reason that
+     * says so, which the planner sees in the results.
      */
     static CommandSignatureVerifier verifier(AgentConfig config) {
         if (!Files.isDirectory(config.trustedKeysDir())) {

@@ -11,11 +11,11 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Refuses a command seen before: its id was already handled, or its sequence is not above the highest this agent
- * accepted from the same signing key (sequences rise per planner, and a planner is known by its key). The state is
- * on disk and written (fsynced, atomically replaced) before the command goes further, so a replay is refused
- * after a restart too, and a crash between admission and the write to the kernel errs on the side of not
- * applying twice.
+ * Admits a command once: a new id whose sequence is above the highest this agent accepted from the same signing key
+ * (sequences rise per planner, and a planner is known by its key) is admitted; a new id with an old sequence is
+ * refused as a replay; an id admitted before is reported {@link Admission#SEEN}, and the executor answers it from
+ * what it remembers of that command ({@link HandledCommands}), never by running it as new. The state is on disk and
+ * written (fsynced, atomically replaced) before the command goes further, so this holds after a restart too.
  *
  * <p>File {@code replay} in the state directory: lines {@code seq <keyId> <highest>} and {@code id <commandId>},
  * the most recent {@value #REMEMBERED_IDS} ids; older ids are covered by the sequence.
@@ -55,8 +55,16 @@ final class ReplayGuard {
         }
     }
 
-    /** Admits the command and remembers it on disk, or refuses it as a replay. */
-    synchronized void admit(String keyId, String commandId, long sequence) throws Refusal {
+    /** Whether a command id is new to this guard. */
+    enum Admission {
+        /** Admitted now, and remembered. */
+        NEW,
+        /** Admitted before: its sequence was checked then, and it is not checked against later ones. */
+        SEEN
+    }
+
+    /** Admits the command and remembers it on disk, reports an id admitted before, or refuses it as a replay. */
+    synchronized Admission admit(String keyId, String commandId, long sequence) throws Refusal {
         if (!COMMAND_ID.matcher(commandId).matches()) {
             throw Refusal.rejected("command id '" + InterfaceNames.printable(commandId) + "' is not 1 to 256 "
                     + "printable ASCII characters without spaces");
@@ -65,7 +73,7 @@ final class ReplayGuard {
             throw Refusal.rejected("key id '" + InterfaceNames.printable(keyId) + "' is not hex");
         }
         if (ids.contains(commandId)) {
-            throw Refusal.rejected("replay: command " + commandId + " was already handled by this agent");
+            return Admission.SEEN;
         }
         Long highest = highestByKey.get(keyId);
         if (highest != null && sequence <= highest) {
@@ -78,6 +86,7 @@ final class ReplayGuard {
             ids.remove(ids.iterator().next());
         }
         store();
+        return Admission.NEW;
     }
 
     private void store() {

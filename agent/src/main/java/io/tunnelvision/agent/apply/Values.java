@@ -64,6 +64,39 @@ final class Values {
     }
 
     /**
+     * For a set of IRQs written halfway when the agent stopped: every IRQ holds either its expected or its new CPU
+     * list, and they are not all at one of the two. False for every other kind of value, which is written in one go.
+     */
+    boolean partlyWritten(TuningAction action, String current, String expected, String wanted) {
+        if (kind(action) != ValueKind.CPU_LIST_SET) {
+            return false;
+        }
+        List<String> now = IrqAffinities.split(current);
+        List<String> before = IrqAffinities.split(expected);
+        List<String> after = IrqAffinities.split(wanted);
+        if (now.size() != before.size() || now.size() != after.size()) {
+            return false;
+        }
+        boolean anyBefore = false;
+        boolean anyAfter = false;
+        try {
+            for (int i = 0; i < now.size(); i++) {
+                BitSet cpus = CpuList.parse(now.get(i));
+                boolean isBefore = cpus.equals(CpuList.parse(before.get(i)));
+                boolean isAfter = cpus.equals(CpuList.parse(after.get(i)));
+                if (!isBefore && !isAfter) {
+                    return false;
+                }
+                anyBefore |= isBefore && !isAfter;
+                anyAfter |= isAfter && !isBefore;
+            }
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return anyBefore && anyAfter;
+    }
+
+    /**
      * The catalog's value kind; an action without an entry (UNKNOWN, refused before its value is looked at) is
      * read as a plain number, for which it has no bounds.
      */

@@ -9,6 +9,7 @@ import io.tunnelvision.agent.collect.SettingsRefresh;
 import io.tunnelvision.agent.metrics.AgentMetrics;
 import io.tunnelvision.agent.metrics.MetricsServer;
 import io.tunnelvision.agent.probe.ProbeWiring;
+import io.tunnelvision.agent.probe.ReflectorCounts;
 import io.tunnelvision.agent.publish.DiskSpool;
 import io.tunnelvision.agent.publish.ProducerSettings;
 import io.tunnelvision.agent.publish.SamplePublisher;
@@ -68,13 +69,14 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         AgentConfig config = new AgentConfig(new Env(withFlags(System.getenv())));
         LOG.info("starting: {}", config);
+        Map<String, Object> kafkaSecurity = config.kafkaSecurity().clientProperties();
         SettingsRefresh refresh = new SettingsRefresh(config.settingsEvery());
         CollectorRegistry registry = CollectorRegistry.standard(config.procRoot(), config.sysRoot(),
                 config.irqDevices(), refresh).without(config.disabledCollectors());
         HostIdentity identity = HostIdentity.read(config.hostId(), config.procRoot());
         DiskSpool spool = DiskSpool.open(config.spoolDir(), config.spoolMaxBytes());
         SpoolSender sender = new SpoolSender(spool, () -> new KafkaProducer<>(
-                ProducerSettings.forBootstrap(config.kafkaBootstrap(), config.hostId()),
+                ProducerSettings.forBootstrap(config.kafkaBootstrap(), kafkaSecurity, config.hostId()),
                 new ByteArraySerializer(), new ByteArraySerializer()), config.publishInterval()).start();
         // A command answered: its result goes out now, and the settings it may have changed are read next round.
         spool.onAppend(config.topics().commandResults.name(), () -> {
@@ -85,13 +87,16 @@ public final class RunCommand implements Callable<Integer> {
         AgentLoop loop = new AgentLoop(identity, new CollectionRound(registry), routing,
                 new SequenceStore(config.spoolDir()), Clock.systemUTC());
         CommandCounts commandCounts = new CommandCounts();
-        CommandConsumer commands = ExecutorWiring.start(config, spool, commandCounts);
-        MetricsServer metrics = new MetricsServer(new InetSocketAddress(config.metricsPort()),
-                new AgentMetrics(registry, spool, sender, loop, commandCounts)::render);
+        CommandConsumer commands = ExecutorWiring.start(config, kafkaSecurity, spool, commandCounts);
+        ReflectorCounts reflectorCounts = new ReflectorCounts();
+        MetricsServer metrics = new MetricsServer(new InetSocketAddress(config.metricsBind(), config.metricsPort()),
+                new AgentMetrics(registry, spool, sender, loop, commandCounts, reflectorCounts)::render);
         loop.start(config.sampleInterval());
-        ProbeWiring probes = ProbeWiring.start(config.probes(), config.sysRoot(), identity, routing);
-        LOG.info("agent {} (boot {}) collecting {} every {}, metrics on :{}/metrics", identity.hostId(),
-                identity.bootId(), registry.names(), config.sampleInterval(), metrics.port());
+        ProbeWiring probes = ProbeWiring.start(config.probes(), config.sysRoot(), identity, routing,
+                reflectorCounts);
+        LOG.info("agent {} (boot {}) collecting {} every {}, metrics on {}:{}/metrics", identity.hostId(),
+                identity.bootId(), registry.names(), config.sampleInterval(),
+                config.metricsBind().getHostAddress(), metrics.port());
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

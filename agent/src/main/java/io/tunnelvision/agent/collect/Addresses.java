@@ -5,7 +5,7 @@ import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 
 /** IP address literals, parsed without ever asking a resolver: a collector must not wait on DNS. */
-final class Addresses {
+public final class Addresses {
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
@@ -13,7 +13,7 @@ final class Addresses {
     }
 
     /** The address a literal names ({@code 10.0.0.1}, {@code fd00::1}, {@code [fd00::1]}), or null for anything else. */
-    static InetAddress literal(String text) {
+    public static InetAddress literal(String text) {
         if (text == null) {
             return null;
         }

@@ -1,12 +1,15 @@
 package io.tunnelvision.agent.metrics;
 
 import io.tunnelvision.agent.apply.CommandCounts;
+import io.tunnelvision.agent.apply.Delivery;
 import io.tunnelvision.agent.collect.CollectorRegistry;
 import io.tunnelvision.agent.collect.CollectorStats;
+import io.tunnelvision.agent.probe.ReflectorCounts;
 import io.tunnelvision.agent.publish.DiskSpool;
 import io.tunnelvision.agent.publish.SpoolSender;
 import io.tunnelvision.agent.run.AgentLoop;
 import io.tunnelvision.schemas.avro.CommandStatus;
+import io.tunnelvision.schemas.sign.SignatureVerdict;
 import java.util.List;
 
 /** The agent's own cost and health, rendered for a Prometheus scrape. */
@@ -17,10 +20,12 @@ public final class AgentMetrics {
     private final SpoolSender sender;
     private final AgentLoop loop;
     private final CommandCounts commands;
+    private final ReflectorCounts reflector;
 
     public AgentMetrics(CollectorRegistry collectors, DiskSpool spool, SpoolSender sender, AgentLoop loop,
-                        CommandCounts commands) {
+                        CommandCounts commands, ReflectorCounts reflector) {
         this.commands = commands;
+        this.reflector = reflector;
         this.collectors = collectors;
         this.spool = spool;
         this.sender = sender;
@@ -68,6 +73,33 @@ public final class AgentMetrics {
         for (CommandStatus status : CommandStatus.values()) {
             if (status != CommandStatus.UNKNOWN) {
                 text.sample("tunnelvision_commands_total", "status", status.name(), commands.of(status));
+            }
+        }
+        text.family("tunnelvision_commands_redelivered_total", "counter",
+                "Tuning commands delivered again: repeat (answered with the first result, nothing done) or resumed"
+                        + " (taken on before a restart without a result: checked again against the kernel).");
+        for (Delivery delivery : List.of(Delivery.REPEAT, Delivery.RESUMED)) {
+            text.sample("tunnelvision_commands_redelivered_total", "delivery", delivery.label(),
+                    commands.of(delivery));
+        }
+        text.family("tunnelvision_probe_reflector_answered_total", "counter", "Peers' probes answered.")
+                .sample("tunnelvision_probe_reflector_answered_total", reflector.answeredProbes());
+        text.family("tunnelvision_probe_reflector_dropped_total", "counter",
+                "Datagrams the probe reflector left unanswered, by reason: not_a_probe, stranger (no peer's"
+                        + " address), over_budget (the peer address's replies this second are spent).");
+        for (ReflectorCounts.Drop drop : ReflectorCounts.Drop.values()) {
+            text.sample("tunnelvision_probe_reflector_dropped_total", "reason", drop.label(), reflector.of(drop));
+        }
+        text.family("tunnelvision_probe_reflector_over_budget_total", "counter",
+                "Probes dropped over budget, by peer address: a flood shows where it comes from (or claims to).");
+        reflector.overBudgetByPeer().forEach((peer, n) ->
+                text.sample("tunnelvision_probe_reflector_over_budget_total", "peer_address", peer, n));
+        text.family("tunnelvision_command_signature_refusals_total", "counter",
+                "Tuning commands refused for their signature, by why (REVOKED: signed by a revoked key).");
+        for (SignatureVerdict verdict : SignatureVerdict.values()) {
+            if (verdict != SignatureVerdict.VALID) {
+                text.sample("tunnelvision_command_signature_refusals_total", "verdict", verdict.name(),
+                        commands.signatureRefusals(verdict));
             }
         }
         return text.toString();

@@ -8,44 +8,59 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Answers peers' probes on one UDP port: only well-formed probe requests from the configured peers' addresses
- * (overlay or underlay), each with exactly its own bytes (kind turned to reply), at most {@code limit} a second.
- * It never answers anything else and never sends more bytes than it received, so it cannot be used to amplify
- * traffic, nor to map the fleet from outside (a stranger's probe is counted, not answered); a flood costs at most
- * the limit's worth of replies.
+ * (overlay or underlay), each with exactly its own bytes (kind turned to reply), at most {@code limit} a second
+ * for each peer address. It never answers anything else and never sends more bytes than it received, so it cannot
+ * be used to amplify traffic, nor to map the fleet from outside (a stranger's probe is counted, not answered).
+ *
+ * <p>Each peer address has its own token bucket, made at start for the configured addresses only: a flood sent
+ * from (or spoofed as) one peer's address spends that address's budget and no other, so the other peers' probes
+ * are still answered and their latency samples show no loss the flood caused. The buckets are as many as the
+ * configured addresses and a stranger never gets one, so no sender can grow the table or push a peer's bucket
+ * out of it. In all, a flood costs at most {@code limit} replies a second per peer address.
  */
 public final class ProbeReflector implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProbeReflector.class);
 
     private final DatagramChannel channel;
-    private final TokenBucket bucket;
+    private final Map<InetAddress, TokenBucket> budgets;
+    private final ReflectorCounts counts;
     private final Thread thread;
-    private final AtomicLong answered = new AtomicLong();
-    private final AtomicLong ignored = new AtomicLong();
-    private final AtomicLong limited = new AtomicLong();
-    private final AtomicLong strangers = new AtomicLong();
-    private final Set<InetAddress> peers;
 
-    private ProbeReflector(DatagramChannel channel, int limitPerSecond, Set<InetAddress> peers) {
+    private ProbeReflector(DatagramChannel channel, int limitPerSecond, Set<InetAddress> peers,
+                           ReflectorCounts counts) {
         this.channel = channel;
-        this.peers = Set.copyOf(peers);
-        this.bucket = new TokenBucket(limitPerSecond, System.nanoTime());
+        long now = System.nanoTime();
+        Map<InetAddress, TokenBucket> buckets = new HashMap<>();
+        for (InetAddress peer : peers) {
+            buckets.put(peer, new TokenBucket(limitPerSecond, now));
+        }
+        this.budgets = Map.copyOf(buckets);
+        this.counts = counts;
+        counts.peers(peers);
         this.thread = new Thread(this::serve, "probe-reflector");
         this.thread.setDaemon(true);
     }
 
     /**
      * Binds {@code address} (port 0: any free port) and starts answering probes that come from one of
-     * {@code peers}.
+     * {@code peers}, at most {@code limitPerSecond} a second from each.
      */
     public static ProbeReflector start(InetSocketAddress address, int limitPerSecond, Set<InetAddress> peers) {
+        return start(address, limitPerSecond, peers, new ReflectorCounts());
+    }
+
+    /** As {@link #start(InetSocketAddress, int, Set)}, counting into {@code counts} (the agent's metrics). */
+    public static ProbeReflector start(InetSocketAddress address, int limitPerSecond, Set<InetAddress> peers,
+                                       ReflectorCounts counts) {
         if (peers.isEmpty()) {
             throw new IllegalArgumentException("a probe reflector without peers would answer no one");
         }
@@ -57,7 +72,7 @@ public final class ProbeReflector implements AutoCloseable {
                 channel.close();
                 throw new UncheckedIOException("cannot bind the probe reflector to UDP " + address, e);
             }
-            ProbeReflector reflector = new ProbeReflector(channel, limitPerSecond, peers);
+            ProbeReflector reflector = new ProbeReflector(channel, limitPerSecond, peers, counts);
             reflector.thread.start();
             return reflector;
         } catch (IOException e) {
@@ -74,22 +89,22 @@ public final class ProbeReflector implements AutoCloseable {
     }
 
     public long answered() {
-        return answered.get();
+        return counts.answeredProbes();
     }
 
     /** Datagrams that were not probe requests. */
     public long ignored() {
-        return ignored.get();
+        return counts.of(ReflectorCounts.Drop.NOT_A_PROBE);
     }
 
     /** Probe requests from an address that is not a configured peer's. */
     public long strangers() {
-        return strangers.get();
+        return counts.of(ReflectorCounts.Drop.STRANGER);
     }
 
-    /** Probe requests left unanswered because of the rate limit. */
+    /** Probe requests left unanswered because their peer address had spent its budget. */
     public long limited() {
-        return limited.get();
+        return counts.of(ReflectorCounts.Drop.OVER_BUDGET);
     }
 
     private void serve() {
@@ -101,20 +116,22 @@ public final class ProbeReflector implements AutoCloseable {
                 SocketAddress from = channel.receive(buffer);
                 buffer.flip();
                 if (ProbePacket.parse(buffer, ProbePacket.REQUEST).isEmpty()) {
-                    ignored.incrementAndGet();
+                    counts.dropped(ReflectorCounts.Drop.NOT_A_PROBE);
                     continue;
                 }
-                if (!(from instanceof InetSocketAddress source) || !peers.contains(source.getAddress())) {
-                    strangers.incrementAndGet();
+                TokenBucket budget = from instanceof InetSocketAddress source ? budgets.get(source.getAddress())
+                        : null;
+                if (budget == null) {
+                    counts.dropped(ReflectorCounts.Drop.STRANGER);
                     continue;
                 }
-                if (!bucket.tryTake(System.nanoTime())) {
-                    limited.incrementAndGet();
+                if (!budget.tryTake(System.nanoTime())) {
+                    counts.overBudget(((InetSocketAddress) from).getAddress());
                     continue;
                 }
                 ProbePacket.toReply(buffer);
                 channel.send(buffer, from);
-                answered.incrementAndGet();
+                counts.answered();
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {

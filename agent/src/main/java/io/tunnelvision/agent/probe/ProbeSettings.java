@@ -1,11 +1,11 @@
 package io.tunnelvision.agent.probe;
 
 import io.tunnelvision.agent.apply.InterfaceNames;
+import io.tunnelvision.agent.collect.Addresses;
 import io.tunnelvision.config.ConfigException;
 import io.tunnelvision.config.Env;
 import io.tunnelvision.config.Setting;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 /**
  * The latency probes' settings. Probing is off while no peer is configured; with peers the agent also answers
  * its peers' probes on the same port. Cost: peers x 2 paths x sizes x rate datagrams a second out, as many in,
- * and at most {@code reflectLimit} answered a second.
+ * and at most {@code reflectLimit} answered a second from each peer address.
  */
 public record ProbeSettings(List<ProbePeer> peers, List<ProbeSize> sizes, int ratePerSecond, Duration interval,
                             int port, int reflectLimit) {
@@ -34,12 +34,11 @@ public record ProbeSettings(List<ProbePeer> peers, List<ProbeSize> sizes, int ra
     public static final Setting PORT = Setting.optional("TUNNELVISION_AGENT_PROBE_PORT", "7784",
             "UDP port of the probe reflector, on this agent and on its peers");
     public static final Setting REFLECT_LIMIT = Setting.optional("TUNNELVISION_AGENT_PROBE_REFLECT_LIMIT", "200",
-            "Most probes the reflector answers a second (1 to 10000); replies are never bigger than the probe");
+            "Most probes the reflector answers a second from each peer address (1 to 10000), so a flood from one"
+                    + " address never spends another's; replies are never bigger than the probe");
 
     private static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
     private static final Duration MAX_INTERVAL = Duration.ofMinutes(10);
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(?:\\.\\d{1,3}){3}");
-    private static final Pattern IPV6 = Pattern.compile("\\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*]?");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     public ProbeSettings {
@@ -128,14 +127,11 @@ public record ProbeSettings(List<ProbePeer> peers, List<ProbeSize> sizes, int ra
     }
 
     private static InetAddress literal(String raw) {
-        String s = raw.strip();
-        if (!IPV4.matcher(s).matches() && !IPV6.matcher(s).matches()) {
-            throw new IllegalArgumentException("'" + s + "' is not an IP address (host names are not resolved)");
+        InetAddress address = Addresses.literal(raw);
+        if (address == null) {
+            throw new IllegalArgumentException("'" + raw.strip() + "' is not an IP address (host names are not "
+                    + "resolved)");
         }
-        try {
-            return InetAddress.getByName(s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("'" + s + "' is not an IP address", e);
-        }
+        return address;
     }
 }

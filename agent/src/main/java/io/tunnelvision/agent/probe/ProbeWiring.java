@@ -21,18 +21,19 @@ public final class ProbeWiring implements AutoCloseable {
         this.prober = prober;
     }
 
+    /** @param counts where the reflector counts what it answered and dropped (the agent's metrics) */
     public static ProbeWiring start(ProbeSettings settings, Path sysRoot, HostIdentity identity,
-                                    SampleRouting routing) {
+                                    SampleRouting routing, ReflectorCounts counts) {
         if (!settings.enabled()) {
             LOG.info("latency probes off: no peers configured");
             return new ProbeWiring(null, null);
         }
         ProbeReflector reflector = ProbeReflector.start(new InetSocketAddress(settings.port()),
-                settings.reflectLimit(), settings.peerAddresses());
+                settings.reflectLimit(), settings.peerAddresses(), counts);
         Prober prober = new Prober(settings, sysRoot, identity,
                 sample -> routing.publish(identity.hostId(), sample), Clock.systemUTC()).start();
-        LOG.info("probing {} peer(s), sizes {}, {} probes/s in all, every {}; reflector on UDP {} (at most {}/s,"
-                        + " to the peers' addresses only)",
+        LOG.info("probing {} peer(s), sizes {}, {} probes/s in all, every {}; reflector on UDP {} (at most {}/s"
+                        + " to each peer address, to the peers' addresses only)",
                 settings.peers().size(), settings.sizes(), settings.probesPerSecond(), settings.interval(),
                 settings.port(), settings.reflectLimit());
         return new ProbeWiring(reflector, prober);

@@ -1,6 +1,7 @@
 package io.tunnelvision.agent.publish;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -30,8 +31,29 @@ public final class ProducerSettings {
         return forBootstrap(bootstrapServers, hostId, DEFAULT_DELIVERY_TIMEOUT);
     }
 
+    /** On a broker without security (tests' embedded broker). */
     public static Map<String, Object> forBootstrap(String bootstrapServers, String hostId,
                                                    Duration deliveryTimeout) {
+        return forBootstrap(bootstrapServers, Map.of(), hostId, deliveryTimeout);
+    }
+
+    /**
+     * @param security the client security properties ({@code KafkaSecurity.clientProperties()}), which this
+     *                 producer's own settings never override
+     */
+    public static Map<String, Object> forBootstrap(String bootstrapServers, Map<String, Object> security,
+                                                   String hostId) {
+        return forBootstrap(bootstrapServers, security, hostId, DEFAULT_DELIVERY_TIMEOUT);
+    }
+
+    public static Map<String, Object> forBootstrap(String bootstrapServers, Map<String, Object> security,
+                                                   String hostId, Duration deliveryTimeout) {
+        Map<String, Object> settings = new HashMap<>(security);
+        settings.putAll(producer(bootstrapServers, hostId, deliveryTimeout));
+        return Map.copyOf(settings);
+    }
+
+    private static Map<String, Object> producer(String bootstrapServers, String hostId, Duration deliveryTimeout) {
         int delivery = Math.toIntExact(deliveryTimeout.toMillis());
         int request = Math.max(500, delivery / 3);
         return Map.ofEntries(

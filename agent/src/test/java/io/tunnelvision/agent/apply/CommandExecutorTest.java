@@ -409,19 +409,164 @@ class CommandExecutorTest {
     }
 
     @Test
-    void aCommandIsNeverHandledTwiceNotEvenAfterARestart() {
+    void aCommandDeliveredAgainIsAnsweredWithItsFirstResultAndNeverWrittenTwiceNotEvenAfterARestart() {
         TuningCommand command = planner.signed(TuningAction.TXQUEUELEN, "tun0", "500", "1000");
-        assertEquals(CommandStatus.APPLIED, applying().handle(command).getStatus());
+        CommandResult first = applying().handle(command);
+        assertEquals(CommandStatus.APPLIED, first.getStatus(), first.getReason());
         FakeHost.file(host.sys, "class/net/tun0/tx_queue_len", "500"); // someone put it back
         Map<String, String> before = host.snapshot();
 
-        CommandResult sameRun = applying().handle(command);
+        CommandExecutor sameRun = applying();
+        CommandResult again = sameRun.handle(command);
         CommandResult afterRestart = applying().handle(command);
 
-        assertEquals(CommandStatus.REJECTED, sameRun.getStatus());
-        assertTrue(sameRun.getReason().startsWith("replay"), sameRun.getReason());
-        assertEquals(CommandStatus.REJECTED, afterRestart.getStatus());
-        assertEquals(before, host.snapshot());
+        assertEquals(first, again, "the first result, as it was: same status, reason, values and time");
+        assertEquals(first, afterRestart);
+        assertEquals(before, host.snapshot(), "nothing written the second and third time");
+        assertEquals(1, sameRun.counts().of(Delivery.REPEAT));
+        assertEquals(0, sameRun.counts().of(CommandStatus.APPLIED), "a repeat is not counted as a second apply");
+    }
+
+    @Test
+    void aRefusedCommandDeliveredAgainGetsTheSameRefusalWithTheSameReason() {
+        TuningCommand expired = Commands.sign(planner.builder(TuningAction.TXQUEUELEN, "tun0", "500", "1000")
+                .setIssuedAtMs(NOW.toEpochMilli() - 600_000).setExpiresAtMs(NOW.toEpochMilli() - 300_000));
+        CommandResult first = applying().handle(expired);
+
+        CommandResult again = applying().handle(expired);
+
+        assertEquals(CommandStatus.EXPIRED, first.getStatus());
+        assertEquals(first, again);
+    }
+
+    @Test
+    void anotherCommandReusingAnIdIsRefusedAndTheFirstResultIsKept() {
+        TuningCommand.Builder original = planner.builder(TuningAction.TXQUEUELEN, "tun0", "500", "1000");
+        CommandResult first = applying().handle(Commands.sign(original));
+        TuningCommand reuse = Commands.sign(planner.builder(TuningAction.TXQUEUELEN, "tun0", "1000", "2000")
+                .setCommandId(original.getCommandId()));
+
+        CommandResult refused = applying().handle(reuse);
+        CommandResult originalAgain = applying().handle(Commands.sign(original));
+
+        assertEquals(CommandStatus.REJECTED, refused.getStatus());
+        assertTrue(refused.getReason().contains("already names another command"), refused.getReason());
+        assertEquals("1000", host.read("sys/class/net/tun0/tx_queue_len"));
+        assertEquals(first, originalAgain, "the refusal did not replace what the id is remembered for");
+    }
+
+    @Test
+    void aForgedCommandWithAKnownIdCannotTakeTheIdOver() {
+        TuningCommand.Builder original = planner.builder(TuningAction.TXQUEUELEN, "tun0", "500", "1000");
+        String id = original.getCommandId();
+        TuningCommand forged = CommandSigner.of(Commands.STRANGER).sign(planner.builder(TuningAction.TXQUEUELEN,
+                "tun0", "500", "4000").setCommandId(id).build());
+
+        CommandResult forgedFirst = applying().handle(forged);
+        CommandResult real = applying().handle(Commands.sign(original));
+
+        assertEquals(CommandStatus.REJECTED, forgedFirst.getStatus());
+        assertTrue(forgedFirst.getReason().startsWith("signature"), forgedFirst.getReason());
+        assertEquals(CommandStatus.APPLIED, real.getStatus(), real.getReason());
+    }
+
+    @Test
+    void aCommandCutOffAfterItsWriteFindsTheNewValueOnTheKernelAndReportsItApplied() throws IOException {
+        TuningCommand command = planner.signed(TuningAction.TXQUEUELEN, "tun0", "500", "1000");
+        crashedAfterWrite(command, () -> FakeHost.file(host.sys, "class/net/tun0/tx_queue_len", "1000"));
+        Map<String, String> before = host.snapshot();
+        CommandExecutor restarted = applying();
+
+        CommandResult result = restarted.handle(command);
+
+        assertEquals(CommandStatus.APPLIED, result.getStatus(), result.getReason());
+        assertTrue(result.getReason().contains("found in place"), result.getReason());
+        assertEquals("500", result.getValueBefore());
+        assertEquals("1000", result.getValueAfter());
+        assertEquals(before, host.snapshot(), "nothing is written again");
+        assertEquals(1, restarted.counts().of(Delivery.RESUMED));
+        assertTrue(Files.readAllLines(restarted.auditLog()).get(0).contains("\"delivery\":\"resumed\""));
+        // the change is recorded, so the planner's rollback of it is accepted and restores 500
+        CommandResult rollback = restarted.handle(Commands.sign(planner.builder(TuningAction.TXQUEUELEN, "tun0",
+                "1000", "500").setRollbackOf(command.getCommandId())));
+        assertEquals(CommandStatus.ROLLED_BACK, rollback.getStatus(), rollback.getReason());
+        assertEquals("500", host.read("sys/class/net/tun0/tx_queue_len"));
+    }
+
+    @Test
+    void aCommandCutOffBeforeItsWriteIsAppliedWhenItComesAgain() {
+        TuningCommand command = planner.signed(TuningAction.TXQUEUELEN, "tun0", "500", "1000");
+        crashedAfterWrite(command, () -> { });
+
+        CommandResult result = applying().handle(command);
+
+        assertEquals(CommandStatus.APPLIED, result.getStatus(), result.getReason());
+        assertTrue(result.getReason().startsWith("changed"), result.getReason());
+        assertEquals("1000", host.read("sys/class/net/tun0/tx_queue_len"));
+    }
+
+    @Test
+    void aCommandCutOffWhileSomeoneElseChangedTheSettingIsRefusedByCompareAndSet() {
+        TuningCommand command = planner.signed(TuningAction.TXQUEUELEN, "tun0", "500", "1000");
+        crashedAfterWrite(command, () -> FakeHost.file(host.sys, "class/net/tun0/tx_queue_len", "700"));
+
+        CommandResult result = applying().handle(command);
+
+        assertEquals(CommandStatus.REJECTED, result.getStatus());
+        assertTrue(result.getReason().startsWith("compare-and-set"), result.getReason());
+        assertEquals("700", host.read("sys/class/net/tun0/tx_queue_len"));
+    }
+
+    @Test
+    void aSetOfIrqsCutOffHalfwayIsCompletedWhenItComesAgain() {
+        TuningCommand command = planner.signed(TuningAction.IRQ_AFFINITY, "45,46,47", "0;0-1;0", "1;2;3");
+        crashedAfterWrite(command, () -> FakeHost.file(host.proc, "irq/45/smp_affinity_list", "1"));
+
+        CommandResult result = applying().handle(command);
+
+        assertEquals(CommandStatus.APPLIED, result.getStatus(), result.getReason());
+        assertEquals("0;0-1;0", result.getValueBefore(), "what the command expected, not the half-written set");
+        assertEquals(List.of("1", "2", "3"), List.of(host.read("proc/irq/45/smp_affinity_list"),
+                host.read("proc/irq/46/smp_affinity_list"), host.read("proc/irq/47/smp_affinity_list")));
+    }
+
+    @Test
+    void anExpiredCommandCutOffBeforeItsWriteIsNotWrittenLate() {
+        TuningCommand command = planner.signed(TuningAction.TXQUEUELEN, "tun0", "500", "1000");
+        crashedAfterWrite(command, () -> { });
+        Clock muchLater = Clock.fixed(NOW.plusSeconds(3600), ZoneOffset.UTC);
+
+        CommandResult result = new CommandExecutor(settings(false), Commands.trusting(), muchLater).handle(command);
+
+        assertEquals(CommandStatus.EXPIRED, result.getStatus(), result.getReason());
+        assertEquals("500", host.read("sys/class/net/tun0/tx_queue_len"));
+    }
+
+    @Test
+    void anExpiredCommandCutOffAfterItsWriteIsStillReportedApplied() {
+        TuningCommand command = planner.signed(TuningAction.TXQUEUELEN, "tun0", "500", "1000");
+        crashedAfterWrite(command, () -> FakeHost.file(host.sys, "class/net/tun0/tx_queue_len", "1000"));
+        Clock muchLater = Clock.fixed(NOW.plusSeconds(3600), ZoneOffset.UTC);
+
+        CommandResult result = new CommandExecutor(settings(false), Commands.trusting(), muchLater).handle(command);
+
+        assertEquals(CommandStatus.APPLIED, result.getStatus(), "the change is on the kernel: the planner must "
+                + "verify it: " + result.getReason());
+    }
+
+    /**
+     * The state a crash leaves when it kills the agent after the command was taken on and admitted, and after
+     * {@code write} did (or did not do) the kernel write: no result, no change, no audit line.
+     */
+    private void crashedAfterWrite(TuningCommand command, Runnable write) {
+        new HandledCommands(dir.resolve("state")).begin(command.getCommandId(), HandledCommands.digest(command));
+        try {
+            new ReplayGuard(dir.resolve("state")).admit(command.getKeyId(), command.getCommandId(),
+                    command.getSequence());
+        } catch (Refusal r) {
+            throw new AssertionError(r);
+        }
+        write.run();
     }
 
     @Test

@@ -19,9 +19,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,6 +113,74 @@ class ProbeLoopbackIT {
             assertEquals(15, reflector.limited());
             assertEquals(2, reflector.ignored());
             assertEquals(1, reflector.strangers(), "the stranger's probe took no token either");
+        }
+    }
+
+    @Test
+    void aFloodFromOnePeersAddressNeverTakesAnotherPeersReplies() throws Exception {
+        InetAddress flooded = InetAddress.getByName("127.0.0.2");
+        int limit = 20;
+        ReflectorCounts counts = new ReflectorCounts();
+        try (ProbeReflector reflector = ProbeReflector.start(new InetSocketAddress(LOOPBACK, 0), limit,
+                Set.of(LOOPBACK, flooded), counts);
+             DatagramSocket peer = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+             DatagramSocket flooder = new DatagramSocket(new InetSocketAddress(flooded, 0))) {
+            InetSocketAddress target = new InetSocketAddress(LOOPBACK, reflector.port());
+            peer.setSoTimeout(1_000);
+            // spoofed or not, a flood from one peer's address: some 50 times its budget, paced so that the
+            // reflector's socket buffer does not overflow (that would be the kernel's drop, not the budget's)
+            AtomicLong sent = new AtomicLong();
+            AtomicBoolean flooding = new AtomicBoolean(true);
+            Thread flood = new Thread(() -> {
+                ByteBuffer probe = ProbePacket.request(ByteBuffer.allocate(64), 64, 1, 1);
+                DatagramPacket packet = new DatagramPacket(probe.array(), 64, target);
+                try {
+                    while (flooding.get()) {
+                        for (int i = 0; i < 10; i++) {
+                            flooder.send(packet);
+                            sent.incrementAndGet();
+                        }
+                        Thread.sleep(10);
+                    }
+                } catch (Exception e) {
+                    if (flooding.get()) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }, "flood");
+            long floodStart = System.nanoTime();
+            flood.start();
+            Thread.sleep(1_500); // the flooded address's burst and more are spent
+
+            int asked = 30;
+            int answered = 0;
+            for (int i = 0; i < asked; i++) {
+                ByteBuffer request = ProbePacket.request(ByteBuffer.allocate(100), 100, i, 1);
+                peer.send(new DatagramPacket(request.array(), 100, target));
+                if (receive(peer) == 100) {
+                    answered++;
+                }
+                Thread.sleep(100); // 10/s, half this peer's budget
+            }
+            flooding.set(false);
+            flood.join(2_000);
+            double floodSeconds = (System.nanoTime() - floodStart) / 1e9;
+
+            assertEquals(asked, answered, "every probe of the other peer is answered during the flood");
+            assertTrue(sent.get() > 50L * limit, "the flood sent " + sent.get());
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (counts.answeredProbes() + counts.of(ReflectorCounts.Drop.OVER_BUDGET) < asked + sent.get()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50); // the last flood probes are still in the reflector's socket buffer
+            }
+            long floodAnswered = counts.answeredProbes() - asked;
+            assertTrue(floodAnswered <= limit * (floodSeconds + 1), "the flooded address got its budget (a burst of "
+                    + limit + ", then " + limit + "/s) and no more: " + floodAnswered);
+            Map<String, Long> overBudget = counts.overBudgetByPeer();
+            assertEquals(sent.get() - floodAnswered, overBudget.get("127.0.0.2"), "every other flood probe was "
+                    + "dropped over budget and counted against its address");
+            assertEquals(0L, overBudget.get("127.0.0.1"), "the other peer never ran over its own budget");
+            assertEquals(overBudget.get("127.0.0.2"), counts.of(ReflectorCounts.Drop.OVER_BUDGET));
         }
     }
 

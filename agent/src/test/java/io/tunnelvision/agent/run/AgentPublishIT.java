@@ -7,6 +7,7 @@ import io.tunnelvision.agent.apply.CommandCounts;
 import io.tunnelvision.agent.collect.CollectorRegistry;
 import io.tunnelvision.agent.metrics.AgentMetrics;
 import io.tunnelvision.agent.metrics.MetricsServer;
+import io.tunnelvision.agent.probe.ReflectorCounts;
 import io.tunnelvision.agent.publish.DiskSpool;
 import io.tunnelvision.agent.publish.ProducerSettings;
 import io.tunnelvision.agent.publish.SamplePublisher;
@@ -61,7 +62,8 @@ class AgentPublishIT {
                      new SampleRouting(topics, new SamplePublisher(spool)), new SequenceStore(dir),
                      Clock.systemUTC());
              MetricsServer metrics = new MetricsServer(new InetSocketAddress("127.0.0.1", 0),
-                     new AgentMetrics(registry, spool, sender, loop, new CommandCounts())::render)) {
+                     new AgentMetrics(registry, spool, sender, loop, new CommandCounts(),
+                             new ReflectorCounts())::render)) {
             loop.start(Duration.ofMillis(200));
             List<InterruptSample> got = read(bootstrap, topics.interruptSamples, 5);
             assertTrue(got.size() >= 5, "got " + got.size() + " interrupt samples");

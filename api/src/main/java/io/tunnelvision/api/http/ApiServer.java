@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tunnelvision.api.db.CommandEventDao;
@@ -47,6 +48,9 @@ public final class ApiServer implements AutoCloseable {
     public static final String UI_PATH = "/ui";
 
     private final Javalin app;
+    private final PrometheusMeterRegistry metrics;
+    // Set by start and read once by Jetty while it starts: Javalin asks for its connectors only then.
+    private volatile ApiListener listener;
 
     /** Everything the server needs; built by ApiMain in production and by tests with their own parts. */
     public record Parts(Jdbi jdbi, Retention retention, Clock clock, List<ApiToken> tokens,
@@ -54,6 +58,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public ApiServer(Parts parts) {
+        this.metrics = parts.metrics();
         ObjectMapper json = objectMapper();
         ReadDao read = parts.jdbi().onDemand(ReadDao.class);
         QueryRoutes query = new QueryRoutes(read, new SeriesDao(parts.jdbi()), parts.retention(), parts.clock());
@@ -75,6 +80,7 @@ public final class ApiServer implements AutoCloseable {
                 files.location = Location.CLASSPATH;
             });
             config.startup.showJavalinBanner = false;
+            config.jetty.addConnector((server, http) -> listener.connector(server, http));
             config.http.defaultContentType = "application/json";
             config.requestLogger.http((ctx, ms) -> requests
                     .tag("method", ctx.method().name())
@@ -159,10 +165,21 @@ public final class ApiServer implements AutoCloseable {
         });
     }
 
-    /** Starts listening; port 0 picks a free port, see {@link #port()}. */
+    /** Starts plain HTTP on every interface; port 0 picks a free port, see {@link #port()}. */
     public ApiServer start(int port) {
-        app.start(port);
-        LOG.info("HTTP API listening on port {}", app.port());
+        return start(ApiListener.http(port));
+    }
+
+    /** Starts listening as the listener says: HTTP or HTTPS, on one address or all. */
+    public ApiServer start(ApiListener listener) {
+        this.listener = listener;
+        listener.tls().ifPresent(identity -> Gauge.builder("tunnelvision.api.tls.certificate.expiry",
+                        identity, id -> id.notAfter().getEpochSecond())
+                .description("When the api's HTTPS certificate expires, in seconds since the epoch")
+                .baseUnit("seconds")
+                .register(metrics));
+        app.start();
+        LOG.info("API listening: {}", new ApiListener(listener.host(), app.port(), listener.tls()));
         return this;
     }
 

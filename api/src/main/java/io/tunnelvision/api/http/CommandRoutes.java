@@ -102,6 +102,8 @@ final class CommandRoutes {
                 .build();
         try {
             decisions.publish(record);
+        } catch (DecisionPublisher.DecisionsUnavailableException e) {
+            throw ApiProblem.unavailable("approving and rejecting are not possible on this api: " + e.getMessage());
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();

@@ -28,6 +28,9 @@ import io.tunnelvision.schemas.avro.Decision;
 import io.tunnelvision.schemas.avro.HotspotState;
 import io.tunnelvision.schemas.avro.HotspotType;
 import io.tunnelvision.schemas.avro.Verdict;
+import io.tunnelvision.schemas.sign.DecisionSignatureVerifier;
+import io.tunnelvision.schemas.sign.KeyRing;
+import io.tunnelvision.schemas.sign.SignatureVerdict;
 import io.tunnelvision.schemas.topic.Topics;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -427,6 +430,24 @@ class ApiServerIT {
         assertEquals("alice", sent.getOperator());
         assertEquals("gw-1", sent.getHostId());
         assertEquals("squeeze is hurting tun0", sent.getReason());
+        assertEquals(SignatureVerdict.VALID, new DecisionSignatureVerifier(KeyRing.of(
+                List.of(DecisionTopic.API_KEYS.getPublic()))).verify(sent), "signed with the api's key");
+    }
+
+    @Test
+    void withoutADecisionKeyApprovingAnswers503AndSendsNothing() throws Exception {
+        try (ApiServer keyless = new ApiServer(new ApiServer.Parts(database.jdbi(), Retention.DEFAULT,
+                Clock.systemUTC(), DecisionTopic.tokens(VIEWER, OPERATOR),
+                DecisionPublisher.withoutKey("no decision key (TUNNELVISION_API_DECISION_KEY_FILE)"), new Health(),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))).start(0)) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                            + keyless.port() + "/api/v1/commands/cmd-proposed/approve"))
+                    .header("Authorization", "Bearer " + OPERATOR).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertEquals(503, response.statusCode(), response.body());
+            assertTrue(response.body().contains("TUNNELVISION_API_DECISION_KEY_FILE"), response.body());
+        }
     }
 
     @Test

@@ -3,9 +3,12 @@ package io.tunnelvision.api.http;
 import io.tunnelvision.api.KafkaClients;
 import io.tunnelvision.embedded.fixture.SharedKafka;
 import io.tunnelvision.schemas.avro.CommandDecision;
+import io.tunnelvision.schemas.sign.DecisionSigner;
+import io.tunnelvision.schemas.sign.Ed25519Keys;
 import io.tunnelvision.schemas.topic.Topic;
 import io.tunnelvision.schemas.topic.TopicCreator;
 import io.tunnelvision.schemas.topic.Topics;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -20,6 +23,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 /** The decisions topic of a namespace on the shared broker: created with a publisher for it, and read back. */
 final class DecisionTopic {
 
+    /** The api's decision key in these tests. */
+    static final KeyPair API_KEYS = Ed25519Keys.generate();
+
     private DecisionTopic() {
     }
 
@@ -30,7 +36,7 @@ final class DecisionTopic {
             new TopicCreator(admin).ensure(List.of(topics.commandDecisions));
         }
         return new KafkaDecisionPublisher(new KafkaClients(bootstrap).decisionProducer(topics.commandDecisions),
-                topics.commandDecisions);
+                topics.commandDecisions, DecisionSigner.of(API_KEYS));
     }
 
     /** A viewer token named grafana and an operator token named alice, as the api is configured with them. */

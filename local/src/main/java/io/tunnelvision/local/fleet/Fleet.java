@@ -57,11 +57,13 @@ public final class Fleet implements AutoCloseable {
             java.lang.management.ManagementFactory.getThreadMXBean();
 
     /**
-     * @param dataDir  where the gateways' trees, sequences and executor state and the fleet's spool live
-     * @param workers  threads stepping gateways
+     * @param dataDir       where the gateways' trees, sequences and executor state and the fleet's spool live
+     * @param kafkaSecurity the client security properties the fleet's producer and command reader use, an agent's
+     *                      ({@code KafkaSecurity.clientProperties()}; empty on a broker without security)
+     * @param workers       threads stepping gateways
      */
-    public record Settings(Path dataDir, String bootstrap, Topics topics, CommandSignatureVerifier verifier,
-                           int workers) {
+    public record Settings(Path dataDir, String bootstrap, Map<String, Object> kafkaSecurity, Topics topics,
+                           CommandSignatureVerifier verifier, int workers) {
     }
 
     private final Scenario scenario;
@@ -106,7 +108,7 @@ public final class Fleet implements AutoCloseable {
         String producerId = "simulated-fleet" + (settings.topics().namespace().isEmpty() ? ""
                 : "-" + settings.topics().namespace());
         this.sender = new SpoolSender(spool, () -> new KafkaProducer<>(
-                ProducerSettings.forBootstrap(settings.bootstrap(), producerId),
+                ProducerSettings.forBootstrap(settings.bootstrap(), settings.kafkaSecurity(), producerId),
                 new ByteArraySerializer(), new ByteArraySerializer()));
         SamplePublisher publisher = new SamplePublisher(spool);
         this.routing = new SampleRouting(settings.topics(), publisher);
@@ -114,8 +116,8 @@ public final class Fleet implements AutoCloseable {
         gateways.forEach((host, gateway) -> executors.put(host, gateway::handle));
         this.commands = CommandConsumer.forHosts(settings.topics().commands, "the simulated fleet", executors,
                 new SpoolResults(settings.topics().commandResults, settings.topics().deadLetters, publisher),
-                () -> new KafkaConsumer<>(commandConsumerSettings(settings.bootstrap(), settings.topics().namespace()),
-                        new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+                () -> new KafkaConsumer<>(commandConsumerSettings(settings.bootstrap(), settings.kafkaSecurity(),
+                        settings.topics()), new ByteArrayDeserializer(), new ByteArrayDeserializer()));
         this.workers = Executors.newFixedThreadPool(n, daemon("fleet-worker"));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("fleet-clock"));
     }
@@ -124,16 +126,19 @@ public final class Fleet implements AutoCloseable {
      * The fleet's one command reader (all partitions, every gateway's commands): read_committed, the earliest
      * offset when the group has none, no auto-commit, as each agent reads its own.
      */
-    static Map<String, Object> commandConsumerSettings(String bootstrap, String namespace) {
-        String prefix = namespace.isEmpty() ? "" : namespace + ".";
-        return Map.of(
+    static Map<String, Object> commandConsumerSettings(String bootstrap, Map<String, Object> security,
+                                                       Topics topics) {
+        Map<String, Object> settings = new HashMap<>(security);
+        settings.putAll(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, prefix + "tunnelvision-agent-simulated-fleet",
+                // an agent's group, so the agents' ACL covers the fleet's reader too
+                ConsumerConfig.GROUP_ID_CONFIG, topics.agentGroupPrefix() + "simulated-fleet",
                 ConsumerConfig.CLIENT_ID_CONFIG, "simulated-fleet-executor",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500));
+        return settings;
     }
 
     /** Lays out the scenario's gateways under the data directory and starts stepping and sampling them. */

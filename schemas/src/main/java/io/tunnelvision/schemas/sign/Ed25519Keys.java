@@ -129,11 +129,11 @@ public final class Ed25519Keys {
     }
 
     public static PublicKey readPublicKey(Path file) {
-        return publicKeyFromPem(read(file), file.toString());
+        return publicKeyFromPem(read(file, "key file"), file.toString());
     }
 
     public static PrivateKey readPrivateKey(Path file) {
-        return privateKeyFromPem(read(file), file.toString());
+        return privateKeyFromPem(read(file, "key file"), file.toString());
     }
 
     /**
@@ -173,11 +173,12 @@ public final class Ed25519Keys {
         }
     }
 
-    private static String read(Path file) {
+    /** @param what names the file in the error, e.g. "key file" */
+    static String read(Path file, String what) {
         try {
             return Files.readString(file, US_ASCII);
         } catch (IOException e) {
-            throw new SigningException("cannot read key file " + file + ": " + e.getMessage(), e);
+            throw new SigningException("cannot read " + what + " " + file + ": " + e.getMessage(), e);
         }
     }
 

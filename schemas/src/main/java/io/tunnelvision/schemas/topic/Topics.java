@@ -101,6 +101,14 @@ public final class Topics {
         return namespace;
     }
 
+    /**
+     * What the consumer group of every agent's command reader starts with ({@code ...tunnelvision-agent-HOST}):
+     * one ACL on this prefix lets each agent keep its offsets, whatever its host id.
+     */
+    public String agentGroupPrefix() {
+        return name("agent-");
+    }
+
     public List<Topic<?, ?>> all() {
         return List.of(interruptSamples, softnetSamples, linkSamples, interfaceConfigSamples, kernelSettingsSamples,
                 latencySamples, interruptRates, softnetRates, linkRates, kernelRates, hotspots, commands,

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tunnelvision.schemas.avro.TuningAction;
 import io.tunnelvision.schemas.avro.TuningCommand;
 import io.tunnelvision.schemas.codec.AvroCodec;
-import io.tunnelvision.schemas.sign.CommandSignatureVerifier.Verdict;
 import java.nio.ByteBuffer;
 import java.security.KeyPair;
 import java.util.List;
@@ -34,7 +33,7 @@ class CommandSigningTest {
 
         CommandSignatureVerifier verifier = new CommandSignatureVerifier(List.of(PLANNER.getPublic()));
 
-        assertEquals(Verdict.VALID, verifier.verify(signed));
+        assertEquals(SignatureVerdict.VALID, verifier.verify(signed));
         assertEquals(Ed25519Keys.keyId(PLANNER.getPublic()), signed.getKeyId());
         assertEquals(64, signed.getSignature().remaining());
     }
@@ -62,7 +61,7 @@ class CommandSigningTest {
                 TuningCommand.newBuilder(signed).setDryRun(true).build());
 
         for (TuningCommand command : tampered) {
-            assertEquals(Verdict.BAD_SIGNATURE, verifier.verify(command), command.toString());
+            assertEquals(SignatureVerdict.BAD_SIGNATURE, verifier.verify(command), command.toString());
         }
     }
 
@@ -70,7 +69,7 @@ class CommandSigningTest {
     void aCommandSignedByAnUntrustedKeyIsRefusedAsUnknownKey() {
         TuningCommand signed = CommandSigner.of(STRANGER).sign(unsignedCommand());
 
-        assertEquals(Verdict.UNKNOWN_KEY, new CommandSignatureVerifier(List.of(PLANNER.getPublic())).verify(signed));
+        assertEquals(SignatureVerdict.UNKNOWN_KEY, new CommandSignatureVerifier(List.of(PLANNER.getPublic())).verify(signed));
     }
 
     @Test
@@ -78,7 +77,7 @@ class CommandSigningTest {
         TuningCommand forged = CommandSigner.of(STRANGER).sign(unsignedCommand());
         forged = new CommandSigner(STRANGER.getPrivate(), Ed25519Keys.keyId(PLANNER.getPublic())).sign(forged);
 
-        assertEquals(Verdict.BAD_SIGNATURE,
+        assertEquals(SignatureVerdict.BAD_SIGNATURE,
                 new CommandSignatureVerifier(List.of(PLANNER.getPublic())).verify(forged));
     }
 
@@ -87,9 +86,9 @@ class CommandSigningTest {
         TuningCommand signed = CommandSigner.of(PLANNER).sign(unsignedCommand());
         CommandSignatureVerifier verifier = new CommandSignatureVerifier(List.of(PLANNER.getPublic()));
 
-        assertEquals(Verdict.MALFORMED,
+        assertEquals(SignatureVerdict.MALFORMED,
                 verifier.verify(TuningCommand.newBuilder(signed).setSignature(ByteBuffer.allocate(0)).build()));
-        assertEquals(Verdict.MALFORMED,
+        assertEquals(SignatureVerdict.MALFORMED,
                 verifier.verify(TuningCommand.newBuilder(signed).setSignature(ByteBuffer.allocate(63)).build()));
     }
 

@@ -86,4 +86,20 @@ class Ed25519KeysTest {
         assertTrue(Files.exists(dir.resolve("ops.key.pem")));
         assertEquals(2, Keygen.run(new String[0], new PrintStream(out), new PrintStream(err)));
     }
+
+    @Test
+    void keygenWithKeepLeavesAnExistingPairAndRefusesAMismatchedOne() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream err = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        assertEquals(0, Keygen.run(new String[] {"--keep", dir.toString(), "api"}, new PrintStream(out), err));
+        String first = Files.readString(dir.resolve("api.key.pem"));
+
+        assertEquals(0, Keygen.run(new String[] {"--keep", dir.toString(), "api"}, new PrintStream(out), err));
+        assertEquals(first, Files.readString(dir.resolve("api.key.pem")), "kept, not replaced");
+        assertEquals(1, Keygen.run(new String[] {dir.toString(), "api"}, new PrintStream(out), err),
+                "without --keep an existing pair is an error");
+
+        Files.writeString(dir.resolve("api.pub.pem"), Ed25519Keys.toPem(Ed25519Keys.generate().getPublic()));
+        assertEquals(1, Keygen.run(new String[] {"--keep", dir.toString(), "api"}, new PrintStream(out), err));
+    }
 }

@@ -11,8 +11,11 @@ import io.tunnelvision.streams.avro.GateState;
 import io.tunnelvision.streams.avro.InFlight;
 import io.tunnelvision.rules.detect.HotspotIds;
 import io.tunnelvision.rules.plan.PlannerSettings;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -21,13 +24,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place commands leave the app, running on a single partition so its counters are fleet-wide. It gives
- * each command the next sequence number and the planner's signature, and holds commands back while:
+ * each command that goes to an agent the next sequence number ({@link CommandSequence}) and the planner's
+ * signature, and holds commands back while:
  * <ul>
  *   <li>{@code maxUnverified} commands are out and not yet verified (rollbacks are never held);</li>
  *   <li>their hotspot type is open fleet-wide and the canary hosts have not all verified: the first
  *       {@code canaryHosts} hosts go first, the rest wait; a rolled-back canary stops the rest.</li>
  * </ul>
- * In approval mode a command goes to the proposals topic and leaves for the agent only on an APPROVE decision.
+ * In approval mode a command goes to the proposals topic unsigned, with sequence 0, so no copy of it can ever run
+ * on a gateway; it gets its sequence and signature, and leaves for the agent, only on an APPROVE decision that
+ * passes the {@link DecisionCheck}. A refused decision changes nothing and is handed back to be dead-lettered.
  * Held commands are retried whenever a command settles and dropped when they expire.
  */
 public final class CommandGate {
@@ -35,28 +41,53 @@ public final class CommandGate {
     private static final Logger LOG = LoggerFactory.getLogger(CommandGate.class);
     static final String GATE_KEY = "gate";
 
-    /** A signed command and whether it is a proposal (approval mode) or goes to the agent. */
+    /** A command and whether it is an unsigned proposal (approval mode) or a signed command for the agent. */
     public record Release(TuningCommand command, boolean proposal) {
+    }
+
+    /** What a decision led to: the commands it released, or why it was refused (then nothing changed). */
+    public record Decided(List<Release> releases, DecisionCheck.Refusal refusal) {
+
+        static Decided accepted(List<Release> releases) {
+            return new Decided(releases, null);
+        }
+
+        static Decided refused(DecisionCheck.Refusal refusal) {
+            return new Decided(List.of(), refusal);
+        }
+    }
+
+    /** The gate's state stores; see the topology for why each is persistent. */
+    public record Stores(KeyValueStore<String, GateState> gate, KeyValueStore<String, TuningCommand> held,
+                         KeyValueStore<String, TuningCommand> proposals, KeyValueStore<String, Long> decided,
+                         KeyValueStore<String, FleetTypeState> types) {
     }
 
     private enum Admission { RELEASE, RELEASE_AS_CANARY, HOLD, DROP }
 
     private final PlannerSettings settings;
     private final CommandSigner signer;
+    private final DecisionCheck decisionCheck;
+    private final LongSupplier wallClock;
     private final KeyValueStore<String, GateState> gateStore;
     private final KeyValueStore<String, TuningCommand> held;
     private final KeyValueStore<String, TuningCommand> proposals;
+    /** Command ids decided, with their decision's time, for as long as such a decision could still be recent. */
+    private final KeyValueStore<String, Long> decided;
     private final KeyValueStore<String, FleetTypeState> types;
 
-    public CommandGate(PlannerSettings settings, CommandSigner signer, KeyValueStore<String, GateState> gateStore,
-                       KeyValueStore<String, TuningCommand> held, KeyValueStore<String, TuningCommand> proposals,
-                       KeyValueStore<String, FleetTypeState> types) {
+    /** @param wallClock the gate's own clock: sequences and the age of decisions never rest on record timestamps */
+    public CommandGate(PlannerSettings settings, CommandSigner signer, DecisionCheck decisionCheck,
+                       LongSupplier wallClock, Stores stores) {
         this.settings = settings;
         this.signer = signer;
-        this.gateStore = gateStore;
-        this.held = held;
-        this.proposals = proposals;
-        this.types = types;
+        this.decisionCheck = decisionCheck;
+        this.wallClock = wallClock;
+        this.gateStore = stores.gate();
+        this.held = stores.held();
+        this.proposals = stores.proposals();
+        this.decided = stores.decided();
+        this.types = stores.types();
     }
 
     public List<Release> offer(TuningCommand candidate, long nowMs) {
@@ -64,7 +95,7 @@ public final class CommandGate {
         List<Release> out = new ArrayList<>();
         if (candidate.getRollbackOf() != null) {
             // undoing a change is always allowed, and not something to ask an operator about
-            out.add(new Release(sign(gate, candidate, nowMs), false));
+            out.add(new Release(sign(gate, candidate), false));
         } else {
             // a command that never got a verdict must not hold its slot until something else settles
             expireInFlight(gate, nowMs);
@@ -104,25 +135,46 @@ public final class CommandGate {
         return out;
     }
 
-    public List<Release> decide(CommandDecision decision, long nowMs) {
-        TuningCommand proposal = proposals.get(decision.getCommandId());
-        if (proposal == null) {
-            LOG.info("decision on unknown or already decided command {}", decision.getCommandId());
-            return List.of();
+    /** An operator's decision: acted on only if it passes the {@link DecisionCheck}, otherwise refused unchanged. */
+    public Decided decide(CommandDecision decision, long nowMs) {
+        long wallMs = wallClock.getAsLong();
+        String commandId = decision.getCommandId();
+        TuningCommand proposal = proposals.get(commandId);
+        Optional<DecisionCheck.Refusal> refusal = decisionCheck.check(decision, proposal, decided.get(commandId),
+                wallMs);
+        if (refusal.isPresent()) {
+            return Decided.refused(refusal.get());
         }
-        proposals.delete(decision.getCommandId());
+        proposals.delete(commandId);
+        forgetDecisionsOlderThan(wallMs - decisionCheck.maxAge().toMillis() - DecisionCheck.CLOCK_SKEW.toMillis());
+        decided.put(commandId, decision.getTimeMs());
         if (decision.getDecision() != Decision.APPROVE) {
-            LOG.info("{} rejected {}", decision.getOperator(), decision.getCommandId());
-            return List.of();
+            LOG.info("{} rejected {} (api key {})", decision.getOperator(), commandId, decision.getKeyId());
+            return Decided.accepted(List.of());
         }
         GateState gate = gate();
         TuningCommand fresh = TuningCommand.newBuilder(proposal).setIssuedAtMs(nowMs)
                 .setExpiresAtMs(nowMs + settings.commandTtl().toMillis()).build();
-        TuningCommand signed = sign(gate, fresh, nowMs);
+        TuningCommand signed = sign(gate, fresh);
         track(gate, signed, isCanary(signed), nowMs);
         gateStore.put(GATE_KEY, gate);
-        LOG.info("{} approved {}", decision.getOperator(), decision.getCommandId());
-        return List.of(new Release(signed, false));
+        LOG.info("{} approved {} (api key {}), sent with sequence {}", decision.getOperator(), commandId,
+                decision.getKeyId(), signed.getSequence());
+        return Decided.accepted(List.of(new Release(signed, false)));
+    }
+
+    /** A decision this old is refused as too old anyway: its command id need not be remembered any longer. */
+    private void forgetDecisionsOlderThan(long cutoffMs) {
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, Long> it = decided.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, Long> entry = it.next();
+                if (entry.value < cutoffMs) {
+                    expired.add(entry.key);
+                }
+            }
+        }
+        expired.forEach(decided::delete);
     }
 
     /** A fleet hotspot opened: commands of its type already out on its hosts become its first canaries. */
@@ -192,12 +244,15 @@ public final class CommandGate {
             types.put(fleet.getType(), fleet);
             LOG.info("{} is a canary of fleet hotspot {}", candidate.getHostId(), fleet.getHotspotId());
         }
-        TuningCommand signed = sign(gate, candidate, nowMs);
         if (settings.approval()) {
-            proposals.put(signed.getCommandId(), signed);
-            out.add(new Release(signed, true));
+            // unsigned and without a sequence: what an operator is shown must not be something a gateway runs
+            TuningCommand proposal = TuningCommand.newBuilder(candidate).setSequence(0).setKeyId("")
+                    .setSignature(ByteBuffer.allocate(0)).build();
+            proposals.put(proposal.getCommandId(), proposal);
+            out.add(new Release(proposal, true));
             return;
         }
+        TuningCommand signed = sign(gate, candidate);
         track(gate, signed, canary || isCanary(candidate), nowMs);
         out.add(new Release(signed, false));
     }
@@ -212,8 +267,8 @@ public final class CommandGate {
                 .build());
     }
 
-    private TuningCommand sign(GateState gate, TuningCommand command, long nowMs) {
-        gate.setSequence(gate.getSequence() + 1);
+    private TuningCommand sign(GateState gate, TuningCommand command) {
+        gate.setSequence(CommandSequence.next(gate.getSequence(), wallClock.getAsLong()));
         return signer.sign(TuningCommand.newBuilder(command).setSequence(gate.getSequence()).build());
     }
 

@@ -15,6 +15,7 @@ import io.tunnelvision.rules.detect.DetectionThresholds;
 import io.tunnelvision.rules.detect.Finding;
 import io.tunnelvision.rules.detect.HotspotTracker;
 import io.tunnelvision.streams.fleet.CommandGate;
+import io.tunnelvision.streams.fleet.DecisionCheck;
 import io.tunnelvision.streams.fleet.FleetHotspotDetector;
 import io.tunnelvision.streams.fleet.FleetOutlierDetector;
 import io.tunnelvision.rules.plan.PlannerSettings;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -41,6 +43,8 @@ final class FleetProcessor implements Processor<String, SpecificRecord, String, 
     private final DetectionThresholds thresholds;
     private final PlannerSettings plannerSettings;
     private final CommandSigner signer;
+    private final DecisionCheck decisionCheck;
+    private final String decisionsTopic;
     private final FleetHotspotDetector fleetHotspots;
     private final FleetOutlierDetector outliers;
     private final HotspotTracker tracker;
@@ -50,13 +54,17 @@ final class FleetProcessor implements Processor<String, SpecificRecord, String, 
     private KeyValueStore<String, HostMetrics> hostMetricsStore;
     private DecodedStore<Track> outlierTracks;
     private CommandGate gate;
+    private RefusedDecisions refusedDecisions;
     /** Write-through copy of {@link TunnelvisionTopology#FLEET_HOST_METRICS}: every metric event needs all hosts. */
     private final Map<String, HostMetrics> hostMetrics = new HashMap<>();
 
-    FleetProcessor(DetectionThresholds thresholds, PlannerSettings plannerSettings, CommandSigner signer) {
+    FleetProcessor(DetectionThresholds thresholds, PlannerSettings plannerSettings, CommandSigner signer,
+                   DecisionCheck decisionCheck, String decisionsTopic) {
         this.thresholds = thresholds;
         this.plannerSettings = plannerSettings;
         this.signer = signer;
+        this.decisionCheck = decisionCheck;
+        this.decisionsTopic = decisionsTopic;
         this.fleetHotspots = new FleetHotspotDetector(thresholds);
         this.outliers = new FleetOutlierDetector(thresholds);
         this.tracker = HotspotTracker.of(thresholds);
@@ -68,9 +76,12 @@ final class FleetProcessor implements Processor<String, SpecificRecord, String, 
         types = context.getStateStore(TunnelvisionTopology.FLEET_TYPES);
         hostMetricsStore = context.getStateStore(TunnelvisionTopology.FLEET_HOST_METRICS);
         outlierTracks = new DecodedStore<>(context.getStateStore(TunnelvisionTopology.FLEET_OUTLIER_TRACKS));
-        gate = new CommandGate(plannerSettings, signer, context.getStateStore(TunnelvisionTopology.GATE),
-                context.getStateStore(TunnelvisionTopology.GATE_HELD),
-                context.getStateStore(TunnelvisionTopology.GATE_PROPOSALS), types);
+        gate = new CommandGate(plannerSettings, signer, decisionCheck, context::currentSystemTimeMs,
+                new CommandGate.Stores(context.getStateStore(TunnelvisionTopology.GATE),
+                        context.getStateStore(TunnelvisionTopology.GATE_HELD),
+                        context.getStateStore(TunnelvisionTopology.GATE_PROPOSALS),
+                        context.getStateStore(TunnelvisionTopology.GATE_DECIDED), types));
+        refusedDecisions = new RefusedDecisions(context.metrics(), decisionsTopic);
         hostMetrics.clear();
         try (KeyValueIterator<String, HostMetrics> it = hostMetricsStore.all()) {
             while (it.hasNext()) {
@@ -103,8 +114,19 @@ final class FleetProcessor implements Processor<String, SpecificRecord, String, 
         } else if (value instanceof CommandResult result) {
             release(gate.settle(result.getCommandId(), null, now), now);
         } else if (value instanceof CommandDecision decision) {
-            release(gate.decide(decision, now), now);
+            onDecision(decision, now);
         }
+    }
+
+    private void onDecision(CommandDecision decision, long now) {
+        CommandGate.Decided decided = gate.decide(decision, now);
+        if (decided.refusal() == null) {
+            release(decided.releases(), now);
+            return;
+        }
+        Headers headers = refusedDecisions.refused(decision, decided.refusal());
+        context.forward(new Record<>(decision.getHostId(), new Outbound(Destination.REFUSED_DECISIONS, decision), now,
+                headers));
     }
 
     private void onHostHotspot(Hotspot hotspot, long now) {

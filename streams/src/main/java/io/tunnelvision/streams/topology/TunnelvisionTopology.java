@@ -1,5 +1,6 @@
 package io.tunnelvision.streams.topology;
 
+import io.tunnelvision.schemas.avro.CommandDecision;
 import io.tunnelvision.schemas.avro.CommandOutcome;
 import io.tunnelvision.schemas.avro.Hotspot;
 import io.tunnelvision.schemas.avro.InterfaceConfigSample;
@@ -20,6 +21,7 @@ import io.tunnelvision.schemas.topic.Topics;
 import io.tunnelvision.streams.avro.FleetTypeState;
 import io.tunnelvision.streams.avro.GateState;
 import io.tunnelvision.streams.avro.HostMetrics;
+import io.tunnelvision.streams.fleet.DecisionCheck;
 import io.tunnelvision.rules.avro.HostState;
 import io.tunnelvision.rules.avro.Track;
 import io.tunnelvision.rules.detect.DetectionThresholds;
@@ -34,6 +36,7 @@ import java.util.Objects;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -51,7 +54,8 @@ import org.apache.kafka.streams.state.Stores;
  *          command-decisions ──▶ (re-keyed "fleet", 1 partition) ◀┘ hotspots, headline rates, candidates,
  *                                        │                          outcomes, settled results
  *                                        ▼
- *                                   fleet stage ──▶ hotspots (fleet, outliers), commands | command-proposals
+ *                                   fleet stage ──▶ hotspots (fleet, outliers), commands | command-proposals,
+ *                                                   refused decisions ──▶ dead-letters
  * </pre>
  * Every store is persistent (RocksDB, changelogged): it holds hysteresis streaks, cooldowns, pending
  * verifications and the gate's counters, which must survive a restart or a fail-over to another instance
@@ -91,6 +95,8 @@ public final class TunnelvisionTopology {
     public static final String GATE_HELD = "gate-held";
     /** Gate: proposals waiting for an operator (approval mode). */
     public static final String GATE_PROPOSALS = "gate-proposals";
+    /** Gate: command ids already decided, so a decision is used once; kept while such a decision could be recent. */
+    public static final String GATE_DECIDED = "gate-decided";
 
     static final String FLEET_KEY = "fleet";
     static final String FLEET_REPARTITION = "fleet";
@@ -100,14 +106,23 @@ public final class TunnelvisionTopology {
     private final RemediationPolicy policy;
     private final PlannerSettings plannerSettings;
     private final CommandSigner signer;
+    private final DecisionCheck decisionCheck;
 
+    /** A topology whose gate refuses every decision: for the planner modes that never propose (auto, off). */
     public TunnelvisionTopology(Topics topics, DetectionThresholds thresholds, RemediationPolicy policy,
                                 PlannerSettings plannerSettings, CommandSigner signer) {
+        this(topics, thresholds, policy, plannerSettings, signer, DecisionCheck.refusingAll());
+    }
+
+    /** @param decisionCheck which operator decisions the gate acts on: the api keys it trusts and their max age */
+    public TunnelvisionTopology(Topics topics, DetectionThresholds thresholds, RemediationPolicy policy,
+                                PlannerSettings plannerSettings, CommandSigner signer, DecisionCheck decisionCheck) {
         this.topics = Objects.requireNonNull(topics, "topics");
         this.thresholds = Objects.requireNonNull(thresholds, "thresholds");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.plannerSettings = Objects.requireNonNull(plannerSettings, "plannerSettings");
         this.signer = Objects.requireNonNull(signer, "signer");
+        this.decisionCheck = Objects.requireNonNull(decisionCheck, "decisionCheck");
     }
 
     public Topology build() {
@@ -141,12 +156,26 @@ public final class TunnelvisionTopology {
                 .repartition(Repartitioned.<String, SpecificRecord>with(Serdes.String(), fleetSerde())
                         .withName(FLEET_REPARTITION).withNumberOfPartitions(1));
         KStream<String, Outbound> fleetOutput = fleetInput.process(
-                () -> new FleetProcessor(thresholds, plannerSettings, signer), Named.as("fleet-stage"),
-                FLEET_TYPES, FLEET_HOST_METRICS, FLEET_OUTLIER_TRACKS, GATE, GATE_HELD, GATE_PROPOSALS);
+                () -> new FleetProcessor(thresholds, plannerSettings, signer, decisionCheck,
+                        topics.commandDecisions.name()), Named.as("fleet-stage"),
+                FLEET_TYPES, FLEET_HOST_METRICS, FLEET_OUTLIER_TRACKS, GATE, GATE_HELD, GATE_PROPOSALS, GATE_DECIDED);
         route(fleetOutput, Destination.HOTSPOTS, topics.hotspots, Hotspot.class, "fleet-");
         route(fleetOutput, Destination.COMMANDS, topics.commands, TuningCommand.class, "fleet-");
         route(fleetOutput, Destination.PROPOSALS, topics.commandProposals, TuningCommand.class, "fleet-");
+        routeRefusedDecisions(fleetOutput);
         return builder.build();
+    }
+
+    /** As the decision was read (re-encoded), with the headers the fleet stage put on it. */
+    private void routeRefusedDecisions(KStream<String, Outbound> fleetOutput) {
+        Serializer<CommandDecision> encoder = AvroSerde.of(CommandDecision.class).serializer();
+        String deadLetters = topics.deadLetters.name();
+        fleetOutput.filter((key, out) -> out.destination() == Destination.REFUSED_DECISIONS,
+                        Named.as("select-fleet-refused-decisions"))
+                .mapValues(out -> encoder.serialize(deadLetters, (CommandDecision) out.value()),
+                        Named.as("encode-fleet-refused-decisions"))
+                .to(deadLetters, Produced.with(Serdes.String(), Serdes.ByteArray())
+                        .withName("sink-fleet-refused-decisions"));
     }
 
     private static void addHostStores(StreamsBuilder builder) {
@@ -168,6 +197,7 @@ public final class TunnelvisionTopology {
         builder.addStateStore(store(GATE, internal(GateState.class)));
         builder.addStateStore(store(GATE_HELD, contract(TuningCommand.class)));
         builder.addStateStore(store(GATE_PROPOSALS, contract(TuningCommand.class)));
+        builder.addStateStore(store(GATE_DECIDED, Serdes.Long()));
     }
 
     /** Stores are written on every sample: their values are encoded by the generated code (same bytes). */
@@ -189,7 +219,7 @@ public final class TunnelvisionTopology {
         return new AnyRecordSerde(List.of(AvroSerde.of(Hotspot.class), InternalSerdes.of(HostMetrics.class),
                 AvroSerde.of(TuningCommand.class), AvroSerde.of(CommandOutcome.class),
                 AvroSerde.of(io.tunnelvision.schemas.avro.CommandResult.class),
-                AvroSerde.of(io.tunnelvision.schemas.avro.CommandDecision.class)));
+                AvroSerde.of(CommandDecision.class)));
     }
 
     private static <V extends SpecificRecord> AvroSerde<V> avro(Topic<String, V> topic) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tunnelvision.rules.plan.PlannerSettings;
-import io.tunnelvision.schemas.avro.CommandDecision;
 import io.tunnelvision.schemas.avro.CommandOutcome;
 import io.tunnelvision.schemas.avro.CommandStatus;
 import io.tunnelvision.schemas.avro.Decision;
@@ -15,6 +14,8 @@ import io.tunnelvision.schemas.avro.TuningAction;
 import io.tunnelvision.schemas.avro.TuningCommand;
 import io.tunnelvision.schemas.avro.Verdict;
 import io.tunnelvision.rules.detect.DetectionThresholds;
+import io.tunnelvision.schemas.sign.SignatureVerdict;
+import io.tunnelvision.streams.fleet.CommandSequence;
 import io.tunnelvision.streams.topology.GatewaySim;
 import io.tunnelvision.streams.topology.Harness;
 import java.time.Duration;
@@ -88,7 +89,8 @@ class PlannerTopologyTest {
         assertEquals("gw-1", command.getHostId());
         assertTrue(command.getHotspotId().startsWith("tx_drops:gw-1:tun0:"));
         assertEquals(Duration.ofMinutes(5).toMillis(), command.getExpiresAtMs() - command.getIssuedAtMs());
-        assertEquals(1, command.getSequence());
+        assertEquals(CommandSequence.next(0, harness.wallClockMs()), command.getSequence(),
+                "a fresh gate's first sequence: its wall clock in microseconds");
         assertFalse(command.getDryRun());
         assertTrue(harness.verifier.isValid(command), "signed with the planner's key");
     }
@@ -224,23 +226,24 @@ class PlannerTopologyTest {
     }
 
     @Test
-    void inApprovalModeCommandsAreProposedAndSentOnlyWhenApproved() {
+    void inApprovalModeCommandsAreProposedUnsignedAndSignedAndSentOnlyWhenApproved() {
         use(PlannerSettings.defaults().withApproval(true));
         GatewaySim sim = tunnelHost("gw-1", 1000);
         txDrops(sim, 5, 40);
 
         assertTrue(harness.commands.isEmpty());
         TuningCommand proposal = harness.proposals.readValue();
-        assertTrue(harness.verifier.isValid(proposal));
+        assertEquals(SignatureVerdict.UNSIGNED, harness.verifier.verify(proposal), "a proposal can never run");
+        assertEquals(0, proposal.getSequence());
 
-        harness.pipe("gw-1", new CommandDecision(proposal.getCommandId(), "gw-1", Decision.APPROVE, "alice", null,
-                sim.timeMs()), sim.timeMs() + 60_000);
+        harness.pipe("gw-1", harness.decision(proposal, Decision.APPROVE, "alice"), sim.timeMs() + 60_000);
 
         TuningCommand sent = harness.commands.readValue();
         assertEquals(proposal.getCommandId(), sent.getCommandId());
         assertEquals(sim.timeMs() + 60_000, sent.getIssuedAtMs(), "the approved command's clock starts at approval");
-        assertTrue(sent.getSequence() > proposal.getSequence());
+        assertEquals(CommandSequence.next(0, harness.wallClockMs()), sent.getSequence());
         assertTrue(harness.verifier.isValid(sent));
+        assertTrue(harness.deadLetters.isEmpty());
     }
 
     @Test
@@ -250,10 +253,11 @@ class PlannerTopologyTest {
         txDrops(sim, 5, 40);
         TuningCommand proposal = harness.proposals.readValue();
 
-        harness.pipe("gw-1", new CommandDecision(proposal.getCommandId(), "gw-1", Decision.REJECT, "bob", "no",
-                sim.timeMs()), sim.timeMs());
+        harness.pipe("gw-1", harness.decision(proposal, Decision.REJECT, "bob"), sim.timeMs());
+        harness.pipe("gw-1", harness.decision(proposal, Decision.APPROVE, "alice"), sim.timeMs());
 
-        assertTrue(harness.commands.isEmpty());
+        assertTrue(harness.commands.isEmpty(), "a later approval of a rejected proposal changes nothing");
+        assertEquals(1.0, harness.refusedDecisions("already_decided"));
     }
 
     @Test

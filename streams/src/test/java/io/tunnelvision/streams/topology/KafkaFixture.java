@@ -1,6 +1,7 @@
 package io.tunnelvision.streams.topology;
 
 import io.tunnelvision.config.Env;
+import io.tunnelvision.schemas.avro.InterfaceKind;
 import io.tunnelvision.embedded.fixture.SharedKafka;
 import io.tunnelvision.schemas.sign.CommandSigner;
 import io.tunnelvision.schemas.topic.Topic;
@@ -8,6 +9,7 @@ import io.tunnelvision.schemas.topic.TopicCreator;
 import io.tunnelvision.schemas.topic.Topics;
 import io.tunnelvision.streams.StreamsAppConfig;
 import io.tunnelvision.streams.StreamsProperties;
+import io.tunnelvision.streams.fleet.DecisionCheck;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -103,11 +105,16 @@ public final class KafkaFixture implements AutoCloseable {
 
     /** Starts one instance; several with the same config share the application id (and the work). */
     public KafkaStreams start(StreamsAppConfig config, CommandSigner signer) {
+        return start(config, signer, DecisionCheck.refusingAll());
+    }
+
+    /** Starts one instance whose gate acts on the decisions {@code decisions} accepts. */
+    public KafkaStreams start(StreamsAppConfig config, CommandSigner signer, DecisionCheck decisions) {
         Properties props = StreamsProperties.of(config);
         props.put(StreamsConfig.STATE_DIR_CONFIG, tempDir());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
         KafkaStreams streams = new KafkaStreams(new TunnelvisionTopology(config.topics(), config.thresholds(),
-                config.policy(), config.plannerSettings(), signer).build(), props);
+                config.policy(), config.plannerSettings(), signer, decisions).build(), props);
         instances.add(streams);
         streams.start();
         return streams;
@@ -128,6 +135,18 @@ public final class KafkaFixture implements AutoCloseable {
     public <V> void send(Topic<String, V> topic, String key, V value, long timestampMs) {
         producer.send(new ProducerRecord<>(topic.name(), null, timestampMs, key,
                 topic.valueSerde().serializer().serialize(topic.name(), value)));
+    }
+
+    /** As {@link Harness#txDropsOnTun0}, on the broker: tun0 with {@code txQueueLen}, then tx drops, flushed. */
+    public void txDropsOnTun0(GatewaySim sim, int txQueueLen, int intervals) {
+        send(topics.interfaceConfigSamples, sim.host(), sim.interfaces(GatewaySim.tunnel("tun0",
+                InterfaceKind.TUN, 1400, txQueueLen, "0", "eth0"), GatewaySim.physical("eth0", 1500)), sim.timeMs());
+        for (int i = 0; i < intervals; i++) {
+            send(topics.interruptSamples, sim.host(), sim.interrupts(2000, 0, 0.5, 0.1), sim.timeMs());
+            send(topics.linkSamples, sim.host(), sim.link("tun0", 40, 0), sim.timeMs());
+            sim.step();
+        }
+        flush();
     }
 
     public void sendRaw(String topic, String key, byte[] value) {
