@@ -75,6 +75,7 @@ class DatabaseOutageIT {
     private ApiRuntime api;
     private Database verifier;
     private Thread load;
+    private Instant loadStarted;
     private String base;
 
     @BeforeEach
@@ -111,6 +112,7 @@ class DatabaseOutageIT {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false, ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
                 new ByteArraySerializer(), new ByteArraySerializer());
         load = new Thread(this::produce, "outage-load");
+        loadStarted = Instant.now();
         load.start();
         Await.until(Duration.ofSeconds(60), () -> rows(), c -> c > 500, "rows flowing before the outage");
         assertEquals(200, get("/health/ready").statusCode(), get("/health/ready").body());
@@ -211,8 +213,10 @@ class DatabaseOutageIT {
                 "tunnelvision_api_database_up back to 1");
         assertEquals(0.0, metric("tunnelvision_ingest_paused"));
         assertTrue(metric("tunnelvision_ingest_last_write_age_seconds") < 30);
-        LOG.info("Outage of {} s under load: {} records sent ({} by the end of the outage), {} rows stored, 0 lost,"
-                + " 0 duplicated, {} ingest retries", outage.toSeconds(), records, sentDuringOutage, rows(),
+        double perSecond = records / (Duration.between(loadStarted, Instant.now()).toMillis() / 1000.0);
+        LOG.info("Outage of {} ms (asked {} s) under load of {} records/s: {} records sent ({} by the end of the"
+                + " outage), {} rows stored, 0 lost, 0 duplicated, {} ingest retries", outage.toMillis(),
+                OUTAGE.toSeconds(), Math.round(perSecond), records, sentDuringOutage, rows(),
                 (long) metric("tunnelvision_ingest_retries_total"));
     }
 
