@@ -1,5 +1,7 @@
 package io.tunnelvision.api;
 
+import io.tunnelvision.api.db.DatabaseTimeouts;
+import io.tunnelvision.api.db.PartitionMaintenance;
 import io.tunnelvision.api.db.Retention;
 import io.tunnelvision.api.http.ApiListener;
 import io.tunnelvision.api.http.ApiToken;
@@ -13,6 +15,7 @@ import io.tunnelvision.config.KafkaSettings;
 import io.tunnelvision.config.Setting;
 import io.tunnelvision.schemas.topic.Topics;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -53,6 +56,26 @@ public final class ApiConfig {
     public static final Setting CONSUMER_GROUP = KafkaRoles.API_CONSUMER_GROUP;
     public static final Setting DB_POOL_SIZE = Setting.optional("TUNNELVISION_API_DB_POOL_SIZE", "8",
             "Largest number of database connections (ingest, HTTP and maintenance together)");
+    public static final Setting DB_CONNECT_TIMEOUT = Setting.optional("TUNNELVISION_API_DB_CONNECT_TIMEOUT", "10s",
+            "Longest wait to open a database connection, TCP connect and login together (pgjdbc connectTimeout and"
+                    + " loginTimeout, whole seconds); a parameter of the same name in TUNNELVISION_DB_URL wins");
+    public static final Setting DB_SOCKET_TIMEOUT = Setting.optional("TUNNELVISION_API_DB_SOCKET_TIMEOUT", "60s",
+            "Longest wait for any answer from PostgreSQL on an open connection (pgjdbc socketTimeout, whole seconds):"
+                    + " what ends a write to a blackholed server, which TCP alone gives up on after about 15 minutes."
+                    + " Longer than TUNNELVISION_API_DB_STATEMENT_TIMEOUT, so a slow query is cancelled by the server"
+                    + " first");
+    public static final Setting DB_STATEMENT_TIMEOUT = Setting.optional("TUNNELVISION_API_DB_STATEMENT_TIMEOUT",
+            "30s", "Longest a statement may run on the server (statement_timeout, sent as the connection's options"
+                    + " unless TUNNELVISION_DB_URL has options of its own); covers ingest, queries, rollups and"
+                    + " migrations");
+    public static final Setting DB_POOL_TIMEOUT = Setting.optional("TUNNELVISION_API_DB_POOL_TIMEOUT", "3s",
+            "Longest wait for a pooled connection (Hikari connectionTimeout, at least 250ms): while PostgreSQL is"
+                    + " unreachable, ingest backs off, HTTP answers 503 and /health/ready says DOWN after this long");
+    public static final Setting MAX_FUTURE = Setting.optional("TUNNELVISION_API_MAX_FUTURE", "1h",
+            "A record stamped further ahead of the api's clock than this comes from a wrong clock: it is refused"
+                    + " (dead-lettered, counted in tunnelvision_ingest_refused_total{reason=\"future\"}) and no"
+                    + " partition is made for it. At most 1 hour, the raw tier's partitions the maintenance job"
+                    + " makes ahead anyway");
     public static final Setting RETENTION_RAW = Setting.optional("TUNNELVISION_API_RETENTION_RAW", "PT2H",
             "How long per-second rates are kept (ISO-8601 or 2h); partitions are whole hours, so up to an hour more."
                     + " A 64-CPU gateway writes about 16 MB of them per hour (api/README.md)");
@@ -81,6 +104,8 @@ public final class ApiConfig {
     private final String consumerGroup;
     private final int dbPoolSize;
     private final Retention retention;
+    private final DatabaseTimeouts dbTimeouts;
+    private final Duration maxFuture;
     private final Optional<Path> decisionKeyFile;
 
     public ApiConfig(Env env) {
@@ -111,6 +136,13 @@ public final class ApiConfig {
             throw new ConfigException(RETENTION_RAW.env() + ", " + RETENTION_MINUTE.env() + " and "
                     + RETENTION_HOUR.env() + " do not fit together: " + e.getMessage(), e);
         }
+        this.dbTimeouts = dbTimeouts(env);
+        this.maxFuture = env.duration(MAX_FUTURE);
+        if (maxFuture.compareTo(Duration.ofMinutes(1)) < 0 || maxFuture.compareTo(PartitionMaintenance.MAX_FUTURE) > 0) {
+            throw new ConfigException(MAX_FUTURE.env() + "=" + env.string(MAX_FUTURE) + " is out of range: between"
+                    + " 1m (agents' clocks drift that much under NTP) and " + PartitionMaintenance.MAX_FUTURE
+                    + " (further ahead, a wrong clock would get partitions of its own)");
+        }
         String rawKey = env.string(DECISION_KEY_FILE).strip();
         try {
             this.decisionKeyFile = rawKey.isEmpty() ? Optional.empty() : Optional.of(Path.of(rawKey));
@@ -123,7 +155,8 @@ public final class ApiConfig {
     public static List<Setting> settings() {
         List<Setting> all = new ArrayList<>(KafkaSettings.all());
         all.addAll(List.of(DB_URL, DB_USER, DB_PASSWORD, HTTP_PORT, HTTP_HOST, TLS_CERT_FILE, TLS_KEY_FILE,
-                TOKENS, CONSUMER_GROUP, DB_POOL_SIZE, RETENTION_RAW, RETENTION_MINUTE, RETENTION_HOUR,
+                TOKENS, CONSUMER_GROUP, DB_POOL_SIZE, DB_CONNECT_TIMEOUT, DB_SOCKET_TIMEOUT, DB_STATEMENT_TIMEOUT,
+                DB_POOL_TIMEOUT, MAX_FUTURE, RETENTION_RAW, RETENTION_MINUTE, RETENTION_HOUR,
                 DECISION_KEY_FILE));
         return List.copyOf(all);
     }
@@ -180,6 +213,30 @@ public final class ApiConfig {
         return retention;
     }
 
+    /** How long the api waits for PostgreSQL before it counts an attempt as failed and backs off. */
+    public DatabaseTimeouts dbTimeouts() {
+        return dbTimeouts;
+    }
+
+    /** How far ahead of the api's clock a record may be stamped and still be stored. */
+    public Duration maxFuture() {
+        return maxFuture;
+    }
+
+    private static DatabaseTimeouts dbTimeouts(Env env) {
+        Duration connect = env.duration(DB_CONNECT_TIMEOUT);
+        Duration socket = env.duration(DB_SOCKET_TIMEOUT);
+        Duration statement = env.duration(DB_STATEMENT_TIMEOUT);
+        Duration pool = env.duration(DB_POOL_TIMEOUT);
+        try {
+            return new DatabaseTimeouts(connect, socket, statement, pool);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(DB_CONNECT_TIMEOUT.env() + ", " + DB_SOCKET_TIMEOUT.env() + ", "
+                    + DB_STATEMENT_TIMEOUT.env() + " and " + DB_POOL_TIMEOUT.env() + " do not fit together: "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** The private key decisions are signed with; empty when approving and rejecting are not possible here. */
     public Optional<Path> decisionKeyFile() {
         return decisionKeyFile;
@@ -194,7 +251,8 @@ public final class ApiConfig {
                 + ", dbPassword=" + (dbPassword.isEmpty() ? "(none)" : "***")
                 + ", listener=" + listener()
                 + ", tokens=" + tokens + ", consumerGroup=" + consumerGroup
-                + ", dbPoolSize=" + dbPoolSize + ", retention=" + retention + ", decisionKeyFile="
+                + ", dbPoolSize=" + dbPoolSize + ", " + dbTimeouts + ", maxFuture=" + maxFuture
+                + ", retention=" + retention + ", decisionKeyFile="
                 + decisionKeyFile.map(Path::toString).orElse("(none)") + "}";
     }
 

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tunnelvision.api.db.Database;
+import io.tunnelvision.api.db.DatabaseState;
 import io.tunnelvision.api.db.PartitionMaintenance;
 import io.tunnelvision.api.db.RowSink;
 import io.tunnelvision.api.db.Rollups;
@@ -40,9 +41,12 @@ public final class ApiRuntime implements AutoCloseable {
     // Raw partitions are hourly: a quarter-hour cadence drops each one at most 15 minutes late.
     private static final Duration PARTITION_EVERY = Duration.ofMinutes(15);
     private static final Duration ROLLUP_EVERY = Duration.ofMinutes(1);
+    // tunnelvision_api_database_up follows an outage within this, even when nothing is being ingested
+    private static final Duration PROBE_EVERY = Duration.ofSeconds(5);
 
     private final Database database;
     private final ScheduledExecutorService jobs;
+    private final ScheduledExecutorService probes;
     private final IngestConsumer ingest;
     private final Thread ingestThread;
     private final DecisionPublisher decisions;
@@ -52,7 +56,8 @@ public final class ApiRuntime implements AutoCloseable {
     private ApiRuntime(ApiConfig config) throws InterruptedException {
         // first: a key that cannot be read stops the api before anything is started
         Optional<DecisionSigner> decisionSigner = config.decisionKeyFile().map(DecisionSigner::fromFile);
-        this.database = Database.pooled(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize());
+        this.database = Database.pooled(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize(),
+                config.dbTimeouts());
         migrate(database);
 
         Clock clock = Clock.systemUTC();
@@ -62,7 +67,9 @@ public final class ApiRuntime implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
 
-        PartitionMaintenance partitions = new PartitionMaintenance(database.jdbi(), config.retention(), clock);
+        DatabaseState databaseState = new DatabaseState(clock).bindTo(metrics);
+        PartitionMaintenance partitions = new PartitionMaintenance(database.jdbi(), config.retention(), clock,
+                config.maxFuture());
         Rollups rollups = new Rollups(database.jdbi(), partitions, clock);
         // the first partition run before ingest starts: rows of this hour need their partition
         guarded("partition maintenance", partitions::run).run();
@@ -71,19 +78,22 @@ public final class ApiRuntime implements AutoCloseable {
                 PARTITION_EVERY.toSeconds(), TimeUnit.SECONDS);
         jobs.scheduleWithFixedDelay(guarded("rollups", rollups::runOnce), ROLLUP_EVERY.toSeconds(),
                 ROLLUP_EVERY.toSeconds(), TimeUnit.SECONDS);
+        // Its own thread: a probe of an unreachable server waits out the pool timeout, which must not delay the jobs.
+        this.probes = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "api-database-probe"));
+        probes.scheduleWithFixedDelay(() -> databaseState.probe(database.jdbi()), 0, PROBE_EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
 
         KafkaClients kafka = new KafkaClients(config.kafkaBootstrap(), config.kafkaSecurity().clientProperties());
         this.ingest = new IngestConsumer(kafka.ingestConsumer(config.consumerGroup()), kafka.deadLetterProducer(),
-                config.topics(), new IngestWriter(database.jdbi(), partitions, RowSink.multiRowInsert()),
+                config.topics(), new IngestWriter(database.jdbi(), partitions, RowSink.multiRowInsert(), databaseState),
                 new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30)), metrics);
         this.ingestThread = new Thread(ingest, "api-ingest");
         ingestThread.start();
 
         this.admin = kafka.admin();
         Health health = new Health()
-                .add("database", () -> database.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class)
-                        .one()) == 1 ? null : "unexpected answer")
-                .add("kafka", () -> kafkaProblem(admin));
+                .add("database", () -> databaseState.probe(database.jdbi()))
+                .addNotNeededForReady("kafka", () -> kafkaProblem(admin));
         this.decisions = decisionPublisher(config, decisionSigner, kafka);
         this.server = new ApiServer(new ApiServer.Parts(database.jdbi(), config.retention(), clock, config.tokens(),
                 decisions, health, metrics)).start(config.listener());
@@ -108,6 +118,7 @@ public final class ApiRuntime implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         jobs.shutdownNow();
+        probes.shutdownNow();
         if (decisions instanceof KafkaDecisionPublisher kafkaDecisions) {
             kafkaDecisions.close();
         }

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tunnelvision.api.db.DatabaseTimeouts;
 import io.tunnelvision.api.http.ApiListener;
 import io.tunnelvision.config.ConfigException;
 import io.tunnelvision.config.Env;
 import io.tunnelvision.config.KafkaSettings;
 import io.tunnelvision.config.Setting;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,37 @@ class ApiConfigTest {
         assertEquals("tunnelvision-api", config.consumerGroup());
         assertEquals(8, config.dbPoolSize());
         assertEquals(io.tunnelvision.api.db.Retention.DEFAULT, config.retention());
+        assertEquals(DatabaseTimeouts.DEFAULT, config.dbTimeouts());
+        assertEquals(Duration.ofHours(1), config.maxFuture());
+    }
+
+    @Test
+    void databaseTimeoutsAreReadAndASocketTimeoutNoLongerThanTheStatementTimeoutIsRefused() {
+        ApiConfig config = new ApiConfig(new Env(Map.of("TUNNELVISION_DB_URL", URL,
+                "TUNNELVISION_API_DB_CONNECT_TIMEOUT", "2s", "TUNNELVISION_API_DB_SOCKET_TIMEOUT", "5s",
+                "TUNNELVISION_API_DB_STATEMENT_TIMEOUT", "4s", "TUNNELVISION_API_DB_POOL_TIMEOUT", "500ms")));
+
+        assertEquals(new DatabaseTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(4),
+                Duration.ofMillis(500)), config.dbTimeouts());
+        ConfigException tooShort = assertThrows(ConfigException.class, () -> new ApiConfig(new Env(Map.of(
+                "TUNNELVISION_DB_URL", URL, "TUNNELVISION_API_DB_SOCKET_TIMEOUT", "30s"))));
+        assertTrue(tooShort.getMessage().contains("TUNNELVISION_API_DB_SOCKET_TIMEOUT")
+                && tooShort.getMessage().contains("must be longer than the statement timeout"), tooShort.getMessage());
+        ConfigException never = assertThrows(ConfigException.class, () -> new ApiConfig(new Env(Map.of(
+                "TUNNELVISION_DB_URL", URL, "TUNNELVISION_API_DB_CONNECT_TIMEOUT", "0s"))));
+        assertTrue(never.getMessage().contains("at least"), never.getMessage());
+    }
+
+    @Test
+    void theFutureBoundStaysWithinThePartitionsMadeAhead() {
+        assertEquals(Duration.ofMinutes(10), new ApiConfig(new Env(Map.of("TUNNELVISION_DB_URL", URL,
+                "TUNNELVISION_API_MAX_FUTURE", "10m"))).maxFuture());
+        for (String bad : new String[] {"P365D", "3h", "10s"}) {
+            ConfigException error = assertThrows(ConfigException.class, () -> new ApiConfig(new Env(Map.of(
+                    "TUNNELVISION_DB_URL", URL, "TUNNELVISION_API_MAX_FUTURE", bad))));
+            assertTrue(error.getMessage().startsWith("TUNNELVISION_API_MAX_FUTURE=" + bad + " is out of range"),
+                    error.getMessage());
+        }
     }
 
     @Test
@@ -145,6 +178,6 @@ class ApiConfigTest {
         for (Setting kafka : KafkaSettings.all()) {
             assertTrue(names.contains(kafka.env()), "missing " + kafka.env());
         }
-        assertEquals(24, names.size());
+        assertEquals(29, names.size());
     }
 }

@@ -1,5 +1,9 @@
 package io.tunnelvision.api.db;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -47,15 +51,21 @@ public final class Database implements AutoCloseable {
         return new Database(dataSource, firstSchema(dataSource.getCurrentSchema()));
     }
 
+    /** {@link #pooled(String, String, String, int, DatabaseTimeouts)} with {@link DatabaseTimeouts#DEFAULT}. */
+    public static Database pooled(String url, String user, String password, int poolSize) {
+        return pooled(url, user, password, poolSize, DatabaseTimeouts.DEFAULT);
+    }
+
     /**
      * A pooled database for the running api: connections are opened lazily, so the api starts (and reports itself
      * unhealthy) while PostgreSQL is still down, and a connection that PostgreSQL dropped is replaced on the next
-     * borrow.
+     * borrow. Every wait on the server is bounded by {@code timeouts}; parameters of the same names in {@code url}
+     * win over them.
      */
-    public static Database pooled(String url, String user, String password, int poolSize) {
+    public static Database pooled(String url, String user, String password, int poolSize, DatabaseTimeouts timeouts) {
         PGSimpleDataSource probe = new PGSimpleDataSource();
         probe.setUrl(url); // validates the URL and tells the schema
-        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        HikariConfig config = new HikariConfig();
         config.setPoolName("tunnelvision-api");
         config.setJdbcUrl(url);
         config.setUsername(user);
@@ -65,12 +75,30 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(poolSize);
         config.setMinimumIdle(1);
         // Fail fast while the database is down: ingest backs off and retries, HTTP answers 503.
-        config.setConnectionTimeout(3_000);
-        config.setValidationTimeout(1_000);
+        config.setConnectionTimeout(timeouts.pool().toMillis());
+        config.setValidationTimeout(Math.min(1_000, timeouts.pool().toMillis()));
         config.setInitializationFailTimeout(-1);
         // Multi-row inserts from JDBC batches (see InsertRowSink).
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
-        return new Database(new com.zaxxer.hikari.HikariDataSource(config), firstSchema(probe.getCurrentSchema()));
+        for (var property : driverTimeouts(timeouts).entrySet()) {
+            config.addDataSourceProperty(property.getKey(), property.getValue());
+        }
+        return new Database(new HikariDataSource(config), firstSchema(probe.getCurrentSchema()));
+    }
+
+    /**
+     * The pgjdbc properties that bound every wait: without {@code socketTimeout} a read from a server that drops
+     * packets waits as long as TCP retransmits (about 15 minutes); {@code statement_timeout} makes the server cancel
+     * a statement before the socket timeout drops the connection.
+     */
+    static Map<String, String> driverTimeouts(DatabaseTimeouts timeouts) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        String connect = Integer.toString(DatabaseTimeouts.wholeSeconds(timeouts.connect()));
+        properties.put("connectTimeout", connect);
+        properties.put("loginTimeout", connect);
+        properties.put("socketTimeout", Integer.toString(DatabaseTimeouts.wholeSeconds(timeouts.socket())));
+        properties.put("options", "-c statement_timeout=" + timeouts.statement().toMillis());
+        return properties;
     }
 
     /** Closes the pool, if this database has one. */

@@ -1,6 +1,7 @@
 package io.tunnelvision.api.db;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -31,18 +32,34 @@ public final class PartitionMaintenance {
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyyMMddHH");
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
     private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyyMM");
-    /** Rows stamped further ahead than this come from a wrong clock; their partition is not created. */
-    public static final java.time.Duration MAX_FUTURE = java.time.Duration.ofDays(2);
+    /**
+     * The largest allowed bound on how far ahead a row may be stamped: {@link #run} makes this hour's raw partition
+     * and the next two, so a row within two hours lands in a partition that exists anyway. Further ahead, a wrong
+     * clock would get partitions of its own, which only retention, years later, would drop.
+     */
+    public static final Duration MAX_FUTURE = Duration.ofHours(2);
+    /** The bound when none is configured: NTP keeps agents within seconds; an hour is a wrong clock. */
+    public static final Duration DEFAULT_MAX_FUTURE = Duration.ofHours(1);
 
     private final Jdbi jdbi;
     private final Retention retention;
     private final Clock clock;
+    private final Duration maxFuture;
     private final Set<String> known = ConcurrentHashMap.newKeySet();
 
     public PartitionMaintenance(Jdbi jdbi, Retention retention, Clock clock) {
+        this(jdbi, retention, clock, DEFAULT_MAX_FUTURE);
+    }
+
+    /** @param maxFuture rows stamped further ahead of {@code clock} are refused; at most {@link #MAX_FUTURE} */
+    public PartitionMaintenance(Jdbi jdbi, Retention retention, Clock clock, Duration maxFuture) {
+        if (maxFuture.isNegative() || maxFuture.compareTo(MAX_FUTURE) > 0) {
+            throw new IllegalArgumentException("maxFuture must be between 0 and " + MAX_FUTURE + ", got " + maxFuture);
+        }
         this.jdbi = jdbi;
         this.retention = retention;
         this.clock = clock;
+        this.maxFuture = maxFuture;
     }
 
     /** What one run did. */
@@ -76,13 +93,32 @@ public final class PartitionMaintenance {
         return !upper.isAfter(clock.instant().minus(retention.of(table.tier())));
     }
 
-    /** Whether {@code ts} is too far in the future to be believed. */
+    /** Whether {@code ts} is too far in the future to be believed: the clock that stamped it is wrong. */
     public boolean isFromTheFuture(Instant ts) {
-        return ts.isAfter(clock.instant().plus(MAX_FUTURE));
+        return ts.isAfter(clock.instant().plus(maxFuture));
     }
 
-    /** Makes sure the partition holding {@code ts} exists; cheap after the first call for a period. */
+    /** How far ahead of this clock a row may be stamped. */
+    public Duration maxFuture() {
+        return maxFuture;
+    }
+
+    /** How far ahead of this clock {@code ts} is (negative when it is in the past). */
+    public Duration ahead(Instant ts) {
+        return Duration.between(clock.instant(), ts);
+    }
+
+    /**
+     * Makes sure the partition holding {@code ts} exists; cheap after the first call for a period.
+     *
+     * @throws IllegalArgumentException if {@code ts} is {@linkplain #isFromTheFuture from the future}: its
+     *                                  partition is never made
+     */
     public void ensure(PartitionedTable table, Instant ts) {
+        if (isFromTheFuture(ts)) {
+            throw new IllegalArgumentException("no partition of " + table.name() + " for " + ts + ", which is "
+                    + ahead(ts) + " ahead of this clock (more than " + maxFuture + ")");
+        }
         Instant start = periodStart(table, ts);
         if (!known.contains(partitionName(table, start))) {
             create(table, start);

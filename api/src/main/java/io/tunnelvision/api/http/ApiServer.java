@@ -118,11 +118,11 @@ public final class ApiServer implements AutoCloseable {
             });
 
             // Public: probes and scrapers carry no token, and the API's description is no secret.
-            routes.get("/health", ctx -> {
-                Health.Report report = parts.health().check();
-                ctx.status(report.up() ? 200 : 503).json(Map.of("status", report.up() ? "UP" : "DOWN",
-                        "checks", report.checks()));
-            });
+            routes.get("/health", ctx -> health(ctx, parts.health().check()));
+            // Kubernetes-style probes: live while this process serves HTTP (a restart would not bring PostgreSQL
+            // back), ready only while the database answers.
+            routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+            routes.get("/health/ready", ctx -> health(ctx, parts.health().ready()));
             routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(parts.metrics().scrape()));
             routes.get("/api/v1/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
@@ -237,6 +237,11 @@ public final class ApiServer implements AutoCloseable {
     private static boolean isProblem(Context ctx) {
         String type = ctx.res().getContentType();
         return type != null && type.startsWith(PROBLEM_JSON);
+    }
+
+    private static void health(Context ctx, Health.Report report) {
+        ctx.status(report.up() ? 200 : 503).json(Map.of("status", report.up() ? "UP" : "DOWN",
+                "checks", report.checks()));
     }
 
     private static String routeOf(Context ctx) {

@@ -1,6 +1,7 @@
 package io.tunnelvision.api.ingest;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tunnelvision.schemas.topic.Topic;
@@ -23,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -71,7 +73,9 @@ public final class IngestConsumer implements Runnable, AutoCloseable {
     private final Counter poison;
     private final Counter retries;
     private final Counter expired;
+    private final Counter refusedFuture;
     private final Timer batchTimer;
+    private final AtomicInteger pending = new AtomicInteger();
 
     private record Route(Source source, Deserializer<? extends SpecificRecord> deserializer) {
     }
@@ -104,6 +108,15 @@ public final class IngestConsumer implements Runnable, AutoCloseable {
                 .description("Records older than their tier's retention, skipped").register(metrics);
         this.retries = Counter.builder("tunnelvision.ingest.retries")
                 .description("Batches retried because the database could not take them").register(metrics);
+        this.refusedFuture = Counter.builder("tunnelvision.ingest.refused").tag("reason", "future")
+                .description("Records refused (and dead-lettered) because they are stamped further ahead of the api's"
+                        + " clock than TUNNELVISION_API_MAX_FUTURE").register(metrics);
+        Gauge.builder("tunnelvision.ingest.pending", pending, AtomicInteger::get)
+                .description("Records read from Kafka and not yet stored and committed: at most two polls, since"
+                        + " consumption pauses while the database cannot take them").register(metrics);
+        Gauge.builder("tunnelvision.ingest.paused", this, c -> c.retrying ? 1 : 0)
+                .description("1 while consumption is paused because the database cannot take records")
+                .register(metrics);
         this.batchTimer = Timer.builder("tunnelvision.ingest.batch").description("Time to store one poll's records")
                 .register(metrics);
     }
@@ -166,6 +179,7 @@ public final class IngestConsumer implements Runnable, AutoCloseable {
 
     private Batch decode(ConsumerRecords<byte[], byte[]> records) {
         Batch batch = new Batch(records);
+        pending.addAndGet(records.count());
         for (ConsumerRecord<byte[], byte[]> record : records) {
             try {
                 batch.items.add(decode(record));
@@ -191,8 +205,7 @@ public final class IngestConsumer implements Runnable, AutoCloseable {
         if (batch.write != null) {
             try {
                 IngestWriter.Stats stats = batch.write.get();
-                written.increment(batch.items.size() - stats.expired());
-                expired.increment(stats.expired());
+                counted(batch.items.size(), stats);
                 backoff.reset();
                 stored = true;
             } catch (InterruptedException e) {
@@ -213,7 +226,14 @@ public final class IngestConsumer implements Runnable, AutoCloseable {
         }
         deadLetter(batch.poisoned);
         commit(batch.records);
+        pending.addAndGet(-batch.records.count());
         batch.timing.stop(batchTimer);
+    }
+
+    private void counted(int items, IngestWriter.Stats stats) {
+        written.increment(items - stats.expired() - stats.future());
+        expired.increment(stats.expired());
+        refusedFuture.increment(stats.future());
     }
 
     private Item decode(ConsumerRecord<byte[], byte[]> record) {
@@ -224,6 +244,12 @@ public final class IngestConsumer implements Runnable, AutoCloseable {
         SpecificRecord value = route.deserializer().deserialize(record.topic(), record.value());
         Item item = new Item(route.source(), value);
         RecordRows.validate(item);
+        try {
+            writer.checkTime(item);
+        } catch (InvalidRecordException e) {
+            refusedFuture.increment();
+            throw e;
+        }
         return item;
     }
 
@@ -234,8 +260,7 @@ public final class IngestConsumer implements Runnable, AutoCloseable {
         while (running.get()) {
             try {
                 IngestWriter.Stats stats = writer.write(items);
-                written.increment(items.size() - stats.expired());
-                expired.increment(stats.expired());
+                counted(items.size(), stats);
                 if (retrying) {
                     LOG.info("Database is back after {} attempt(s): resuming", backoff.attempts());
                     consumer.resume(consumer.assignment());

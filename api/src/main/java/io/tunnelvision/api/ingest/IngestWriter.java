@@ -1,5 +1,7 @@
 package io.tunnelvision.api.ingest;
 
+import io.tunnelvision.api.ApiConfig;
+import io.tunnelvision.api.db.DatabaseState;
 import io.tunnelvision.api.db.EventDao;
 import io.tunnelvision.api.db.EventRows;
 import io.tunnelvision.api.db.HostDao;
@@ -24,6 +26,8 @@ import io.tunnelvision.schemas.avro.LinkRates;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.TuningCommand;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -41,19 +45,46 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class IngestWriter {
 
-    /** What a write did. */
-    public record Stats(int metricRows, int eventRows, int expired) {
+    /**
+     * What a write did.
+     *
+     * @param expired records older than their tier's retention, skipped
+     * @param future  records stamped further ahead than {@link PartitionMaintenance#maxFuture()}, skipped (the
+     *                consumer refuses them before they get here; this is the guard for every other caller)
+     */
+    public record Stats(int metricRows, int eventRows, int expired, int future) {
     }
 
     private final Jdbi jdbi;
     private final PartitionMaintenance partitions;
     private final RowSink sink;
+    private final DatabaseState state;
     private final Map<String, Integer> hostKeys = new ConcurrentHashMap<>();
 
     public IngestWriter(Jdbi jdbi, PartitionMaintenance partitions, RowSink sink) {
+        this(jdbi, partitions, sink, new DatabaseState(Clock.systemUTC()));
+    }
+
+    /** @param state told of every committed write and of every failure to reach the database */
+    public IngestWriter(Jdbi jdbi, PartitionMaintenance partitions, RowSink sink, DatabaseState state) {
         this.jdbi = jdbi;
         this.partitions = partitions;
         this.sink = sink;
+        this.state = state;
+    }
+
+    /**
+     * Refuses a record stamped too far ahead, before anything of it is stored or a partition is made for it.
+     *
+     * @throws InvalidRecordException saying how far ahead it is and which setting bounds it
+     */
+    public void checkTime(Item item) {
+        Instant time = RecordRows.time(item);
+        if (time != null && partitions.isFromTheFuture(time)) {
+            throw new InvalidRecordException("stamped " + time + ", " + partitions.ahead(time).withNanos(0)
+                    + " ahead of this api's clock (more than " + partitions.maxFuture() + ", "
+                    + ApiConfig.MAX_FUTURE.env() + "): the sending host's clock is wrong; refused, no partition made");
+        }
     }
 
     /**
@@ -63,27 +94,48 @@ public final class IngestWriter {
     public Stats write(List<Item> items) {
         List<Item> live = new ArrayList<>(items.size());
         int expired = 0;
+        int future = 0;
         for (Item item : items) {
             PartitionedTable table = RecordRows.partitionedTable(item);
-            if (table != null && partitions.isExpired(table, RecordRows.time(item))) {
-                expired++;
+            Instant time = RecordRows.time(item);
+            if (time != null && partitions.isFromTheFuture(time)) {
+                future++;
                 continue;
             }
-            if (table != null) {
-                partitions.ensure(table, RecordRows.time(item));
+            if (table != null && partitions.isExpired(table, time)) {
+                expired++;
+                continue;
             }
             live.add(item);
         }
         Map<String, Integer> newKeys = new HashMap<>();
         Stats stats;
         try {
+            for (Item item : live) {
+                PartitionedTable table = RecordRows.partitionedTable(item);
+                if (table != null) {
+                    partitions.ensure(table, RecordRows.time(item));
+                }
+            }
             stats = jdbi.inTransaction(handle -> writeInTransaction(handle, live, newKeys));
         } catch (SQLException e) {
+            failed(e);
             throw new StoreException("storing " + live.size() + " records failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            failed(e);
+            throw e;
         }
+        state.written();
         // Only keys of committed host rows are remembered: a rolled-back insert gives its key to nobody.
         hostKeys.putAll(newKeys);
-        return new Stats(stats.metricRows(), stats.eventRows(), expired);
+        return new Stats(stats.metricRows(), stats.eventRows(), expired, future);
+    }
+
+    /** A refusal of bad data says nothing about the database's health; anything else means it is unreachable. */
+    private void failed(Exception e) {
+        if (!SqlErrors.isPermanent(e)) {
+            state.unreachable(e);
+        }
     }
 
     private Stats writeInTransaction(Handle handle, List<Item> items, Map<String, Integer> newKeys)
@@ -184,7 +236,7 @@ public final class IngestWriter {
         }
         int eventRows = hotspots.size() + commands.size() + decisions.size() + results.size() + outcomes.size()
                 + configs.size() + settings.size();
-        return new Stats(metricRows, eventRows, 0);
+        return new Stats(metricRows, eventRows, 0, 0);
     }
 
     /** Round k holds the k-th row of each key, in arrival order; so no round has a key twice. */

@@ -28,4 +28,18 @@ class HealthTest {
         assertEquals("DOWN: Connection refused", health.check().checks().get("database"));
         assertTrue(new Health().check().up(), "no checks, nothing down");
     }
+
+    @Test
+    void readinessLeavesOutWhatTheApiRidesOut() {
+        Health health = new Health().add("database", () -> null)
+                .addNotNeededForReady("kafka", () -> "no broker answered");
+
+        assertTrue(health.ready().up(), "Kafka down: ingest waits, HTTP still serves");
+        assertEquals(Map.of("database", "UP"), health.ready().checks());
+        assertFalse(health.check().up(), "/health still shows every dependency");
+
+        Health down = new Health().add("database", () -> "Connection refused")
+                .addNotNeededForReady("kafka", () -> null);
+        assertFalse(down.ready().up());
+    }
 }

@@ -111,6 +111,38 @@ class IngestConsumerIT {
     }
 
     @Test
+    void aRecordStampedYearsAheadIsRefusedCountedAndDeadLetteredWithoutAPartition() throws Exception {
+        // Given a host whose clock reads five years ahead, and a sound one
+        kafka.start(database);
+        Instant years = Instant.now().plus(Duration.ofDays(5 * 365));
+        kafka.send(kafka.topics.linkRates, "gw-skewed", TestRecords.link("gw-skewed", years, 1, 1, "tun0"));
+        kafka.send(kafka.topics.linkRates, "gw-1", TestRecords.link("gw-1", T0, 1, 1, "tun0"));
+        kafka.producer.flush();
+
+        // When ingest has read both
+        List<ConsumerRecord<byte[], byte[]>> dead = readDeadLetters(1);
+        Await.until(WAIT, () -> count(database, "SELECT count(*) FROM link_rates"), c -> c == 1, "the sound record");
+        Await.until(WAIT, () -> kafka.committed(List.of(kafka.topics.linkRates.name())), c -> c == 2,
+                "both offsets committed");
+
+        // Then the skewed record is refused with the reason, counted, kept in the dead-letter topic, and has no
+        // partition and no host row
+        assertEquals(1, dead.size());
+        String reason = header(dead.get(0), IngestConsumer.HEADER_ERROR);
+        assertTrue(reason.contains("ahead of this api's clock") && reason.contains("TUNNELVISION_API_MAX_FUTURE"),
+                reason);
+        assertEquals(1.0, kafka.metrics.get("tunnelvision.ingest.refused").tag("reason", "future").counter().count());
+        assertEquals(1.0, kafka.counter("dead-lettered"));
+        assertEquals(List.of("gw-1"), database.jdbi().withHandle(h -> h.createQuery("SELECT host_id FROM hosts")
+                .mapTo(String.class).list()));
+        String year = years.toString().substring(0, 4);
+        assertEquals(0, count(database, """
+                SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                WHERE c.relname LIKE '%\\_p""" + year + "%' AND c.relnamespace = current_schema()::regnamespace"),
+                "no partition of any table for " + year);
+    }
+
+    @Test
     void recordsOfAbortedTransactionsAreNeverStored() throws Exception {
         kafka.start(database);
         try (KafkaProducer<byte[], byte[]> transactional = new KafkaProducer<>(Map.of(

@@ -4,13 +4,17 @@ import static io.tunnelvision.api.TestDatabase.count;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tunnelvision.api.TestDatabase;
 import io.tunnelvision.api.TestRecords;
 import io.tunnelvision.api.db.Database;
+import io.tunnelvision.api.db.MetricFamily;
 import io.tunnelvision.api.db.PartitionMaintenance;
+import io.tunnelvision.api.db.PartitionedTable;
 import io.tunnelvision.api.db.Retention;
 import io.tunnelvision.api.db.RowSink;
+import io.tunnelvision.api.db.Tier;
 import io.tunnelvision.embedded.fixture.PostgresEndpoint;
 import io.tunnelvision.embedded.fixture.SharedPostgres;
 import io.tunnelvision.schemas.avro.CommandStatus;
@@ -19,6 +23,7 @@ import io.tunnelvision.schemas.avro.HotspotState;
 import io.tunnelvision.schemas.avro.HotspotType;
 import io.tunnelvision.schemas.avro.Verdict;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -182,6 +187,43 @@ class IngestWriterIT {
                 new Item(Source.LINK_RATES, TestRecords.link("gw-1", T0, 2, 1, "tun0"))));
 
         assertEquals(1, stats.expired());
+        assertEquals(1, count(database, "SELECT count(*) FROM link_rates"));
+    }
+
+    @Test
+    void aRowStampedYearsAheadIsSkippedCountedAndGetsNoPartition() {
+        // Given a host whose clock reads five years ahead, beside a sound one
+        Instant years = NOW.plus(Duration.ofDays(5 * 365));
+        Item skewed = new Item(Source.LINK_RATES, TestRecords.link("gw-skewed", years, 1, 1, "tun0"));
+
+        // When a caller that skipped the consumer's check writes both
+        IngestWriter.Stats stats = writer("copy").write(List.of(skewed,
+                new Item(Source.LINK_RATES, TestRecords.link("gw-1", T0, 2, 1, "tun0"))));
+
+        // Then the sound row is stored, the skewed one is counted and no partition was made for it
+        assertEquals(1, stats.future());
+        assertEquals(1, count(database, "SELECT count(*) FROM link_rates"));
+        assertEquals(List.of("gw-1"), database.jdbi().withHandle(h -> h.createQuery("SELECT host_id FROM hosts")
+                .mapTo(String.class).list()), "not even its host row");
+        String yearsAhead = "link_rates_p" + years.toString().substring(0, 4);
+        assertTrue(partitions.partitions(PartitionedTable.of(MetricFamily.LINK, Tier.RAW)).stream()
+                .noneMatch(p -> p.startsWith(yearsAhead)), partitions.partitions(
+                        PartitionedTable.of(MetricFamily.LINK, Tier.RAW)).toString());
+        InvalidRecordException refused = assertThrows(InvalidRecordException.class, () -> writer("copy")
+                .checkTime(skewed));
+        assertTrue(refused.getMessage().contains("TUNNELVISION_API_MAX_FUTURE"), refused.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> partitions.ensure(
+                PartitionedTable.of(MetricFamily.LINK, Tier.RAW), years));
+    }
+
+    @Test
+    void aRowWithinTheBoundAheadIsStored() {
+        Instant ahead = NOW.plus(PartitionMaintenance.DEFAULT_MAX_FUTURE).minusSeconds(1);
+
+        IngestWriter.Stats stats = writer("copy").write(List.of(
+                new Item(Source.LINK_RATES, TestRecords.link("gw-fast", ahead, 1, 1, "tun0"))));
+
+        assertEquals(0, stats.future());
         assertEquals(1, count(database, "SELECT count(*) FROM link_rates"));
     }
 

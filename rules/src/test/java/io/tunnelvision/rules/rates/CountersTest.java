@@ -1,6 +1,7 @@
 package io.tunnelvision.rules.rates;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tunnelvision.schemas.avro.SampleHeader;
@@ -27,7 +28,11 @@ class CountersTest {
         assertEquals(SampleOrder.AGENT_RESTART, SampleOrder.of(base, new SampleHeader("h", "b", 0L, 11_000L, "v")));
         assertEquals(SampleOrder.STALE, SampleOrder.of(base, base));
         assertEquals(SampleOrder.STALE, SampleOrder.of(base, new SampleHeader("h", "b", 9L, 9_000L, "v")));
-        assertEquals(SampleOrder.STALE, SampleOrder.of(base, new SampleHeader("h", "b", 11L, 10_000L, "v")),
+        assertEquals(SampleOrder.CLOCK_STEP, SampleOrder.of(base, new SampleHeader("h", "b", 11L, 10_000L, "v")),
                 "a newer sequence with no time passed gives no rate");
+        assertEquals(SampleOrder.CLOCK_STEP, SampleOrder.of(base, new SampleHeader("h", "b", 11L, 10_000L - 3_600_000L,
+                "v")), "a newer sequence an hour earlier: the clock stepped back");
+        assertFalse(SampleOrder.CLOCK_STEP.rate());
+        assertTrue(SampleOrder.CLOCK_STEP.keep(), "the stepped sample is the new baseline");
     }
 }

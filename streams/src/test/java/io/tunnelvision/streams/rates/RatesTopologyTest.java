@@ -138,6 +138,54 @@ class RatesTopologyTest {
     }
 
     @Test
+    void aClockSteppedBackAnHourMidStreamKeepsTheRatesComing() {
+        // Given a host sampling once a second, its NET_RX counter rising by 1000 a second
+        long hour = 3_600_000L;
+        long time = T0;
+        for (int seq = 0; seq < 10; seq++) {
+            // When its clock steps back an hour before sample 5 (the record timestamps, set by the agent, step too)
+            if (seq == 5) {
+                time -= hour;
+            }
+            harness.pipe(HOST, interrupts("b", seq, time, List.of(0, 1), 1000L * seq, 0), time);
+            time += 1000;
+        }
+
+        // Then only the interval across the step has no rate; every other one is 1000/s, none negative or huge
+        List<InterruptRates> rates = harness.interruptRates.readValuesToList();
+        assertEquals(8, rates.size(), "rates for sequences 1-4 and 6-9");
+        for (InterruptRates r : rates) {
+            assertEquals(1000.0, r.getNetRxPerSecond().get(0), "interval " + r.getHeader().getFromSequence() + "-"
+                    + r.getHeader().getToSequence());
+            assertEquals(r.getHeader().getFromSequence() + 1, r.getHeader().getToSequence());
+            assertTrue(r.getHeader().getToMs() > r.getHeader().getFromMs());
+        }
+        assertEquals(List.of(1L, 2L, 3L, 4L, 6L, 7L, 8L, 9L),
+                rates.stream().map(r -> r.getHeader().getToSequence()).toList());
+        assertEquals(T0 + 6000 - hour, rates.get(4).getHeader().getToMs(), "measured on the host's new clock");
+    }
+
+    @Test
+    void aReplayAcrossAClockStepCostsARateOrTwoButNeverGivesAWrongOne() {
+        // Given a clock stepped back an hour after sequence 0
+        long stepped = T0 - 3_600_000L;
+        harness.pipe(HOST, interrupts("b", 0, T0, List.of(0, 1), 0, 0), T0);
+        harness.pipe(HOST, interrupts("b", 1, stepped, List.of(0, 1), 1000, 0), stepped);
+        // When sequence 0 arrives again (a producer retry): lower sequence, later wall time, which is also what an
+        // agent that lost its sequence file sends; the header cannot tell the two apart
+        harness.pipe(HOST, interrupts("b", 0, T0, List.of(0, 1), 0, 0), T0);
+        for (int seq = 2; seq <= 5; seq++) {
+            long time = stepped + (seq - 1) * 1000L;
+            harness.pipe(HOST, interrupts("b", seq, time, List.of(0, 1), 1000L * seq, 0), time);
+        }
+
+        // Then only the interval after the replay has no rate, and every rate there is is the true 1000/s
+        List<InterruptRates> rates = harness.interruptRates.readValuesToList();
+        assertEquals(List.of(3L, 4L, 5L), rates.stream().map(r -> r.getHeader().getToSequence()).toList());
+        rates.forEach(r -> assertEquals(1000.0, r.getNetRxPerSecond().get(0)));
+    }
+
+    @Test
     void softnetRatesArePerCpuMatchedByTheKernelsCpuIndex() {
         SoftnetSample first = new SoftnetSample(header("b", 0, T0), List.of(
                 cpu(0, 0, 1000, 0, 0), cpu(1, 2, 1000, 10, 4)));
