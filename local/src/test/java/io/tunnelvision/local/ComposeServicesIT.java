@@ -61,7 +61,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  */
 class ComposeServicesIT {
 
-    private static final Duration START = Duration.ofSeconds(120);
+    // Each wait ends as soon as the service is ready (about 30 s on an idle 2-core machine); on a loaded one (load
+    // average 28) the api took 140 s to listen and streams 3 minutes to leave REBALANCING.
+    private static final Duration START = Duration.ofSeconds(300);
     private static final Pattern HEALTH_URL = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)(/\\S*)");
     private static final Map<String, String> JAR_OF_TARGET = Map.of(
             "agent", "agent/target/tunnelvision-agent.jar",
