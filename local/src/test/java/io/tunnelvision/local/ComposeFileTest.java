@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.tunnelvision.agent.AgentConfig;
 import io.tunnelvision.api.ApiConfig;
+import io.tunnelvision.api.http.ApiToken;
+import io.tunnelvision.api.http.Role;
 import io.tunnelvision.config.ConfigException;
 import io.tunnelvision.config.Env;
 import io.tunnelvision.config.KafkaRoles;
@@ -24,6 +26,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
@@ -32,6 +35,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -71,6 +75,7 @@ class ComposeFileTest {
     private static final Pattern STAGE = Pattern.compile("^\\s*FROM\\s+(?:--\\S+\\s+)*\\S+\\s+AS\\s+(\\S+)\\s*$",
             Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
     private static final Pattern VARIABLE = Pattern.compile("TUNNELVISION_[A-Z0-9_]+");
+    private static final Pattern HEALTH_URL = Pattern.compile("https?://[^\\s\"']+");
     private static final Pattern LISTENER = Pattern.compile("([A-Za-z0-9_]+)://([^:,]*):(\\d+)");
     private static final Set<String> CONDITIONS =
             Set.of("service_started", "service_healthy", "service_completed_successfully");
@@ -189,11 +194,13 @@ class ComposeFileTest {
     }
 
     @Test
-    void ourServicesBootstrapFromTheListenerKafkaAdvertisesOnTheComposeNetwork() {
+    void ourServicesBootstrapFromAListenerKafkaAdvertisesWhereTheyRun() {
         String kafka = serviceWithImage("apache/kafka");
         Map<String, String> broker = environment(kafka);
         Map<String, String> declared = listeners(broker.get("KAFKA_LISTENERS"), kafka, "KAFKA_LISTENERS");
-        Set<String> reachable = new HashSet<>();
+        Set<String> onComposeNetwork = new HashSet<>();
+        Set<String> onHostNetwork = new HashSet<>();
+        Set<Integer> published = publishedLoopbackPorts(kafka);
         listeners(broker.get("KAFKA_ADVERTISED_LISTENERS"), kafka, "KAFKA_ADVERTISED_LISTENERS")
                 .forEach((name, hostPort) -> {
                     String port = hostPort.substring(hostPort.lastIndexOf(':') + 1);
@@ -201,26 +208,108 @@ class ComposeFileTest {
                             + " advertises " + name + "://" + hostPort + " but declares no such listener in "
                             + "KAFKA_LISTENERS " + declared);
                     if (hostPort.startsWith(kafka + ":")) {
-                        reachable.add(hostPort);
+                        onComposeNetwork.add(hostPort);
+                    }
+                    // reachable from the host's network only when the broker publishes that port on the host
+                    boolean loopbackName = hostPort.startsWith("localhost:") || hostPort.startsWith("127.0.0.1:");
+                    if (loopbackName && published.contains(Integer.parseInt(port))) {
+                        onHostNetwork.add(hostPort);
                     }
                 });
-        assertFalse(reachable.isEmpty(), kafka + " advertises no listener under its service name, so no other"
-                + " container can reach it");
+        assertFalse(onComposeNetwork.isEmpty(), kafka + " advertises no listener under its service name, so no"
+                + " other container can reach it");
 
         for (String service : ourServices()) {
             if (!names(SETTINGS_OF_SERVICE.get(service)).contains(KafkaSettings.BOOTSTRAP.env())) {
                 continue;
             }
+            boolean hostNetwork = "host".equals(services.get(service).get("network_mode"));
+            Set<String> reachable = hostNetwork ? onHostNetwork : onComposeNetwork;
+            String where = hostNetwork ? "on the host's network (published on the loopback)" : "on the compose network";
             String bootstrap = environment(service).get(KafkaSettings.BOOTSTRAP.env());
             assertNotNull(bootstrap, service + " does not set " + KafkaSettings.BOOTSTRAP.env() + ", so it would"
                     + " look for Kafka at " + KafkaSettings.BOOTSTRAP.defaultValue() + " inside its own container");
             for (String server : bootstrap.split(",")) {
                 assertTrue(reachable.contains(server.trim()), service + " bootstraps from " + server
-                        + ", which is not a listener " + kafka + " advertises on the compose network " + reachable);
+                        + ", which is not a listener " + kafka + " advertises " + where + " " + reachable);
             }
             assertTrue(dependsTransitively(service, kafka),
                     service + " talks to Kafka but does not wait for " + kafka + " to start");
         }
+    }
+
+    @Test
+    void everyLongRunningServiceHasAHealthcheckAndEveryOneShotIsAwaitedUntilItSucceeded() {
+        services.forEach((service, def) -> {
+            boolean oneShot = "no".equals(String.valueOf(def.get("restart")));
+            assertEquals(!oneShot, def.containsKey("healthcheck"), oneShot
+                    ? service + " is a one-shot job (restart: \"no\"): a healthcheck would mark it unhealthy once it exits"
+                    : service + " runs until stopped but has no healthcheck, so nothing can wait for it to be ready");
+        });
+        services.forEach((service, def) -> dependencies(service).forEach((dependency, condition) -> {
+            boolean oneShot = "no".equals(String.valueOf(services.get(dependency).get("restart")));
+            assertEquals(oneShot ? "service_completed_successfully" : "service_healthy", condition, service
+                    + " waits for " + dependency + (oneShot ? ", a one-shot job, " : ", a long-running service, ")
+                    + "with the wrong condition");
+        }));
+    }
+
+    @Test
+    void healthchecksAskTheAddressEachServiceListensOn() {
+        Map<String, String> expected = new LinkedHashMap<>();
+        ApiConfig api = new ApiConfig(new Env(environment("api")));
+        expected.put("api", "http://127.0.0.1:" + api.httpPort() + "/health");
+        AgentConfig agent = new AgentConfig(new Env(environment("agent")));
+        expected.put("agent", "http://" + agent.metricsBind().getHostAddress() + ":" + agent.metricsPort() + "/metrics");
+        // TUNNELVISION_STREAMS_HTTP_PORT's default; ready answers 200 only while every stream thread is RUNNING
+        expected.put("streams", "http://127.0.0.1:8081/health/ready");
+        expected.forEach((service, url) -> assertEquals(url, healthcheckUrl(service),
+                service + "'s healthcheck asks another address than the one the service serves"));
+    }
+
+    @Test
+    void theDemoAgentIsOnTheHostsNetworkAndPidNamespaces() {
+        Map<String, Object> agent = services.get("agent");
+        assertEquals("host", agent.get("network_mode"), "the agent must be on the host's network: in a network"
+                + " namespace of its own it reads the container's /proc/net/snmp and rp_filter, and"
+                + " netdev_budget, netdev_max_backlog and rps_sock_flow_entries do not exist at all");
+        assertEquals("host", agent.get("pid"), "the agent must be in the host's PID namespace, or the host's /proc"
+                + " mounted in it has no /proc/self, and /proc/net (a link to self/net) cannot be read");
+        assertFalse(agent.containsKey("ports"), "a service on the host's network publishes no ports");
+    }
+
+    @Test
+    void theTokenScriptMakesTheTokensWhoseHashesTheApiGets() throws Exception {
+        Path out = Files.createTempDirectory("api-tokens-");
+        Process script = new ProcessBuilder("bash", root.resolve("api-tokens.sh").toString(),
+                out.resolve("api").toString()).redirectErrorStream(true).start();
+        String output = new String(script.getInputStream().readAllBytes());
+        assertEquals(0, script.waitFor(), "api-tokens.sh failed: " + output);
+
+        Map<String, String> env = new LinkedHashMap<>(environment("api"));
+        Map<String, String> fromFile = envFile(out, "api");
+        assertEquals(Set.of(ApiConfig.TOKENS.env()), fromFile.keySet(), "the api's env_file should set the tokens");
+        env.putAll(fromFile);
+        List<ApiToken> tokens = new ApiConfig(new Env(env)).tokens();
+        Optional<ApiToken> operator = ApiToken.match(tokens,
+                Files.readString(out.resolve("api/operator.token")).strip());
+        assertTrue(operator.isPresent() && operator.get().role() == Role.OPERATOR,
+                "the api does not take operator.token as an operator's token: " + tokens);
+        Optional<ApiToken> viewer = ApiToken.match(tokens, Files.readString(out.resolve("api/viewer.token")).strip());
+        assertTrue(viewer.isPresent() && viewer.get().role() == Role.VIEWER,
+                "the api does not take viewer.token as a viewer's token: " + tokens);
+        assertFalse(Files.readString(out.resolve("api/tokens.env"))
+                        .contains(Files.readString(out.resolve("api/operator.token")).strip()),
+                "tokens.env holds a token itself, not only its hash");
+        assertEquals("rw-------", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(out.resolve("api/operator.token"))), "operator.token is not private");
+
+        Process again = new ProcessBuilder("bash", root.resolve("api-tokens.sh").toString(),
+                out.resolve("api").toString()).redirectErrorStream(true).start();
+        String refused = new String(again.getInputStream().readAllBytes());
+        assertEquals(1, again.waitFor(), "a second run must keep the tokens in use: " + refused);
+        assertTrue(ApiToken.match(tokens, Files.readString(out.resolve("api/operator.token")).strip()).isPresent(),
+                "a second run without --force replaced the operator's token");
     }
 
     @Test
@@ -387,6 +476,49 @@ class ComposeFileTest {
         String kafka = serviceWithImage("apache/kafka");
         assertTrue(certificate.getSubjectAlternativeNames().stream().anyMatch(san -> san.get(1).equals(kafka)),
                 "the broker's certificate is not valid for the host name " + kafka + " the services connect to");
+    }
+
+    /** The {@code http://...} address a service's healthcheck asks. */
+    private static String healthcheckUrl(String service) {
+        Map<String, Object> healthcheck = map(services.get(service).get("healthcheck"), service + ".healthcheck");
+        String test = String.join(" ", ((List<?>) assertInstanceOf(List.class, healthcheck.get("test"),
+                service + ".healthcheck.test should be a list")).stream().map(String::valueOf).toList());
+        Matcher url = HEALTH_URL.matcher(test);
+        assertTrue(url.find(), service + "'s healthcheck asks no http:// address: " + test);
+        return url.group();
+    }
+
+    /**
+     * The variables of a service's {@code env_file}, from the files a script wrote under {@code out} where compose
+     * reads {@code ./secrets/...}.
+     */
+    static Map<String, String> envFile(Path out, String service) throws IOException {
+        Object file = services.get(service).get("env_file");
+        assertNotNull(file, service + " has no env_file");
+        Path path = out.resolve(String.valueOf(file).replaceFirst("^\\./secrets/", ""));
+        Map<String, String> result = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(path)) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                int equals = line.indexOf('=');
+                result.put(line.substring(0, equals), line.substring(equals + 1));
+            }
+        }
+        return result;
+    }
+
+    /** Container ports a service publishes on the host's loopback (or on every address, which includes it). */
+    private static Set<Integer> publishedLoopbackPorts(String service) {
+        Set<Integer> result = new HashSet<>();
+        Object ports = services.get(service).get("ports");
+        if (ports instanceof List<?> list) {
+            for (Object port : list) {
+                String text = String.valueOf(port);
+                if (port instanceof Map<?, ?> || text.split(":").length < 3 || text.startsWith("127.0.0.1:")) {
+                    result.add(containerPort(port));
+                }
+            }
+        }
+        return result;
     }
 
     private static String principalOf(String service) {
