@@ -6,6 +6,7 @@ import io.tunnelvision.agent.apply.ExecutorSettings;
 import io.tunnelvision.agent.collect.Addresses;
 import io.tunnelvision.agent.collect.InterruptsParser;
 import io.tunnelvision.agent.probe.ProbeSettings;
+import io.tunnelvision.agent.publish.SpoolFsync;
 import io.tunnelvision.config.ConfigException;
 import io.tunnelvision.config.Env;
 import io.tunnelvision.config.KafkaSecurity;
@@ -45,6 +46,12 @@ public final class AgentConfig {
             "/var/lib/tunnelvision/spool", "Directory where samples wait while Kafka cannot be reached");
     public static final Setting SPOOL_MAX_BYTES = Setting.optional("TUNNELVISION_AGENT_SPOOL_MAX_BYTES",
             String.valueOf(256L * 1024 * 1024), "Most disk the spool may use, in bytes (at least 1 MiB)");
+    public static final Setting SPOOL_FSYNC = Setting.optional("TUNNELVISION_AGENT_SPOOL_FSYNC", "interval",
+            "When the spool forces appended records to disk: interval (every TUNNELVISION_AGENT_SPOOL_FSYNC_INTERVAL),"
+                    + " always (before each append returns) or never (the kernel's writeback); only an OS crash or a"
+                    + " power cut loses what was not forced, a killed agent loses nothing");
+    public static final Setting SPOOL_FSYNC_INTERVAL = Setting.optional("TUNNELVISION_AGENT_SPOOL_FSYNC_INTERVAL",
+            "1s", "With TUNNELVISION_AGENT_SPOOL_FSYNC=interval: the most a power cut may lose, between 10ms and 1m");
     public static final Setting METRICS_PORT = Setting.optional("TUNNELVISION_AGENT_METRICS_PORT", "9464",
             "TCP port of the agent's own metrics endpoint");
     public static final Setting IRQ_DEVICES = Setting.optional("TUNNELVISION_AGENT_IRQ_DEVICES",
@@ -94,6 +101,7 @@ public final class AgentConfig {
     private final Duration sampleInterval;
     private final Path spoolDir;
     private final long spoolMaxBytes;
+    private final SpoolFsync spoolFsync;
     private final int metricsPort;
     private final boolean dryRun;
     private final Path trustedKeysDir;
@@ -123,6 +131,7 @@ public final class AgentConfig {
         }
         this.spoolDir = path(env, SPOOL_DIR);
         this.spoolMaxBytes = env.longValue(SPOOL_MAX_BYTES, MIN_SPOOL_BYTES, Long.MAX_VALUE);
+        this.spoolFsync = spoolFsync(env);
         this.metricsPort = env.integer(METRICS_PORT, 1, 65_535);
         this.dryRun = env.bool(DRY_RUN);
         this.trustedKeysDir = path(env, TRUSTED_KEYS_DIR);
@@ -153,7 +162,7 @@ public final class AgentConfig {
 
     public static List<Setting> settings() {
         List<Setting> all = new ArrayList<>(List.of(HOST_ID, PROC_ROOT, SYS_ROOT, SAMPLE_INTERVAL, SPOOL_DIR,
-                SPOOL_MAX_BYTES, METRICS_PORT, IRQ_DEVICES, DISABLED_COLLECTORS, DRY_RUN, TRUSTED_KEYS_DIR, STATE_DIR,
+                SPOOL_MAX_BYTES, SPOOL_FSYNC, SPOOL_FSYNC_INTERVAL, METRICS_PORT, IRQ_DEVICES, DISABLED_COLLECTORS, DRY_RUN, TRUSTED_KEYS_DIR, STATE_DIR,
                 APPLY_ACTIONS, APPLY_BOUNDS, SETTINGS_EVERY, PUBLISH_INTERVAL, METRICS_BIND, TEST_CRASH_PAUSE));
         all.addAll(KafkaSettings.all());
         all.addAll(ProbeSettings.settings());
@@ -182,6 +191,11 @@ public final class AgentConfig {
 
     public long spoolMaxBytes() {
         return spoolMaxBytes;
+    }
+
+    /** When the spool forces what it appended to disk. */
+    public SpoolFsync spoolFsync() {
+        return spoolFsync;
     }
 
     public int metricsPort() {
@@ -264,7 +278,7 @@ public final class AgentConfig {
     public String toString() {
         return "AgentConfig{hostId=" + hostId + ", procRoot=" + procRoot + ", sysRoot=" + sysRoot
                 + ", sampleInterval=" + sampleInterval + ", spoolDir=" + spoolDir + ", spoolMaxBytes="
-                + spoolMaxBytes + ", metrics=" + metricsBind.getHostAddress() + ":" + metricsPort
+                + spoolMaxBytes + ", spoolFsync=" + spoolFsync + ", metrics=" + metricsBind.getHostAddress() + ":" + metricsPort
                 + (crashPause.on() ? ", crashPause=" + crashPause : "") + ", dryRun=" + dryRun + ", trustedKeysDir="
                 + trustedKeysDir + ", stateDir=" + stateDir + ", applyActions=" + applyActions + ", kafkaBootstrap="
                 + kafkaBootstrap + ", " + kafkaSecurity + ", topicNamespace=" + topics.namespace() + "}";
@@ -325,6 +339,23 @@ public final class AgentConfig {
             }
         }
         return actions;
+    }
+
+    private static SpoolFsync spoolFsync(Env env) {
+        String raw = env.string(SPOOL_FSYNC);
+        SpoolFsync.Mode mode;
+        try {
+            mode = SpoolFsync.mode(raw);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(SPOOL_FSYNC.env() + "=" + raw + " is not usable: use interval, always or never",
+                    e);
+        }
+        Duration interval = env.duration(SPOOL_FSYNC_INTERVAL);
+        if (interval.compareTo(Duration.ofMillis(10)) < 0 || interval.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new ConfigException(SPOOL_FSYNC_INTERVAL.env() + "=" + env.string(SPOOL_FSYNC_INTERVAL)
+                    + " is out of range: use a value between 10ms and 1m");
+        }
+        return new SpoolFsync(mode, interval);
     }
 
     private static ApplyBounds bounds(Env env) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tunnelvision.agent.apply.ExecutorSettings;
+import io.tunnelvision.agent.publish.SpoolFsync;
 import io.tunnelvision.config.ConfigException;
 import io.tunnelvision.config.Env;
 import io.tunnelvision.config.KafkaSettings;
@@ -68,6 +69,24 @@ class AgentConfigTest {
                 "TUNNELVISION_AGENT_SETTINGS_EVERY", "1", "TUNNELVISION_AGENT_PUBLISH_INTERVAL", "100ms")));
         assertEquals(1, config.settingsEvery());
         assertEquals(Duration.ofMillis(100), config.publishInterval());
+    }
+
+    @Test
+    void theSpoolFsyncPolicyDefaultsToEverySecondAndRefusesWhatItCannotDo() {
+        assertEquals(SpoolFsync.DEFAULT,
+                new AgentConfig(new Env(Map.of("TUNNELVISION_AGENT_HOST_ID", "gw"))).spoolFsync());
+        assertEquals(new SpoolFsync(SpoolFsync.Mode.ALWAYS, Duration.ofMillis(250)), new AgentConfig(new Env(Map.of(
+                "TUNNELVISION_AGENT_HOST_ID", "gw", "TUNNELVISION_AGENT_SPOOL_FSYNC", "Always",
+                "TUNNELVISION_AGENT_SPOOL_FSYNC_INTERVAL", "250ms"))).spoolFsync());
+        for (Map<String, String> env : List.of(Map.of("TUNNELVISION_AGENT_SPOOL_FSYNC", "sometimes"),
+                Map.of("TUNNELVISION_AGENT_SPOOL_FSYNC_INTERVAL", "1ms"),
+                Map.of("TUNNELVISION_AGENT_SPOOL_FSYNC_INTERVAL", "2m"))) {
+            Map<String, String> withHost = new java.util.HashMap<>(env);
+            withHost.put("TUNNELVISION_AGENT_HOST_ID", "gw");
+            ConfigException error = assertThrows(ConfigException.class, () -> new AgentConfig(new Env(withHost)),
+                    env.toString());
+            assertTrue(error.getMessage().contains(env.keySet().iterator().next()), error.getMessage());
+        }
     }
 
     @Test
@@ -161,7 +180,7 @@ class AgentConfigTest {
         for (Setting kafka : KafkaSettings.all()) {
             assertTrue(names.contains(kafka.env()), "missing " + kafka.env());
         }
-        assertEquals(34, names.size());
+        assertEquals(36, names.size());
     }
 
     private void givenKernelHostname(String content) throws IOException {

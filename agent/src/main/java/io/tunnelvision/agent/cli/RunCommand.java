@@ -74,7 +74,7 @@ public final class RunCommand implements Callable<Integer> {
         CollectorRegistry registry = CollectorRegistry.standard(config.procRoot(), config.sysRoot(),
                 config.irqDevices(), refresh).without(config.disabledCollectors());
         HostIdentity identity = HostIdentity.read(config.hostId(), config.procRoot());
-        DiskSpool spool = DiskSpool.open(config.spoolDir(), config.spoolMaxBytes());
+        DiskSpool spool = DiskSpool.open(config.spoolDir(), config.spoolMaxBytes(), config.spoolFsync());
         SpoolSender sender = new SpoolSender(spool, () -> new KafkaProducer<>(
                 ProducerSettings.forBootstrap(config.kafkaBootstrap(), kafkaSecurity, config.hostId()),
                 new ByteArraySerializer(), new ByteArraySerializer()), config.publishInterval()).start();

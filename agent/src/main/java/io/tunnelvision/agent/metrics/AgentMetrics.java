@@ -60,8 +60,20 @@ public final class AgentMetrics {
                         "Samples dropped because the spool reached its size limit.")
                 .sample("tunnelvision_spool_dropped_records_total", spool.droppedRecords());
         text.family("tunnelvision_spool_corrupt_records_total", "counter",
-                        "Torn or corrupt records cut from the spool at start.")
+                        "Unsent records lost to damage in the spool (a torn write, a flipped bit), one per record.")
                 .sample("tunnelvision_spool_corrupt_records_total", spool.corruptRecords());
+        text.family("tunnelvision_spool_unreadable_records_total", "counter",
+                        "Unsent records of spool segments that vanished or could not be read three times.")
+                .sample("tunnelvision_spool_unreadable_records_total", spool.unreadableRecords());
+        text.family("tunnelvision_spool_append_failures_total", "counter",
+                        "Records the spool's disk did not take (full or failing); nothing of them is left behind.")
+                .sample("tunnelvision_spool_append_failures_total", spool.appendFailures());
+        text.family("tunnelvision_spool_fsyncs_total", "counter", "Forces of the spool to disk.")
+                .sample("tunnelvision_spool_fsyncs_total", spool.fsyncs());
+        text.family("tunnelvision_spool_fsync_seconds_total", "counter", "Time spent forcing the spool to disk.")
+                .sample("tunnelvision_spool_fsync_seconds_total", spool.fsyncNanos() / 1e9);
+        text.family("tunnelvision_spool_fsync_failures_total", "counter", "Forces of the spool that failed.")
+                .sample("tunnelvision_spool_fsync_failures_total", spool.fsyncFailures());
         text.family("tunnelvision_samples_published_total", "counter", "Samples written to the spool.")
                 .sample("tunnelvision_samples_published_total", loop.publishedSamples());
         text.family("tunnelvision_samples_sent_total", "counter", "Samples Kafka committed.")

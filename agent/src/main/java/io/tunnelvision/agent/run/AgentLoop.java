@@ -1,5 +1,6 @@
 package io.tunnelvision.agent.run;
 
+import io.tunnelvision.agent.publish.SpoolAppendException;
 import io.tunnelvision.schemas.avro.SampleHeader;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,8 +67,12 @@ public final class AgentLoop implements AutoCloseable {
                 clock.millis(), identity.agentVersion());
         int n = 0;
         for (SpecificRecord sample : round.collect(header).samples()) {
-            routing.publish(identity.hostId(), sample);
-            n++;
+            try {
+                routing.publish(identity.hostId(), sample);
+                n++;
+            } catch (SpoolAppendException e) {
+                // the spool counted and logged it; the round's other samples may still fit
+            }
         }
         published.addAndGet(n);
         return n;

@@ -202,15 +202,222 @@ class DiskSpoolTest {
         }
     }
 
+    @Test
+    void aFlippedBitMidSegmentLosesExactlyThatRecordAndIsCountedOnce() throws IOException {
+        try (DiskSpool spool = DiskSpool.open(dir, 1 << 20)) {
+            for (int i = 0; i < 100; i++) {
+                spool.append(bigRecord(i, 200));
+            }
+        }
+        Path segment = lastSegment();
+        byte[] bytes = Files.readAllBytes(segment);
+        List<Integer> frames = frameStarts(bytes);
+        assertEquals(100, frames.size());
+        bytes[frames.get(50) + 40] ^= 0x08; // in record 50's payload
+        Files.write(segment, bytes);
+
+        try (DiskSpool reopened = DiskSpool.open(dir, 1 << 20)) {
+            assertEquals(1, reopened.corruptRecords());
+            assertEquals(99, reopened.pendingRecords());
+            List<Integer> expected = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                if (i != 50) {
+                    expected.add(i);
+                }
+            }
+            assertEquals(expected, numbers(reopened.peek(1000)));
+            reopened.append(bigRecord(100, 200));
+        }
+        try (DiskSpool again = DiskSpool.open(dir, 1 << 20)) {
+            assertEquals(0, again.corruptRecords(), "the damage was zero-filled: not counted a second time");
+            assertEquals(100, again.peek(1000).size());
+        }
+    }
+
+    @Test
+    void aFlippedBitInALengthFieldLosesOnlyThatRecord() throws IOException {
+        try (DiskSpool spool = DiskSpool.open(dir, 1 << 20)) {
+            for (int i = 0; i < 20; i++) {
+                spool.append(bigRecord(i, 100));
+            }
+        }
+        Path segment = lastSegment();
+        byte[] bytes = Files.readAllBytes(segment);
+        bytes[frameStarts(bytes).get(7) + 9] ^= 0x10; // length of record 7 grows by 1 MiB
+        Files.write(segment, bytes);
+
+        try (DiskSpool reopened = DiskSpool.open(dir, 1 << 20)) {
+            assertEquals(1, reopened.corruptRecords());
+            List<Integer> left = numbers(reopened.peek(1000));
+            assertEquals(19, left.size());
+            assertTrue(!left.contains(7) && left.contains(6) && left.contains(8), left.toString());
+        }
+    }
+
+    @Test
+    void damageThatAppearsAfterOpenIsSkippedByTheReadAndCountedOnce() throws IOException {
+        try (DiskSpool spool = DiskSpool.open(dir, 1 << 20)) {
+            for (int i = 0; i < 10; i++) {
+                spool.append(record(i));
+            }
+            Path segment = lastSegment();
+            byte[] bytes = Files.readAllBytes(segment);
+            int at = frameStarts(bytes).get(4) + 13;
+            try (var ch = java.nio.channels.FileChannel.open(segment, StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(new byte[] {(byte) (bytes[at] ^ 1)}), at);
+            }
+
+            assertEquals(List.of(0, 1, 2, 3, 5, 6, 7, 8, 9), numbers(spool.peek(100)));
+            assertEquals(List.of(0, 1, 2, 3, 5, 6, 7, 8, 9), numbers(spool.peek(100)));
+            assertEquals(1, spool.corruptRecords());
+            assertEquals(9, spool.pendingRecords());
+        }
+    }
+
+    @Test
+    void damageInRecordsAlreadySentIsNotCountedAsALoss() throws IOException {
+        try (DiskSpool spool = DiskSpool.open(dir, 1 << 20)) {
+            for (int i = 0; i < 10; i++) {
+                spool.append(record(i));
+            }
+            spool.commit(spool.peek(5).get(4).next());
+        }
+        Path segment = lastSegment();
+        byte[] bytes = Files.readAllBytes(segment);
+        bytes[frameStarts(bytes).get(2) + 13] ^= 1;
+        Files.write(segment, bytes);
+        try (DiskSpool reopened = DiskSpool.open(dir, 1 << 20)) {
+            assertEquals(0, reopened.corruptRecords());
+            assertEquals(List.of(5, 6, 7, 8, 9), numbers(reopened.peek(100)));
+        }
+    }
+
+    @Test
+    void segmentsOfTheEarlierFramingAreStillReadNeverAppendedToAndDeletedOnceSent() throws IOException {
+        // Given a spool left by an agent of the earlier framing: [length][crc32c][payload], cursor "segment offset"
+        java.io.ByteArrayOutputStream legacy = new java.io.ByteArrayOutputStream();
+        long afterTwo = 0;
+        for (int i = 0; i < 5; i++) {
+            byte[] payload = record(i).toBytes();
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update(payload);
+            legacy.writeBytes(java.nio.ByteBuffer.allocate(8).putInt(payload.length).putInt((int) crc.getValue())
+                    .array());
+            legacy.writeBytes(payload);
+            if (i == 1) {
+                afterTwo = legacy.size();
+            }
+        }
+        Files.write(dir.resolve(String.format("%020d.seg", 0)), legacy.toByteArray());
+        Files.writeString(dir.resolve("cursor"), "0 " + afterTwo + "\n");
+
+        try (DiskSpool spool = DiskSpool.open(dir, 1 << 20)) {
+            assertEquals(3, spool.pendingRecords());
+            spool.append(record(5));
+            assertEquals(List.of(2, 3, 4, 5), numbers(spool.peek(100)));
+            assertEquals(legacy.size(), Files.size(dir.resolve(String.format("%020d.seg", 0))),
+                    "the old segment is unchanged");
+            List<DiskSpool.Entry> all = spool.peek(100);
+            spool.commit(all.get(all.size() - 1).next());
+        }
+        assertTrue(Files.notExists(dir.resolve(String.format("%020d.seg", 0))), "sent, so deleted");
+        try (DiskSpool reopened = DiskSpool.open(dir, 1 << 20)) {
+            assertEquals(0, reopened.pendingRecords());
+            reopened.append(record(6));
+            assertEquals(List.of(6), numbers(reopened.peek(100)));
+        }
+    }
+
+    @Test
+    void aFullySentSegmentLeavesTheDiskAtTheNextAppend() throws IOException {
+        try (DiskSpool spool = DiskSpool.open(dir, 16L << 20)) {
+            for (int i = 0; i < 100; i++) {
+                spool.append(bigRecord(i, 1000));
+            }
+            List<DiskSpool.Entry> all = spool.peek(1000);
+            spool.commit(all.get(all.size() - 1).next());
+            assertTrue(Files.size(lastSegment()) > 64 * 1024);
+
+            spool.append(bigRecord(100, 1000));
+
+            assertEquals(1, segmentFiles());
+            assertTrue(Files.size(lastSegment()) < 2000, "only the new record is on disk");
+            assertEquals(List.of(100), numbers(spool.peek(10)));
+        }
+        try (DiskSpool reopened = DiskSpool.open(dir, 16L << 20)) {
+            assertEquals(List.of(100), numbers(reopened.peek(10)));
+        }
+    }
+
+    @Test
+    void anUnreadableCursorReplaysFromTheOldestRecord() throws IOException {
+        try (DiskSpool spool = DiskSpool.open(dir, 1 << 20)) {
+            for (int i = 0; i < 4; i++) {
+                spool.append(record(i));
+            }
+            spool.commit(spool.peek(2).get(1).next());
+        }
+        String cursor = Files.readString(dir.resolve("cursor"));
+        StringBuilder flipped = new StringBuilder(cursor);
+        flipped.setCharAt(45, cursor.charAt(45) == '0' ? '1' : '0'); // in the checksum
+        Files.writeString(dir.resolve("cursor"), flipped);
+        try (DiskSpool reopened = DiskSpool.open(dir, 1 << 20)) {
+            assertEquals(List.of(0, 1, 2, 3), numbers(reopened.peek(10)), "sent again rather than lost");
+        }
+    }
+
+    @Test
+    void theFsyncPolicyDecidesHowOftenTheDiskIsForced() throws Exception {
+        try (DiskSpool always = DiskSpool.open(dir.resolve("always"), 1 << 20, SpoolFsync.ALWAYS)) {
+            for (int i = 0; i < 5; i++) {
+                always.append(record(i));
+            }
+            assertEquals(5, always.fsyncs());
+        }
+        try (DiskSpool never = DiskSpool.open(dir.resolve("never"), 1 << 20, SpoolFsync.NEVER)) {
+            for (int i = 0; i < 5; i++) {
+                never.append(record(i));
+            }
+            Thread.sleep(50);
+            assertEquals(0, never.fsyncs());
+        }
+        try (DiskSpool interval = DiskSpool.open(dir.resolve("interval"), 1 << 20,
+                SpoolFsync.every(java.time.Duration.ofMillis(20)))) {
+            for (int i = 0; i < 5; i++) {
+                interval.append(record(i));
+            }
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (interval.fsyncs() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(1, interval.fsyncs(), "one force for the five appends");
+            Thread.sleep(100);
+            assertEquals(1, interval.fsyncs(), "nothing appended since: no force");
+        }
+    }
+
+    /** Offsets of the frames in a segment of the current framing (each starts with the marker). */
+    static List<Integer> frameStarts(byte[] segment) {
+        List<Integer> starts = new ArrayList<>();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(segment);
+        int at = 0;
+        while (at + 12 <= segment.length) {
+            assertEquals(0x54565302, b.getInt(at), "a frame at " + at);
+            starts.add(at);
+            at += 12 + b.getInt(at + 8);
+        }
+        return starts;
+    }
+
     private long segmentFiles() throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.toString().endsWith(".seg")).count();
+            return s.filter(p -> p.toString().endsWith(".spool")).count();
         }
     }
 
     private Path lastSegment() throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.toString().endsWith(".seg")).sorted().reduce((a, b) -> b).orElseThrow();
+            return s.filter(p -> p.toString().endsWith(".spool")).sorted().reduce((a, b) -> b).orElseThrow();
         }
     }
 
