@@ -54,7 +54,8 @@ final class KillCluster implements AutoCloseable {
     static final String API_GROUP = "kill-api";
     /** The fleet stage (planner and command gate) reads this one-partition repartition topic. */
     static final String GATE_TOPIC = APP_ID + "-fleet-repartition";
-    private static final Duration START_LIMIT = Duration.ofMinutes(2);
+    /** A restarted instance wipes and restores every task's stores first (EOS after a crash): minutes on a busy machine. */
+    private static final Duration START_LIMIT = Duration.ofMinutes(5);
     private static final Pattern UUID = Pattern.compile(
             "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
@@ -76,6 +77,7 @@ final class KillCluster implements AutoCloseable {
         final Path log;
         ChildJvm process;
         int starts;
+        int logFrom;
 
         StreamsInstance(int index, Path stateDir, Path log) {
             this.index = index;
@@ -176,7 +178,13 @@ final class KillCluster implements AutoCloseable {
 
     /** Starts the instance (again, on its state directory) and waits until it logs RUNNING. */
     void startStreams(StreamsInstance instance) throws InterruptedException {
-        int from = lines(instance.log);
+        restartStreams(instance);
+        awaitRunning(instance);
+    }
+
+    /** Starts the instance (again, on its state directory) without waiting for it. */
+    void restartStreams(StreamsInstance instance) {
+        instance.logFrom = lines(instance.log);
         Map<String, String> env = new HashMap<>();
         env.put(KafkaSettings.BOOTSTRAP.env(), bootstrap());
         env.put(StreamsAppConfig.APPLICATION_ID.env(), APP_ID);
@@ -188,7 +196,11 @@ final class KillCluster implements AutoCloseable {
         instance.process = ChildJvm.start(instance.toString(), "384m", instance.log, env,
                 "io.tunnelvision.streams.StreamsMain");
         instance.starts++;
-        instance.process.awaitLine("-> RUNNING", from, START_LIMIT);
+    }
+
+    /** Waits until the instance's current run has logged RUNNING once. */
+    void awaitRunning(StreamsInstance instance) throws InterruptedException {
+        instance.process.awaitLine("-> RUNNING", instance.logFrom, START_LIMIT);
     }
 
     void killStreams(StreamsInstance instance) throws IOException, InterruptedException {

@@ -47,6 +47,9 @@ class StreamsKillIT {
             List<String> kills = new ArrayList<>();
             for (int k = 0; k < KILLS; k++) {
                 sleepUntil(begin, FIRST_KILL.plus(KILL_EVERY.multipliedBy(k)));
+                for (KillCluster.StreamsInstance instance : cluster.streams()) {
+                    cluster.awaitRunning(instance);
+                }
                 KillCluster.StreamsInstance owner = cluster.gateOwner();
                 KillCluster.StreamsInstance victim = k % 2 == 0 ? owner
                         : cluster.streams().get((owner.index + 1) % INSTANCES);
@@ -55,10 +58,13 @@ class StreamsKillIT {
                         victim == owner ? " (gate owner)" : ""));
                 System.out.println("killed " + kills.get(kills.size() - 1) + " with SIGKILL");
                 Thread.sleep(DOWN.toMillis());
-                cluster.startStreams(victim);
-                System.out.println(victim + " running again at " + secondsSince(begin) + " s");
+                cluster.restartStreams(victim);
+                System.out.println(victim + " started again at " + secondsSince(begin) + " s");
             }
             sleepUntil(begin, LOAD);
+            for (KillCluster.StreamsInstance instance : cluster.streams()) {
+                cluster.awaitRunning(instance);
+            }
             long rounds = cluster.stopFleet();
             Duration quiet = cluster.awaitQuiet(Duration.ofMinutes(4));
             Duration took = Duration.ofNanos(System.nanoTime() - begin);
