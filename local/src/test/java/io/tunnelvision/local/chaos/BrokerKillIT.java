@@ -61,7 +61,7 @@ class BrokerKillIT {
                     rounds, GATEWAYS, quiet.toSeconds(), report);
             boolean passed = report.lost() == 0 && report.duplicated() == 0;
             KillLoad.record("BrokerKillIT" + (KillLoad.LONG ? " (long)" : ""),
-                    GATEWAYS + " gateways at 1 Hz, 1 streams instance, " + LOAD.toSeconds() + " s",
+                    GATEWAYS + " gateways at 0.5 Hz, 1 streams instance, " + LOAD.toSeconds() + " s",
                     KILLS + " × kill -9 of the broker, restarted after 10" + (KILLS > 1 ? "-30" : "") + " s",
                     took, report, passed);
             assertEquals(0, report.lost(), "lost:\n" + report + cluster.logs());

@@ -13,8 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The load of the kill suite: a fleet of small simulated gateways (4 CPUs, 1 sample a second) where every eighth
- * gets one of six faults a command answers, their starts spread over the run so that commands are being planned
+ * The load of the kill suite: a fleet of small simulated gateways (4 CPUs, a sample every 2 s, so that a round
+ * that runs late on a busy machine changes the rates little) where every eighth gets one of six faults a command
+ * answers, their starts spread over the run so that commands are being planned
  * while processes die. The long versions run with {@code -Dtunnelvision.long=true} (Maven profile {@code long}).
  */
 final class KillLoad {
@@ -68,7 +69,7 @@ final class KillLoad {
         String yaml = "name: " + name + "\n"
                 + "gateways: " + gateways + "\n"
                 + "seed: 16\n"
-                + "interval: 1s\n"
+                + "interval: 2s\n"
                 + "load: {rxPps: 10000, txPps: 8000, largeShare: 0.3, smallBytes: 200}\n"
                 + "hosts:\n" + hosts
                 + "faults:\n" + faults;

@@ -75,7 +75,7 @@ class StreamsKillIT {
                     rounds, GATEWAYS, quiet.toSeconds(), report);
             boolean passed = report.lost() == 0 && report.duplicated() == 0;
             KillLoad.record("StreamsKillIT" + (KillLoad.LONG ? " (long)" : ""),
-                    GATEWAYS + " gateways at 1 Hz, " + INSTANCES + " instances, " + LOAD.toSeconds() + " s",
+                    GATEWAYS + " gateways at 0.5 Hz, " + INSTANCES + " instances, " + LOAD.toSeconds() + " s",
                     KILLS + " × kill -9 of a streams instance (" + kills.stream().filter(s -> s.contains("owner"))
                             .count() + " the gate owner), restarted after " + DOWN.toSeconds() + " s",
                     took, report, passed);
