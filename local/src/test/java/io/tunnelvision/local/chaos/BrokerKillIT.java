@@ -24,6 +24,8 @@ class BrokerKillIT {
     private static final Duration FIRST_KILL = Duration.ofSeconds(40);
     private static final Duration KILL_EVERY = Duration.ofSeconds(90);
     private static final int KILLS = KillLoad.LONG ? 6 : 1;
+    /** Load after the last restart, so that the faults get their commands with the broker back. */
+    private static final Duration AFTER = Duration.ofSeconds(60);
 
     @TempDir
     Path dir;
@@ -39,6 +41,7 @@ class BrokerKillIT {
             long begin = System.nanoTime();
             cluster.startFleet(load.scenario());
             List<String> kills = new ArrayList<>();
+            long lastBack = begin;
             for (int k = 0; k < KILLS; k++) {
                 StreamsKillIT.sleepUntil(begin, FIRST_KILL.plus(KILL_EVERY.multipliedBy(k)));
                 Duration down = Duration.ofSeconds(10 + 10L * (k % 3));
@@ -46,11 +49,13 @@ class BrokerKillIT {
                 long killedAt = StreamsKillIT.secondsSince(begin);
                 Thread.sleep(down.toMillis());
                 cluster.startBroker();
+                lastBack = System.nanoTime();
                 kills.add(String.format("at %d s, down %d s, back at %d s", killedAt, down.toSeconds(),
                         StreamsKillIT.secondsSince(begin)));
                 System.out.println("broker killed " + kills.get(kills.size() - 1));
             }
             StreamsKillIT.sleepUntil(begin, LOAD);
+            Thread.sleep(Math.max(0, AFTER.toMillis() - (System.nanoTime() - lastBack) / 1_000_000));
             long rounds = cluster.stopFleet();
             Duration quiet = cluster.awaitQuiet(Duration.ofMinutes(4));
             Duration took = Duration.ofNanos(System.nanoTime() - begin);

@@ -27,9 +27,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
@@ -241,10 +240,18 @@ final class KillCluster implements AutoCloseable {
                 KafkaSecurity.none().clientProperties(), topics, TrustedKeys.fromDirectory(dir.resolve("keys")), 2));
     }
 
-    /** Stops the load; returns how many rounds every gateway sampled (sequences 0 to rounds - 1). */
-    long stopFleet() {
+    /**
+     * Stops the load once the fleet's spool has sent everything; returns how many rounds every gateway sampled
+     * (sequences 0 to rounds - 1).
+     */
+    long stopFleet() throws InterruptedException {
+        if (!fleet.stopSampling(Duration.ofMinutes(3))) {
+            throw new AssertionError("the fleet's spool still holds " + fleet.stats().spooled()
+                    + " records 3 minutes after the load ended");
+        }
+        long rounds = fleet.stats().ticks();
         fleet.close();
-        return fleet.stats().ticks();
+        return rounds;
     }
 
     // --- the quiet end -------------------------------------------------------------------------------------------
@@ -351,11 +358,21 @@ final class KillCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * A free port below the kernel's ephemeral range (32768 and up by default): the broker must get its port back
+     * after a kill, and the api binds its port some time after it was picked, while every client connection of
+     * every process on the machine takes its local port from the ephemeral range and could take a port picked
+     * there.
+     */
     private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException e) {
+                // taken: try another
+            }
         }
+        throw new IllegalStateException("no free port between 20000 and 32000");
     }
 }

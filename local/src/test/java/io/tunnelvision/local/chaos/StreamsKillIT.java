@@ -28,6 +28,7 @@ class StreamsKillIT {
     private static final Duration KILL_EVERY = KillLoad.LONG ? Duration.ofSeconds(60) : Duration.ofSeconds(65);
     private static final int KILLS = KillLoad.LONG ? 8 : 2;
     private static final Duration DOWN = Duration.ofSeconds(5);
+    private static final Duration AFTER = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;
@@ -61,10 +62,13 @@ class StreamsKillIT {
                 cluster.restartStreams(victim);
                 System.out.println(victim + " started again at " + secondsSince(begin) + " s");
             }
-            sleepUntil(begin, LOAD);
             for (KillCluster.StreamsInstance instance : cluster.streams()) {
                 cluster.awaitRunning(instance);
             }
+            // load goes on after the last restart, so that the faults get their commands from a full group
+            long back = System.nanoTime();
+            sleepUntil(begin, LOAD);
+            Thread.sleep(Math.max(0, AFTER.toMillis() - (System.nanoTime() - back) / 1_000_000));
             long rounds = cluster.stopFleet();
             Duration quiet = cluster.awaitQuiet(Duration.ofMinutes(4));
             Duration took = Duration.ofNanos(System.nanoTime() - begin);
