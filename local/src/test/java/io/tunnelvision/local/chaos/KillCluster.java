@@ -257,17 +257,23 @@ final class KillCluster implements AutoCloseable {
     // --- the quiet end -------------------------------------------------------------------------------------------
 
     /**
-     * Waits until the streams app and the api have read everything (each partition at its end, or one short of
-     * it: a transaction's closing marker) and their committed offsets stayed put for two checks in a row.
+     * Waits until the streams app and the api have read everything (each partition of the topics they read at its
+     * end, or one short of it: a transaction's closing marker) and their committed offsets stayed put for two
+     * checks in a row. A partition without a committed offset counts from 0, so a group that has read nothing yet
+     * is not quiet.
      */
     Duration awaitQuiet(Duration limit) throws Exception {
+        List<String> streamsInput = List.of(topics.softnetSamples.name(), topics.interruptSamples.name(),
+                GATE_TOPIC);
+        List<String> apiInput = List.of(topics.softnetRates.name(), topics.interruptRates.name(),
+                topics.hotspots.name(), topics.commands.name());
         long begin = System.nanoTime();
         long deadline = begin + limit.toNanos();
         String last = "";
         int still = 0;
         try (Admin admin = admin()) {
             while (System.nanoTime() < deadline) {
-                String now = position(admin, APP_ID) + " | " + position(admin, API_GROUP);
+                String now = position(admin, APP_ID, streamsInput) + " | " + position(admin, API_GROUP, apiInput);
                 if (!now.contains("lagging") && now.equals(last)) {
                     if (++still >= 2) {
                         return Duration.ofNanos(System.nanoTime() - begin);
@@ -279,22 +285,25 @@ final class KillCluster implements AutoCloseable {
                 Thread.sleep(3_000);
             }
         }
-        throw new AssertionError("not quiet after " + limit.toSeconds() + " s: " + last);
+        throw new AssertionError("not quiet after " + limit.toSeconds() + " s: " + last + "\n" + logs());
     }
 
-    private static String position(Admin admin, String group) throws Exception {
+    private static String position(Admin admin, String group, List<String> input) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        committed.keySet().forEach(p -> latest.put(p, OffsetSpec.latest()));
+        admin.describeTopics(input).allTopicNames().get(30, TimeUnit.SECONDS).values().forEach(d ->
+                d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()),
+                        OffsetSpec.latest())));
         var ends = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
                 .get(30, TimeUnit.SECONDS);
         long sum = 0;
         long lagging = 0;
-        for (var e : committed.entrySet()) {
-            long offset = e.getValue() == null ? 0 : e.getValue().offset();
+        for (TopicPartition p : latest.keySet()) {
+            OffsetAndMetadata at = committed.get(p);
+            long offset = at == null ? 0 : at.offset();
             sum += offset;
-            if (ends.get(e.getKey()).offset() - offset > 1) {
+            if (ends.get(p).offset() - offset > 1) {
                 lagging++;
             }
         }

@@ -91,7 +91,8 @@ final class KillLoad {
     static void record(String test, String load, String fault, Duration duration, KillVerifier.Report report,
                        boolean passed) {
         String row = String.join("\t", test, load, fault, duration.toSeconds() + " s",
-                Long.toString(report.lost()), Long.toString(report.duplicated()), passed ? "pass" : "FAIL") + "\n";
+                Long.toString(report.lost()), report.duplicated() + (report.resent() == 0 ? ""
+                        : " (" + report.resent() + " samples resent on Kafka)"), passed ? "pass" : "FAIL") + "\n";
         try {
             Files.writeString(Path.of("target", "kill-runs.tsv"), row, StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
