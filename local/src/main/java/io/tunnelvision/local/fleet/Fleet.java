@@ -221,6 +221,27 @@ public final class Fleet implements AutoCloseable {
         gatewaySteps.addAndGet(gateways.size());
     }
 
+    /**
+     * Stops sampling (a round under way finishes) and waits until the spool has sent everything it holds, as a
+     * run that must end with nothing left behind needs; {@link #close()} alone keeps what was not sent for the
+     * next start.
+     *
+     * @return whether the spool emptied within {@code limit}
+     */
+    public boolean stopSampling(Duration limit) throws InterruptedException {
+        timer.shutdown();
+        long deadline = System.nanoTime() + limit.toNanos();
+        timer.awaitTermination(limit.toMillis(), TimeUnit.MILLISECONDS);
+        while (spool.pendingRecords() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            sender.wake();
+            Thread.sleep(100);
+        }
+        return true;
+    }
+
     public Map<String, FleetGateway> gateways() {
         return java.util.Collections.unmodifiableMap(gateways);
     }
