@@ -3,7 +3,7 @@ package io.tunnelvision.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 
-/** What the api answers to a decision or a manual command: it was signed and sent, not yet acted on. */
+/** What the api answers to a decision or a manual command: signed and sent, not yet acted on by the gate. */
 final class Decisions {
 
     private Decisions() {
@@ -22,7 +22,7 @@ final class Decisions {
         String verb = decision == null ? "sent" : switch (decision.toUpperCase(Locale.ROOT)) {
             case "APPROVE" -> "approved";
             case "REJECT" -> "rejected";
-            case "ISSUE" -> "proposed by hand";
+            case "ISSUE" -> "issued by hand";
             default -> decision.toLowerCase(Locale.ROOT);
         };
         String reason = Fields.text(sent, "reason");
