@@ -22,11 +22,13 @@ final class Decisions {
         String verb = decision == null ? "sent" : switch (decision.toUpperCase(Locale.ROOT)) {
             case "APPROVE" -> "approved";
             case "REJECT" -> "rejected";
-            case "ISSUE" -> "issued by hand";
+            case "MANUAL" -> "issued by hand";
             default -> decision.toLowerCase(Locale.ROOT);
         };
         String reason = Fields.text(sent, "reason");
-        return Fields.text(sent, "commandId") + " on " + Fields.text(sent, "hostId") + " " + verb + " by "
+        String what = sent.hasNonNull("action") ? " (" + Fields.text(sent, "action") + " of "
+                + Fields.text(sent, "target") + " to " + Fields.text(sent, "newValue") + ")" : "";
+        return Fields.text(sent, "commandId") + what + " on " + Fields.text(sent, "hostId") + " " + verb + " by "
                 + Fields.text(sent, "operator") + (reason == null ? "" : " (" + reason + ")") + " at "
                 + Fields.time(sent, "decidedAt") + "; the gate acts on it once it verifies the api's signature"
                 + " (`tunnelvision commands` shows what became of it)";

@@ -167,6 +167,35 @@ class CliIT {
     }
 
     @Test
+    void proposeSendsACommandByHandSignedByTheApiForTheGate() throws IOException {
+        JsonNode sent = JSON.readTree(ok(asOperator("propose", "gw-1", "NETDEV_MAX_BACKLOG", "host", "2000",
+                "--reason", "change window 42", "--json")).out());
+
+        String id = sent.get("commandId").asText();
+        assertTrue(id.startsWith("manual-"), id);
+        List<CommandDecision> decisions = api.decisionsOn(id);
+        assertEquals(1, decisions.size());
+        CommandDecision request = decisions.get(0);
+        assertEquals("gw-1", request.getHostId());
+        assertEquals("alice", request.getOperator());
+        assertEquals("NETDEV_MAX_BACKLOG", request.getManual().getAction());
+        assertEquals("host", request.getManual().getTarget());
+        assertEquals("2000", request.getManual().getNewValue());
+        assertEquals(DecisionSigner.of(api.apiKeys).keyId(), request.getKeyId());
+        String table = ok(asOperator("propose", "gw-1", "TXQUEUELEN", "tun0", "2000")).out();
+        assertTrue(table.contains(" on gw-1 issued by hand by alice"), table);
+    }
+
+    @Test
+    void proposeNeedsAnOperatorAKnownHostAndAnApiThatCanSign() {
+        fails(asViewer("propose", "gw-1", "TXQUEUELEN", "tun0", "2000"), ExitCode.DENIED, "needs operator");
+        fails(asOperator("propose", "gw-nobody", "TXQUEUELEN", "tun0", "2000"), ExitCode.NOT_FOUND, "gw-nobody");
+        fails(run(env(api.withoutKeyUrl(), RealApi.OPERATOR), "propose", "gw-1", "TXQUEUELEN", "tun0", "2000"),
+                ExitCode.SERVER_ERROR, "TUNNELVISION_API_DECISION_KEY_FILE");
+        fails(asOperator("propose", "gw-1", "TXQUEUELEN", "tun0"), ExitCode.USAGE, "VALUE");
+    }
+
+    @Test
     void historyReadsTheMinuteTierOrTheRawOne() throws IOException {
         String minutes = ok(asViewer("history", "gw-1", "--metric", "processed", "--since", "30m", "--step", "1m"))
                 .out();

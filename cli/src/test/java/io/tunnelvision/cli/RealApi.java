@@ -52,6 +52,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * A real api for the CLI's tests, built from the api module's own test fixtures: a migrated schema on the shared
@@ -160,11 +161,14 @@ final class RealApi implements AutoCloseable {
         List<CommandDecision> found = new ArrayList<>();
         try (KafkaConsumer<String, CommandDecision> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.get().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-cli-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 topics.commandDecisions.keySerde().deserializer(),
                 topics.commandDecisions.valueSerde().deserializer())) {
-            consumer.subscribe(List.of(topics.commandDecisions.name()));
+            // assigned, not subscribed: no group to join on the shared broker
+            List<TopicPartition> partitions = consumer.partitionsFor(topics.commandDecisions.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (found.isEmpty() && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> {
