@@ -127,7 +127,7 @@ public final class ExampleRecords {
     }
 
     public static CommandDecision decision(String host) {
-        return new CommandDecision("cmd-" + host + "-1", host, Decision.APPROVE, "alice", "looks right", T0 + 500,
+        return new CommandDecision("cmd-" + host + "-1", host, Decision.APPROVE, "alice", "looks right", T0 + 500, null,
                 "0123456789abcdef", ByteBuffer.wrap(new byte[64]));
     }
 

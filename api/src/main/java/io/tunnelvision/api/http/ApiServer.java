@@ -101,6 +101,7 @@ public final class ApiServer implements AutoCloseable {
             routes.get("/api/v1/commands/{id}", commands::detail, Role.VIEWER);
             routes.post("/api/v1/commands/{id}/approve", commands::approve, Role.OPERATOR);
             routes.post("/api/v1/commands/{id}/reject", commands::reject, Role.OPERATOR);
+            routes.post("/api/v1/hosts/{host}/commands", commands::manual, Role.OPERATOR);
             routes.get("/api/v1/whoami", dashboard::whoami, Role.VIEWER);
             routes.get("/api/v1/series/cpus", dashboard::cpuSeries, Role.VIEWER);
             routes.get("/api/v1/fleet/cpus", dashboard::fleetCpus, Role.VIEWER);

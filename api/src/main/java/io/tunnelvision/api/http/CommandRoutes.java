@@ -7,15 +7,17 @@ import io.tunnelvision.api.db.ReadDao;
 import io.tunnelvision.api.db.ReadRows;
 import io.tunnelvision.schemas.avro.CommandDecision;
 import io.tunnelvision.schemas.avro.Decision;
+import io.tunnelvision.schemas.avro.ManualCommand;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Commands, what became of them, and the operator's approve/reject in approval mode. */
+/** Commands, what became of them, the operator's approve/reject in approval mode, and commands issued by hand. */
 final class CommandRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandRoutes.class);
@@ -25,6 +27,8 @@ final class CommandRoutes {
     /** Not finished yet: waiting for an operator, the agent, or the verification. */
     static final List<String> IN_FLIGHT = List.of("proposed", "approved", "issued", "applied");
     static final int MAX_REASON = 500;
+    /** Longer than any action name, interface/queue target, IRQ set or CPU mask of a large host. */
+    static final int MAX_MANUAL_FIELD = 200;
 
     private final ReadDao read;
     private final DecisionPublisher decisions;
@@ -100,10 +104,54 @@ final class CommandRoutes {
                 .setReason(reason)
                 .setTimeMs(now.toEpochMilli())
                 .build();
+        publish(record, "approving and rejecting");
+        LOG.info("{} {} command {} for {}", token.name(), decision, id, command.hostId());
+        ctx.status(202).json(new DecisionSent(id, command.hostId(), decision.name(), token.name(), reason, now));
+    }
+
+    record ManualSent(String commandId, String hostId, String decision, String action, String target, String newValue,
+                      String operator, String reason, Instant decidedAt) {
+    }
+
+    /**
+     * A command by hand: sent as an APPROVE decision of a new command id carrying the command, signed with the api's
+     * key like any decision. The gate checks it against the rules catalog, takes the expected value from the host's
+     * latest samples, signs it with the planner's key and verifies the change; what it refuses it dead-letters. The
+     * api checks only what it can without the host's state, so that a typo gets its answer at once.
+     */
+    void manual(Context ctx) {
+        String hostId = Params.checkHost("host", ctx.pathParam("host"));
+        JsonNode body = jsonObject(ctx, "{\"action\": \"TXQUEUELEN\", \"target\": \"tun0\", \"value\": \"2000\","
+                + " \"reason\": \"why\"}");
+        String action = manualField(body, "action");
+        String target = manualField(body, "target");
+        String value = manualField(body, "value");
+        String reason = reasonOf(body);
+        read.hostKey(hostId).orElseThrow(() -> ApiProblem.notFound("no host '" + Params.printable(hostId)
+                + "' has reported; GET /api/v1/hosts lists them"));
+        ApiToken token = ctx.attribute(ApiServer.TOKEN_ATTRIBUTE);
+        Instant now = clock.instant();
+        String id = "manual-" + UUID.randomUUID();
+        CommandDecision record = CommandDecision.newBuilder()
+                .setCommandId(id)
+                .setHostId(hostId)
+                .setDecision(Decision.APPROVE)
+                .setOperator(token.name())
+                .setReason(reason)
+                .setTimeMs(now.toEpochMilli())
+                .setManual(ManualCommand.newBuilder().setAction(action).setTarget(target).setNewValue(value).build())
+                .build();
+        publish(record, "issuing commands by hand");
+        LOG.info("{} issued {} by hand for {}: {} {} -> {}", token.name(), id, hostId, action, target, value);
+        ctx.status(202).json(new ManualSent(id, hostId, "MANUAL", action, target, value, token.name(), reason, now));
+    }
+
+    private void publish(CommandDecision record, String what) {
+        String id = record.getCommandId();
         try {
             decisions.publish(record);
         } catch (DecisionPublisher.DecisionsUnavailableException e) {
-            throw ApiProblem.unavailable("approving and rejecting are not possible on this api: " + e.getMessage());
+            throw ApiProblem.unavailable(what + " is not possible on this api: " + e.getMessage());
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -112,8 +160,20 @@ final class CommandRoutes {
             throw ApiProblem.unavailable("the decision on command " + id + " could not be sent to Kafka (" + e
                     + "); nothing was decided, try again");
         }
-        LOG.info("{} {} command {} for {}", token.name(), decision, id, command.hostId());
-        ctx.status(202).json(new DecisionSent(id, command.hostId(), decision.name(), token.name(), reason, now));
+    }
+
+    private static String manualField(JsonNode body, String name) {
+        JsonNode node = body.get(name);
+        if (node == null || !node.isTextual() || node.asText().isBlank()) {
+            throw ApiProblem.badRequest("'" + name + "' is required: a string such as the action TXQUEUELEN, the"
+                    + " target tun0 and the value 2000");
+        }
+        String text = node.asText().strip();
+        if (text.length() > MAX_MANUAL_FIELD || text.chars().anyMatch(Character::isISOControl)) {
+            throw ApiProblem.badRequest("'" + name + "' must be at most " + MAX_MANUAL_FIELD
+                    + " characters without control characters");
+        }
+        return text;
     }
 
     private String reason(Context ctx) {
@@ -121,15 +181,23 @@ final class CommandRoutes {
         if (body.isBlank()) {
             return null;
         }
+        return reasonOf(jsonObject(ctx, "{\"reason\": \"why\"}, or empty"));
+    }
+
+    private JsonNode jsonObject(Context ctx, String example) {
         JsonNode node;
         try {
-            node = json.readTree(body);
+            node = json.readTree(ctx.body());
         } catch (Exception e) {
-            throw ApiProblem.badRequest("the body must be JSON such as {\"reason\": \"why\"}, or empty");
+            throw ApiProblem.badRequest("the body must be JSON such as " + example);
         }
-        if (!node.isObject()) {
-            throw ApiProblem.badRequest("the body must be a JSON object such as {\"reason\": \"why\"}, or empty");
+        if (node == null || !node.isObject()) {
+            throw ApiProblem.badRequest("the body must be a JSON object such as " + example);
         }
+        return node;
+    }
+
+    private static String reasonOf(JsonNode node) {
         JsonNode reason = node.get("reason");
         if (reason == null || reason.isNull()) {
             return null;

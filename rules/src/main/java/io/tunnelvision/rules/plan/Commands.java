@@ -31,6 +31,14 @@ public final class Commands {
                 .build();
     }
 
+    /**
+     * Whether a candidate is a command an operator made by hand: it answers no hotspot and undoes nothing. Only the
+     * host stage makes such a candidate, after checking the operator's signed request.
+     */
+    public static boolean isManual(TuningCommand command) {
+        return command.getHotspotId() == null && command.getRollbackOf() == null;
+    }
+
     public static Change changeOf(TuningCommand command) {
         return new Change(command.getAction(), command.getTarget(), command.getExpectedValue(), command.getNewValue());
     }

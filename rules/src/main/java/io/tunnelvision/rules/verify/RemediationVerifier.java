@@ -255,6 +255,49 @@ public final class RemediationVerifier {
     }
 
     /**
+     * The track key of a change an operator made by hand: it answers no hotspot, so no track's metric judges it.
+     * It is watched through the guard metrics, the hotspots that open during its window and the tunnels' latency,
+     * and rolled back on harm like any change.
+     */
+    public static final String MANUAL_TRACK = "manual";
+
+    /** A change made by hand is on its way to the agent: wait for its result, then watch it. */
+    public void expectManual(HostState state, TuningCommand command, long nowMs) {
+        state.getPending().put(command.getCommandId(), PendingCommand.newBuilder()
+                .setCommandId(command.getCommandId()).setTrackKey(MANUAL_TRACK)
+                .setAction(command.getAction().name()).setTarget(command.getTarget())
+                .setNewValue(command.getNewValue()).setExpectedValue(command.getExpectedValue())
+                .setBefore(0).setCreatedAtMs(nowMs).build());
+    }
+
+    /**
+     * Judges each applied change made by hand once {@code verifyIntervals} guard intervals followed it (call after
+     * {@link #observeGuard}): one that did harm is rolled back, the rest are verified. Guard metrics are all such a
+     * change has, so "did not improve" never counts against it.
+     */
+    public List<Judgement> observeManual(HostState state, String host, long nowMs) {
+        List<PendingCommand> ready = new ArrayList<>();
+        for (PendingCommand pending : state.getPending().values()) {
+            if (pending.getRollback() || pending.getAppliedAtMs() == null
+                    || !MANUAL_TRACK.equals(pending.getTrackKey())) {
+                continue;
+            }
+            int watched = pending.getGuardAfter().values().stream().mapToInt(List::size).max().orElse(0);
+            LatencyPoint latencyBefore = pending.getLatencyBefore();
+            boolean awaitingLatency = latencyBefore != null && pending.getLatencyAfter().isEmpty()
+                    && nowMs - pending.getAppliedAtMs() < LATENCY_WAIT_INTERVALS * latencyBefore.getIntervalMs();
+            if ((watched >= settings.verifyIntervals() && !awaitingLatency) || pending.getHarm() != null) {
+                ready.add(pending);
+            }
+        }
+        List<Judgement> judgements = new ArrayList<>();
+        for (PendingCommand pending : ready) {
+            judgements.addAll(judge(state, host, List.of(pending), nowMs));
+        }
+        return judgements;
+    }
+
+    /**
      * Feeds one latency sample to the applied changes waiting on this host whose change came before the
      * sample's interval. Returns whether any took it (the state then needs storing).
      */

@@ -10,6 +10,7 @@ import io.tunnelvision.streams.avro.FleetTypeState;
 import io.tunnelvision.streams.avro.GateState;
 import io.tunnelvision.streams.avro.InFlight;
 import io.tunnelvision.rules.detect.HotspotIds;
+import io.tunnelvision.rules.plan.Commands;
 import io.tunnelvision.rules.plan.PlannerSettings;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * In approval mode a command goes to the proposals topic unsigned, with sequence 0, so no copy of it can ever run
  * on a gateway; it gets its sequence and signature, and leaves for the agent, only on an APPROVE decision that
  * passes the {@link DecisionCheck}. A refused decision changes nothing and is handed back to be dead-lettered.
- * Held commands are retried whenever a command settles and dropped when they expire.
+ * Held commands are retried whenever a command settles and dropped when they expire. A command an operator made by
+ * hand ({@link Commands#isManual}) is signed and sent at once, like a rollback.
  */
 public final class CommandGate {
 
@@ -96,6 +98,14 @@ public final class CommandGate {
         if (candidate.getRollbackOf() != null) {
             // undoing a change is always allowed, and not something to ask an operator about
             out.add(new Release(sign(gate, candidate), false));
+        } else if (Commands.isManual(candidate)) {
+            // an operator's command by hand, whose signed request, bounds and expected value the host stage checked:
+            // the operator decided, so it is neither proposed nor held, but it counts as unverified like any change
+            TuningCommand signed = sign(gate, candidate);
+            track(gate, signed, false, nowMs);
+            LOG.info("command {} by hand on {} sent with sequence {}", signed.getCommandId(), signed.getHostId(),
+                    signed.getSequence());
+            out.add(new Release(signed, false));
         } else {
             // a command that never got a verdict must not hold its slot until something else settles
             expireInFlight(gate, nowMs);

@@ -1,6 +1,8 @@
 package io.tunnelvision.streams.fleet;
 
+import io.tunnelvision.rules.plan.ManualChange;
 import io.tunnelvision.schemas.avro.CommandDecision;
+import io.tunnelvision.schemas.avro.Decision;
 import io.tunnelvision.schemas.avro.TuningCommand;
 import io.tunnelvision.schemas.sign.DecisionSignatureVerifier;
 import io.tunnelvision.schemas.sign.KeyRing;
@@ -32,7 +34,9 @@ public final class DecisionCheck {
     /** Why a decision was refused; the metric's label is the lower-case name. */
     public enum Reason {
         UNSIGNED, REVOKED, UNKNOWN_KEY, MALFORMED, BAD_SIGNATURE, ALREADY_DECIDED, NO_PROPOSAL, OTHER_HOST,
-        BEFORE_PROPOSAL, TOO_OLD, FROM_THE_FUTURE;
+        BEFORE_PROPOSAL, TOO_OLD, FROM_THE_FUTURE,
+        /** A command by hand ({@link ManualChange}): not an action, target or value the catalog allows, or no current value. */
+        UNKNOWN_ACTION, BAD_TARGET, OUT_OF_BOUNDS, NO_CURRENT_VALUE;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -40,6 +44,10 @@ public final class DecisionCheck {
 
         static Reason of(SignatureVerdict verdict) {
             return valueOf(verdict.name());
+        }
+
+        public static Reason of(ManualChange.Refusal refusal) {
+            return valueOf(refusal.name());
         }
     }
 
@@ -96,6 +104,38 @@ public final class DecisionCheck {
             return refuse(Reason.BEFORE_PROPOSAL, "made at " + Instant.ofEpochMilli(timeMs) + ", before proposal "
                     + command + " was issued at " + Instant.ofEpochMilli(proposal.getIssuedAtMs()));
         }
+        return recent(timeMs, wallMs);
+    }
+
+    /**
+     * A command by hand ({@link CommandDecision#getManual()}), before the host stage checks the change itself: it
+     * counts only if it is signed by a configured api key, is an APPROVE, names the host whose partition it came on
+     * (the record's key, which the signature does not cover), was not seen before, and is recent by the gate's clock.
+     *
+     * @param recordHost the record's key
+     * @param seen       whether this command id was seen before on this host
+     */
+    public Optional<Refusal> checkManual(CommandDecision decision, String recordHost, boolean seen, long wallMs) {
+        SignatureVerdict verdict = verifier.verify(decision);
+        if (verdict != SignatureVerdict.VALID) {
+            return refuse(Reason.of(verdict), "signature " + verdict + " (key id '" + decision.getKeyId()
+                    + "'; the gate trusts api keys " + verifier.trustedKeyIds().stream().sorted().toList() + ")");
+        }
+        if (decision.getDecision() != Decision.APPROVE) {
+            return refuse(Reason.MALFORMED, "a command by hand must be an APPROVE, not " + decision.getDecision());
+        }
+        if (!decision.getHostId().equals(recordHost)) {
+            return refuse(Reason.OTHER_HOST, "the request names host " + decision.getHostId()
+                    + " but was keyed " + recordHost);
+        }
+        if (seen) {
+            return refuse(Reason.ALREADY_DECIDED, decision.getCommandId() + " was already requested: a replay");
+        }
+        return recent(decision.getTimeMs(), wallMs);
+    }
+
+    private Optional<Refusal> recent(long timeMs, long wallMs) {
+        long skew = CLOCK_SKEW.toMillis();
         if (timeMs > wallMs + skew) {
             return refuse(Reason.FROM_THE_FUTURE, "made at " + Instant.ofEpochMilli(timeMs) + ", ahead of the gate's"
                     + " clock (" + Instant.ofEpochMilli(wallMs) + ") by more than " + CLOCK_SKEW.toSeconds() + "s");

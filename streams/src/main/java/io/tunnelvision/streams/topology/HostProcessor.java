@@ -1,5 +1,6 @@
 package io.tunnelvision.streams.topology;
 
+import io.tunnelvision.schemas.avro.CommandDecision;
 import io.tunnelvision.schemas.avro.CommandOutcome;
 import io.tunnelvision.schemas.avro.CommandResult;
 import io.tunnelvision.schemas.avro.Hotspot;
@@ -12,6 +13,7 @@ import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LatencySample;
 import io.tunnelvision.schemas.avro.LinkRates;
 import io.tunnelvision.schemas.avro.LinkSample;
+import io.tunnelvision.schemas.avro.ManualCommand;
 import io.tunnelvision.schemas.avro.SoftnetCpuRate;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.SoftnetSample;
@@ -22,9 +24,12 @@ import io.tunnelvision.rules.detect.DetectionThresholds;
 import io.tunnelvision.rules.detect.Finding;
 import io.tunnelvision.rules.detect.HostDetectors;
 import io.tunnelvision.rules.detect.HotspotTracker;
+import io.tunnelvision.streams.fleet.DecisionCheck;
 import io.tunnelvision.streams.fleet.FleetOutlierDetector;
 import io.tunnelvision.streams.fleet.FleetReports;
+import io.tunnelvision.rules.plan.Commands;
 import io.tunnelvision.rules.plan.HostContext;
+import io.tunnelvision.rules.plan.ManualChange;
 import io.tunnelvision.rules.plan.PlannerSettings;
 import io.tunnelvision.rules.plan.RemediationPlanner;
 import io.tunnelvision.rules.plan.RemediationPolicy;
@@ -40,8 +45,11 @@ import io.tunnelvision.rules.verify.GuardMetric;
 import io.tunnelvision.rules.verify.RemediationVerifier;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -52,18 +60,29 @@ import org.slf4j.LoggerFactory;
  * The per-host stage, partitioned by host: samples become rates, rates become findings, findings become
  * hotspots through hysteresis, open hotspots become command candidates, and agents' results plus later rates
  * become verdicts. Everything one host needs is on its partition, so this stage scales out with the partitions.
+ * An operator's command by hand is checked here too (its signed request, the catalog's bounds, the expected value
+ * from the host's latest samples) and watched like the planner's changes; the fleet stage's gate signs it.
  */
 final class HostProcessor implements Processor<String, SpecificRecord, String, Outbound> {
 
     private static final Logger LOG = LoggerFactory.getLogger(HostProcessor.class);
     /** A track neither open nor seen for this long is forgotten, so departed interfaces do not pile up. */
     private static final long TRACK_IDLE_MS = Duration.ofHours(1).toMillis();
+    /**
+     * Command ids of requests by hand already seen on this host, kept in the host state's refusal map under this
+     * prefix (no action is named so) for as long as such a request could still be recent: a replay is refused. The
+     * map is reused so that the state's schema, and with it the application id, stays the same.
+     */
+    static final String MANUAL_SEEN = "MANUAL|";
 
     private final DetectionThresholds thresholds;
     private final HotspotTracker tracker;
     private final RemediationPlanner planner;
     private final RemediationVerifier verifier;
     private final HostDetectors detectors;
+    private final PlannerSettings plannerSettings;
+    private final DecisionCheck decisionCheck;
+    private final String decisionsTopic;
 
     private ProcessorContext<String, Outbound> context;
     private RateTracker<InterruptSample, InterruptRates> interrupts;
@@ -76,9 +95,14 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
     private DecodedStore<LinkRates> linkRates;
     private DecodedStore<HostState> hostStates;
     private FleetReports fleetReports;
+    private RefusedDecisions refusedDecisions;
 
-    HostProcessor(DetectionThresholds thresholds, RemediationPolicy policy, PlannerSettings plannerSettings) {
+    HostProcessor(DetectionThresholds thresholds, RemediationPolicy policy, PlannerSettings plannerSettings,
+                  DecisionCheck decisionCheck, String decisionsTopic) {
         this.thresholds = thresholds;
+        this.plannerSettings = plannerSettings;
+        this.decisionCheck = decisionCheck;
+        this.decisionsTopic = decisionsTopic;
         this.tracker = HotspotTracker.of(thresholds);
         this.planner = new RemediationPlanner(policy, plannerSettings);
         this.verifier = new RemediationVerifier(plannerSettings);
@@ -102,6 +126,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
         linkRates = decoded(TunnelvisionTopology.LATEST_LINK_RATES);
         hostStates = decoded(TunnelvisionTopology.HOST_STATE);
         fleetReports = new FleetReports(thresholds.outlierEvery());
+        refusedDecisions = new RefusedDecisions(context.metrics(), decisionsTopic);
     }
 
     private <V> DecodedStore<V> decoded(String store) {
@@ -144,7 +169,55 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
             onLatency(host, sample);
         } else if (value instanceof CommandResult result) {
             onResult(host, result, now);
+        } else if (value instanceof CommandDecision decision && decision.getManual() != null) {
+            onManual(host, decision, now);
         }
+    }
+
+    /**
+     * An operator's command by hand: checked, then watched as a change of this host and handed to the gate to be
+     * signed; refused, it is dead-lettered and counted like a refused decision, and nothing changes.
+     */
+    private void onManual(String host, CommandDecision decision, long now) {
+        HostState state = hostState(host);
+        String seenKey = MANUAL_SEEN + decision.getCommandId();
+        boolean seen = state.getRefusedUntilMs().containsKey(seenKey)
+                || state.getPending().containsKey(decision.getCommandId());
+        Optional<DecisionCheck.Refusal> refusal = decisionCheck.checkManual(decision, host, seen,
+                context.currentSystemTimeMs());
+        boolean authentic = refusal.isEmpty() || refusal.get().reason() == DecisionCheck.Reason.ALREADY_DECIDED
+                || refusal.get().reason() == DecisionCheck.Reason.TOO_OLD
+                || refusal.get().reason() == DecisionCheck.Reason.FROM_THE_FUTURE;
+        ManualCommand manual = decision.getManual();
+        ManualChange.Result change = null;
+        if (refusal.isEmpty()) {
+            change = ManualChange.of(manual.getAction(), manual.getTarget(), manual.getNewValue(), context(host));
+            if (!change.accepted()) {
+                refusal = Optional.of(new DecisionCheck.Refusal(DecisionCheck.Reason.of(change.refusal()),
+                        change.detail()));
+            }
+        }
+        if (authentic && !seen) {
+            // a signed request is spent once, whatever became of it: the operator asks again with a new id
+            state.getRefusedUntilMs().put(seenKey, now + decisionCheck.maxAge().toMillis()
+                    + DecisionCheck.CLOCK_SKEW.toMillis());
+            hostStates.put(host, state);
+        }
+        if (refusal.isPresent()) {
+            Headers headers = refusedDecisions.refused(decision, refusal.get());
+            context.forward(new Record<>(host, new Outbound(Destination.REFUSED_DECISIONS, decision), now, headers));
+            return;
+        }
+        String why = decision.getReason() == null ? "" : ": " + decision.getReason();
+        String reason = "by hand, " + decision.getOperator() + why + "; "
+                + change.change().action().name().toLowerCase(Locale.ROOT) + " of " + change.change().target() + " "
+                + change.change().expectedValue() + " -> " + change.change().newValue();
+        TuningCommand candidate = Commands.unsigned(decision.getCommandId(), host, change.change(), null, reason,
+                plannerSettings.dryRun(), null, now, plannerSettings.commandTtl().toMillis());
+        verifier.expectManual(state, candidate, now);
+        hostStates.put(host, state);
+        LOG.info("{} asked for {} on {} by hand: {}", decision.getOperator(), decision.getCommandId(), host, reason);
+        emit(host, Destination.FLEET, candidate, now);
     }
 
     private void onInterrupts(String host, InterruptSample sample, long now) {
@@ -240,6 +313,10 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
             }
         }
         verifier.endGuardInterval(state, guards.keySet(), intervalStartMs);
+        for (RemediationVerifier.Judgement judgement : verifier.observeManual(state, host, now)) {
+            emitOutcome(host, judgement.outcome(), now);
+            judgement.rollback().ifPresent(rollback -> emit(host, Destination.FLEET, rollback, now));
+        }
         for (CommandOutcome outcome : verifier.expire(state, host, now)) {
             emitOutcome(host, outcome, now);
         }

@@ -49,8 +49,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The whole app as one topology:
  * <pre>
- *  samples-* + command-results ──(by host, 12 partitions)──▶ host stage ──▶ rates-*, hotspots, command-outcomes
- *                                                                │
+ *  samples-* + command-results ──(by host, 12 partitions)──▶ host stage ──▶ rates-*, hotspots, command-outcomes,
+ *  + commands by hand (command-decisions with a manual command)  │             refused commands by hand ──▶ dead-letters
  *          command-decisions ──▶ (re-keyed "fleet", 1 partition) ◀┘ hotspots, headline rates, candidates,
  *                                        │                          outcomes, settled results
  *                                        ▼
@@ -130,15 +130,21 @@ public final class TunnelvisionTopology {
         addHostStores(builder);
         addFleetStores(builder);
 
+        // an operator's command by hand needs the host's latest samples (its expected value) and its verification:
+        // it goes to the host stage; decisions on proposals go to the gate, which holds the proposals
+        KStream<String, SpecificRecord> decisions = source(builder, topics.commandDecisions);
         KStream<String, SpecificRecord> hostInput = source(builder, topics.interruptSamples)
                 .merge(source(builder, topics.softnetSamples), Named.as("merge-softnet"))
                 .merge(source(builder, topics.linkSamples), Named.as("merge-link"))
                 .merge(source(builder, topics.kernelSettingsSamples), Named.as("merge-kernel"))
                 .merge(source(builder, topics.interfaceConfigSamples), Named.as("merge-interface-config"))
                 .merge(source(builder, topics.latencySamples), Named.as("merge-latency"))
-                .merge(source(builder, topics.commandResults), Named.as("merge-results"));
+                .merge(source(builder, topics.commandResults), Named.as("merge-results"))
+                .merge(decisions.filter((host, d) -> isManual(d), Named.as("select-manual-commands")),
+                        Named.as("merge-manual-commands"));
         KStream<String, Outbound> hostOutput = hostInput.process(
-                () -> new HostProcessor(thresholds, policy, plannerSettings), Named.as("host-stage"),
+                () -> new HostProcessor(thresholds, policy, plannerSettings, decisionCheck,
+                        topics.commandDecisions.name()), Named.as("host-stage"),
                 PREVIOUS_INTERRUPTS, PREVIOUS_SOFTNET, PREVIOUS_LINK, PREVIOUS_KERNEL, LATEST_INTERFACE_CONFIG,
                 LATEST_LATENCY, LATEST_INTERRUPT_RATES, LATEST_LINK_RATES, HOST_STATE);
         route(hostOutput, Destination.INTERRUPT_RATES, topics.interruptRates, InterruptRates.class);
@@ -147,11 +153,13 @@ public final class TunnelvisionTopology {
         route(hostOutput, Destination.KERNEL_RATES, topics.kernelRates, KernelRates.class);
         route(hostOutput, Destination.HOTSPOTS, topics.hotspots, Hotspot.class);
         route(hostOutput, Destination.OUTCOMES, topics.commandOutcomes, CommandOutcome.class);
+        routeRefusedDecisions(hostOutput, "host-");
 
         KStream<String, SpecificRecord> fleetInput = hostOutput
                 .filter((host, out) -> out.destination() == Destination.FLEET, Named.as("host-to-fleet"))
                 .mapValues(Outbound::value, Named.as("host-to-fleet-unwrap"))
-                .merge(source(builder, topics.commandDecisions), Named.as("merge-decisions"))
+                .merge(decisions.filterNot((host, d) -> isManual(d), Named.as("select-decisions")),
+                        Named.as("merge-decisions"))
                 .selectKey((host, value) -> FLEET_KEY, Named.as("key-fleet"))
                 .repartition(Repartitioned.<String, SpecificRecord>with(Serdes.String(), fleetSerde())
                         .withName(FLEET_REPARTITION).withNumberOfPartitions(1));
@@ -162,20 +170,24 @@ public final class TunnelvisionTopology {
         route(fleetOutput, Destination.HOTSPOTS, topics.hotspots, Hotspot.class, "fleet-");
         route(fleetOutput, Destination.COMMANDS, topics.commands, TuningCommand.class, "fleet-");
         route(fleetOutput, Destination.PROPOSALS, topics.commandProposals, TuningCommand.class, "fleet-");
-        routeRefusedDecisions(fleetOutput);
+        routeRefusedDecisions(fleetOutput, "fleet-");
         return builder.build();
     }
 
-    /** As the decision was read (re-encoded), with the headers the fleet stage put on it. */
-    private void routeRefusedDecisions(KStream<String, Outbound> fleetOutput) {
+    private static boolean isManual(SpecificRecord decision) {
+        return decision instanceof CommandDecision d && d.getManual() != null;
+    }
+
+    /** As the decision was read (re-encoded), with the headers the stage put on it. */
+    private void routeRefusedDecisions(KStream<String, Outbound> output, String prefix) {
         Serializer<CommandDecision> encoder = AvroSerde.of(CommandDecision.class).serializer();
         String deadLetters = topics.deadLetters.name();
-        fleetOutput.filter((key, out) -> out.destination() == Destination.REFUSED_DECISIONS,
-                        Named.as("select-fleet-refused-decisions"))
+        output.filter((key, out) -> out.destination() == Destination.REFUSED_DECISIONS,
+                        Named.as("select-" + prefix + "refused-decisions"))
                 .mapValues(out -> encoder.serialize(deadLetters, (CommandDecision) out.value()),
-                        Named.as("encode-fleet-refused-decisions"))
+                        Named.as("encode-" + prefix + "refused-decisions"))
                 .to(deadLetters, Produced.with(Serdes.String(), Serdes.ByteArray())
-                        .withName("sink-fleet-refused-decisions"));
+                        .withName("sink-" + prefix + "refused-decisions"));
     }
 
     private static void addHostStores(StreamsBuilder builder) {
