@@ -78,11 +78,11 @@ public final class InterruptsParser {
             if (start == end) {
                 continue;
             }
-            cpus = CpuColumns.header(text, start, end);
-            if (cpus == null) {
-                throw new MalformedFileException("the first line is not a CPU header such as '      CPU0  CPU1', "
-                        + "so no count can be given a CPU: '" + Scan.string(text, start, Math.min(end, start + 80))
-                        + "'");
+            try {
+                cpus = CpuColumns.header(text, start, end);
+            } catch (MalformedFileException e) {
+                throw new MalformedFileException("the first line is no CPU header, so no count can be given a CPU ("
+                        + e.getMessage() + "): '" + Scan.string(text, start, Math.min(end, start + 80)) + "'");
             }
         }
         if (cpus == null) {

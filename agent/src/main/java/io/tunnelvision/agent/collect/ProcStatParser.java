@@ -69,7 +69,7 @@ public final class ProcStatParser {
                 i = Scan.skipSpaces(text, tokenEnd, end);
             }
             boolean garbageBefore = i < end && column < TIME_COLUMNS;
-            if (id < 0 || id > Integer.MAX_VALUE || softirqTicks < 0 || garbageBefore) {
+            if (id < 0 || id >= CpuColumns.MAX_CPUS || softirqTicks < 0 || garbageBefore) {
                 malformed++;
                 continue;
             }

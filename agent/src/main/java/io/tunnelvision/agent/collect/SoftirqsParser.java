@@ -29,9 +29,10 @@ public final class SoftirqsParser {
             int start = Scan.skipSpaces(text, pos, end);
             pos = end + 1;
             if (start < end) {
-                cpus = CpuColumns.header(text, start, end);
-                if (cpus == null) {
-                    throw new MalformedFileException("the first line is not a CPU header such as '   CPU0   CPU1'");
+                try {
+                    cpus = CpuColumns.header(text, start, end);
+                } catch (MalformedFileException e) {
+                    throw new MalformedFileException("the first line is no CPU header: " + e.getMessage());
                 }
             }
         }
