@@ -1,5 +1,8 @@
 package io.tunnelvision.api.ingest;
 
+import io.tunnelvision.api.alert.AlertRecorder;
+import io.tunnelvision.api.alert.AlertSettings;
+import io.tunnelvision.api.alert.HotspotTransitions;
 import io.tunnelvision.api.db.EventDao;
 import io.tunnelvision.api.db.EventRows;
 import io.tunnelvision.api.db.HostDao;
@@ -24,6 +27,7 @@ import io.tunnelvision.schemas.avro.LinkRates;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.TuningCommand;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -48,12 +52,20 @@ public final class IngestWriter {
     private final Jdbi jdbi;
     private final PartitionMaintenance partitions;
     private final RowSink sink;
+    private final AlertRecorder alerts;
     private final Map<String, Integer> hostKeys = new ConcurrentHashMap<>();
 
+    /** Records alert events with no target to send them to. */
     public IngestWriter(Jdbi jdbi, PartitionMaintenance partitions, RowSink sink) {
+        this(jdbi, partitions, sink, new AlertRecorder(AlertSettings.none(), Clock.systemUTC()));
+    }
+
+    /** @param alerts derives the alert events of hotspots, results and verdicts in each batch's transaction */
+    public IngestWriter(Jdbi jdbi, PartitionMaintenance partitions, RowSink sink, AlertRecorder alerts) {
         this.jdbi = jdbi;
         this.partitions = partitions;
         this.sink = sink;
+        this.alerts = alerts;
     }
 
     /**
@@ -159,10 +171,17 @@ public final class IngestWriter {
         // Configuration changes are compared with the row before them, so they go in time order.
         configs.sort(Comparator.comparing(EventRows.InterfaceConfig::validFrom));
         settings.sort(Comparator.comparing(EventRows.KernelSettings::validFrom));
+        // Alerts: the hotspots' rows are locked and read before the upsert, so that this transaction's transitions
+        // start from the committed state (a second instance storing the same records waits here, then finds them).
+        Map<String, HotspotTransitions.Stored> hotspotsBefore =
+                alerts.lockHotspots(handle, hotspots.stream().map(EventRows.Hotspot::hotspotId).toList());
         // The driver sends a batch as one multi-row INSERT, and an ON CONFLICT DO UPDATE may not touch a row twice:
         // a hotspot opened and updated, or a command seen on two topics, within one poll goes in rounds, in order.
         for (List<EventRows.Hotspot> round : byOccurrence(hotspots, EventRows.Hotspot::hotspotId)) {
             events.upsertHotspots(round);
+        }
+        if (!hotspots.isEmpty()) {
+            alerts.hotspots(handle, hotspotsBefore, hotspots);
         }
         for (List<EventRows.Command> round : byOccurrence(commands, EventRows.Command::commandId)) {
             events.upsertCommands(round);
@@ -172,9 +191,13 @@ public final class IngestWriter {
         }
         if (!results.isEmpty()) {
             events.insertResults(results);
+            alerts.results(handle, results);
         }
         for (List<EventRows.Outcome> round : byOccurrence(outcomes, EventRows.Outcome::commandId)) {
             events.upsertOutcomes(round);
+        }
+        if (!outcomes.isEmpty()) {
+            alerts.outcomes(handle, outcomes);
         }
         if (!configs.isEmpty()) {
             events.insertInterfaceConfigs(configs);
