@@ -180,9 +180,7 @@ public final class IngestWriter {
         for (List<EventRows.Hotspot> round : byOccurrence(hotspots, EventRows.Hotspot::hotspotId)) {
             events.upsertHotspots(round);
         }
-        if (!hotspots.isEmpty()) {
-            alerts.hotspots(handle, hotspotsBefore, hotspots);
-        }
+
         for (List<EventRows.Command> round : byOccurrence(commands, EventRows.Command::commandId)) {
             events.upsertCommands(round);
         }
@@ -191,19 +189,26 @@ public final class IngestWriter {
         }
         if (!results.isEmpty()) {
             events.insertResults(results);
-            alerts.results(handle, results);
         }
         for (List<EventRows.Outcome> round : byOccurrence(outcomes, EventRows.Outcome::commandId)) {
             events.upsertOutcomes(round);
         }
-        if (!outcomes.isEmpty()) {
-            alerts.outcomes(handle, outcomes);
-        }
+
         if (!configs.isEmpty()) {
             events.insertInterfaceConfigs(configs);
         }
         if (!settings.isEmpty()) {
             events.insertKernelSettings(settings);
+        }
+        // last, so that the alerts find this batch's commands and interface configurations (a tunnel's kind)
+        if (!hotspots.isEmpty()) {
+            alerts.hotspots(handle, hotspotsBefore, hotspots);
+        }
+        if (!results.isEmpty()) {
+            alerts.results(handle, results);
+        }
+        if (!outcomes.isEmpty()) {
+            alerts.outcomes(handle, outcomes);
         }
         int eventRows = hotspots.size() + commands.size() + decisions.size() + results.size() + outcomes.size()
                 + configs.size() + settings.size();
