@@ -47,10 +47,9 @@ public final class AlertSender {
         this.target = target;
         this.settings = settings;
         String name = target.name();
-        this.sent = counter(metrics, name, "sent", "Alert events delivered");
-        this.failed = counter(metrics, name, "failed", "Alert events whose delivery attempt failed (retried)");
-        this.abandoned = counter(metrics, name, "abandoned",
-                "Alert events given up after TUNNELVISION_ALERT_GIVE_UP_AFTER without a delivery");
+        this.sent = counter(metrics, name, "sent");
+        this.failed = counter(metrics, name, "failed");
+        this.abandoned = counter(metrics, name, "abandoned");
         this.resent = Counter.builder("tunnelvision.alert.resends").tag("target", name)
                 .description("Firing alerts sent to Alertmanager again so that they stay firing").register(metrics);
         Gauge.builder("tunnelvision.alert.pending", pending, p -> p.get()[0]).tag("target", name)
@@ -59,9 +58,10 @@ public final class AlertSender {
                 .baseUnit("seconds").description("Age of the oldest undelivered alert event").register(metrics);
     }
 
-    private static Counter counter(MeterRegistry metrics, String target, String result, String description) {
+    private static Counter counter(MeterRegistry metrics, String target, String result) {
         return Counter.builder("tunnelvision.alert.deliveries").tag("target", target).tag("result", result)
-                .description(description).register(metrics);
+                .description("Alert event deliveries: sent; failed (an attempt, retried with backoff); abandoned"
+                        + " (still failing after TUNNELVISION_ALERT_GIVE_UP_AFTER)").register(metrics);
     }
 
     public String targetName() {
