@@ -1,5 +1,7 @@
 package io.tunnelvision.api;
 
+import io.tunnelvision.api.alert.AlertSettings;
+import io.tunnelvision.api.alert.WebhookSecret;
 import io.tunnelvision.api.db.DatabaseTimeouts;
 import io.tunnelvision.api.db.PartitionMaintenance;
 import io.tunnelvision.api.db.Retention;
@@ -14,6 +16,8 @@ import io.tunnelvision.config.KafkaSecurity;
 import io.tunnelvision.config.KafkaSettings;
 import io.tunnelvision.config.Setting;
 import io.tunnelvision.schemas.topic.Topics;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,6 +92,27 @@ public final class ApiConfig {
                     + " keygen DIR api); its .pub.pem goes to streams' TUNNELVISION_STREAMS_DECISION_KEYS, never to"
                     + " agents. Empty: approve and reject answer 503");
 
+    public static final Setting PUBLIC_URL = Setting.optional("TUNNELVISION_API_PUBLIC_URL", "",
+            "The api's URL as operators open it (e.g. https://tunnelvision.example.net); alerts link to the dashboard"
+                    + " under it. Empty: alerts carry no links");
+    public static final Setting ALERTMANAGER_URL = Setting.optional("TUNNELVISION_ALERTMANAGER_URL", "",
+            "Alertmanager to send alerts to (e.g. http://alertmanager:9093; posted to /api/v2/alerts; user:password@"
+                    + " in the URL becomes basic auth). Empty: none");
+    public static final Setting ALERT_WEBHOOK_URL = Setting.optional("TUNNELVISION_ALERT_WEBHOOK_URL", "",
+            "URL that each alert event is posted to as signed JSON (README \"Alerts\"). Empty: none");
+    public static final Setting ALERT_WEBHOOK_SECRET_FILE = Setting.optional("TUNNELVISION_ALERT_WEBHOOK_SECRET_FILE",
+            "", "File whose first line is the webhook's HMAC-SHA256 key (at least 16 bytes, e.g. openssl rand -hex 32);"
+                    + " required with TUNNELVISION_ALERT_WEBHOOK_URL, never logged");
+    public static final Setting ALERT_AGENT_SILENT_AFTER = Setting.optional("TUNNELVISION_ALERT_AGENT_SILENT_AFTER",
+            "60s", "An agent whose newest sample is older than this is silent (alert agent.silent), 10s to 1d");
+    public static final Setting ALERTMANAGER_RESEND_INTERVAL = Setting.optional(
+            "TUNNELVISION_ALERTMANAGER_RESEND_INTERVAL", "1m",
+            "How often firing alerts are sent to Alertmanager again (each is sent with endsAt four intervals ahead, so"
+                    + " it stays firing while the api runs and resolves by itself if it stops), 10s to 1h");
+    public static final Setting ALERT_GIVE_UP_AFTER = Setting.optional("TUNNELVISION_ALERT_GIVE_UP_AFTER", "24h",
+            "An alert event still undelivered this long after it happened is abandoned (counted and logged); older"
+                    + " transitions (a replay of old topics) are not alerted. 1m to 30d");
+
     private static final String JDBC_PREFIX = "jdbc:postgresql:";
     private static final Pattern PASSWORD_IN_URL = Pattern.compile("(?i)(password=)[^&]*");
 
@@ -107,6 +132,7 @@ public final class ApiConfig {
     private final DatabaseTimeouts dbTimeouts;
     private final Duration maxFuture;
     private final Optional<Path> decisionKeyFile;
+    private final AlertSettings alerts;
 
     public ApiConfig(Env env) {
         this.kafkaBootstrap = env.string(KafkaSettings.BOOTSTRAP);
@@ -150,6 +176,58 @@ public final class ApiConfig {
             throw new ConfigException(DECISION_KEY_FILE.env() + "=" + rawKey + " is not a usable path: "
                     + e.getReason(), e);
         }
+        this.alerts = alertSettings(env);
+    }
+
+    private static AlertSettings alertSettings(Env env) {
+        Optional<URI> alertmanager = httpUrl(env, ALERTMANAGER_URL);
+        Optional<URI> webhook = httpUrl(env, ALERT_WEBHOOK_URL);
+        String secretFile = env.string(ALERT_WEBHOOK_SECRET_FILE);
+        Optional<WebhookSecret> secret = Optional.empty();
+        if (!secretFile.isEmpty()) {
+            try {
+                secret = Optional.of(WebhookSecret.fromFile(Path.of(secretFile)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(ALERT_WEBHOOK_SECRET_FILE.env() + ": " + e.getMessage(), e);
+            }
+        }
+        if (webhook.isPresent() && secret.isEmpty()) {
+            throw new ConfigException(ALERT_WEBHOOK_URL.env() + " is set but " + ALERT_WEBHOOK_SECRET_FILE.env()
+                    + " is not: the webhook's bodies are signed with that secret (make one with"
+                    + " openssl rand -hex 32 > FILE)");
+        }
+        Optional<URI> publicUrl = httpUrl(env, PUBLIC_URL);
+        AlertSettings defaults = AlertSettings.none();
+        return new AlertSettings(alertmanager, webhook, secret, publicUrl.map(URI::toString),
+                bounded(env, ALERT_AGENT_SILENT_AFTER, Duration.ofSeconds(10), Duration.ofDays(1)),
+                bounded(env, ALERTMANAGER_RESEND_INTERVAL, Duration.ofSeconds(10), Duration.ofHours(1)),
+                bounded(env, ALERT_GIVE_UP_AFTER, Duration.ofMinutes(1), Duration.ofDays(30)),
+                defaults.retryInitial(), defaults.retryMax(), defaults.pollEvery(), defaults.httpTimeout());
+    }
+
+    private static Optional<URI> httpUrl(Env env, Setting setting) {
+        String raw = env.string(setting);
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            URI uri = new URI(raw);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new URISyntaxException(raw, "not an http:// or https:// URL with a host");
+            }
+            return Optional.of(uri);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(setting.env() + " is not a usable URL: " + e.getMessage(), e);
+        }
+    }
+
+    private static Duration bounded(Env env, Setting setting, Duration min, Duration max) {
+        Duration d = env.duration(setting);
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new ConfigException(setting.env() + "=" + env.string(setting) + " is out of range [" + min + ", "
+                    + max + "]");
+        }
+        return d;
     }
 
     public static List<Setting> settings() {
@@ -157,7 +235,8 @@ public final class ApiConfig {
         all.addAll(List.of(DB_URL, DB_USER, DB_PASSWORD, HTTP_PORT, HTTP_HOST, TLS_CERT_FILE, TLS_KEY_FILE,
                 TOKENS, CONSUMER_GROUP, DB_POOL_SIZE, DB_CONNECT_TIMEOUT, DB_SOCKET_TIMEOUT, DB_STATEMENT_TIMEOUT,
                 DB_POOL_TIMEOUT, MAX_FUTURE, RETENTION_RAW, RETENTION_MINUTE, RETENTION_HOUR,
-                DECISION_KEY_FILE));
+                DECISION_KEY_FILE, PUBLIC_URL, ALERTMANAGER_URL, ALERT_WEBHOOK_URL,
+                ALERT_WEBHOOK_SECRET_FILE, ALERT_AGENT_SILENT_AFTER, ALERTMANAGER_RESEND_INTERVAL, ALERT_GIVE_UP_AFTER));
         return List.copyOf(all);
     }
 
@@ -242,6 +321,11 @@ public final class ApiConfig {
         return decisionKeyFile;
     }
 
+    /** Where alerts go and how; the webhook secret is read already and never shown. */
+    public AlertSettings alerts() {
+        return alerts;
+    }
+
     /** Safe to log: the password, whether set on its own or inside the URL, is never shown. */
     @Override
     public String toString() {
@@ -253,7 +337,7 @@ public final class ApiConfig {
                 + ", tokens=" + tokens + ", consumerGroup=" + consumerGroup
                 + ", dbPoolSize=" + dbPoolSize + ", " + dbTimeouts + ", maxFuture=" + maxFuture
                 + ", retention=" + retention + ", decisionKeyFile="
-                + decisionKeyFile.map(Path::toString).orElse("(none)") + "}";
+                + decisionKeyFile.map(Path::toString).orElse("(none)") + ", alerts=" + alerts + "}";
     }
 
     private static String masked(String url) {

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tunnelvision.api.alert.Alerts;
 import io.tunnelvision.api.db.Database;
 import io.tunnelvision.api.db.DatabaseState;
 import io.tunnelvision.api.db.PartitionMaintenance;
@@ -52,6 +53,7 @@ public final class ApiRuntime implements AutoCloseable {
     private final DecisionPublisher decisions;
     private final Admin admin;
     private final ApiServer server;
+    private final Alerts alerts;
 
     private ApiRuntime(ApiConfig config) throws InterruptedException {
         // first: a key that cannot be read stops the api before anything is started
@@ -83,12 +85,16 @@ public final class ApiRuntime implements AutoCloseable {
         probes.scheduleWithFixedDelay(() -> databaseState.probe(database.jdbi()), 0, PROBE_EVERY.toMillis(),
                 TimeUnit.MILLISECONDS);
 
+        // alert events are derived by ingest in its transactions; the senders and the silence job start with it
+        this.alerts = new Alerts(database.jdbi(), config.alerts(), metrics, clock);
         KafkaClients kafka = new KafkaClients(config.kafkaBootstrap(), config.kafkaSecurity().clientProperties());
         this.ingest = new IngestConsumer(kafka.ingestConsumer(config.consumerGroup()), kafka.deadLetterProducer(),
-                config.topics(), new IngestWriter(database.jdbi(), partitions, RowSink.multiRowInsert(), databaseState),
+                config.topics(), new IngestWriter(database.jdbi(), partitions, RowSink.multiRowInsert(), databaseState,
+                        alerts.recorder()),
                 new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30)), metrics);
         this.ingestThread = new Thread(ingest, "api-ingest");
         ingestThread.start();
+        alerts.start();
 
         this.admin = kafka.admin();
         Health health = new Health()
@@ -119,6 +125,7 @@ public final class ApiRuntime implements AutoCloseable {
         }
         jobs.shutdownNow();
         probes.shutdownNow();
+        alerts.close();
         if (decisions instanceof KafkaDecisionPublisher kafkaDecisions) {
             kafkaDecisions.close();
         }

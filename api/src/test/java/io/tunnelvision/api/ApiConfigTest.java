@@ -13,6 +13,7 @@ import io.tunnelvision.config.KafkaSettings;
 import io.tunnelvision.config.Setting;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -178,6 +179,28 @@ class ApiConfigTest {
         for (Setting kafka : KafkaSettings.all()) {
             assertTrue(names.contains(kafka.env()), "missing " + kafka.env());
         }
-        assertEquals(29, names.size());
+        assertEquals(36, names.size());
+    }
+
+    @Test
+    void aWebhookWithoutItsSecretFileOrABadUrlIsRefusedAndTheSecretIsNeverShown(@org.junit.jupiter.api.io.TempDir
+                                                                                java.nio.file.Path dir)
+            throws java.io.IOException {
+        ConfigException noSecret = assertThrows(ConfigException.class, () -> new ApiConfig(new Env(Map.of(
+                "TUNNELVISION_DB_URL", URL, "TUNNELVISION_ALERT_WEBHOOK_URL", "https://hooks.example/tv"))));
+        assertTrue(noSecret.getMessage().contains("TUNNELVISION_ALERT_WEBHOOK_SECRET_FILE"), noSecret.getMessage());
+        ConfigException badUrl = assertThrows(ConfigException.class, () -> new ApiConfig(new Env(Map.of(
+                "TUNNELVISION_DB_URL", URL, "TUNNELVISION_ALERTMANAGER_URL", "alertmanager:9093"))));
+        assertTrue(badUrl.getMessage().contains("TUNNELVISION_ALERTMANAGER_URL"), badUrl.getMessage());
+
+        java.nio.file.Path secret = dir.resolve("hook.secret");
+        java.nio.file.Files.writeString(secret, "a-webhook-secret-nobody-may-see\n");
+        ApiConfig config = new ApiConfig(new Env(Map.of("TUNNELVISION_DB_URL", URL,
+                "TUNNELVISION_ALERT_WEBHOOK_URL", "https://hooks.example/tv",
+                "TUNNELVISION_ALERT_WEBHOOK_SECRET_FILE", secret.toString(),
+                "TUNNELVISION_ALERTMANAGER_URL", "http://am:s3cret@alertmanager:9093")));
+        assertEquals(List.of("alertmanager", "webhook"), config.alerts().targets());
+        assertFalse(config.toString().contains("a-webhook-secret"), config.toString());
+        assertFalse(config.toString().contains("s3cret"), config.toString());
     }
 }

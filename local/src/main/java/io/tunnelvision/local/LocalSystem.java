@@ -32,6 +32,7 @@ import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -168,8 +169,13 @@ public final class LocalSystem implements AutoCloseable {
         apiVars.put(ApiConfig.TOKENS.env(), "local-operator:operator:"
                 + HexFormat.of().formatHex(ApiToken.hash(token)));
         apiVars.put(ApiConfig.DECISION_KEY_FILE.env(), apiKey.privateKey().toString());
+        alertVars(env, data, apiVars);
         progress.accept("starting the api (migrating the database)");
-        ApiRuntime api = startApi(new ApiConfig(new Env(apiVars)));
+        ApiConfig apiConfig = new ApiConfig(new Env(apiVars));
+        if (!apiConfig.alerts().targets().isEmpty()) {
+            progress.accept("alerts go to " + apiConfig.alerts().targets() + ": " + apiConfig.alerts());
+        }
+        ApiRuntime api = startApi(apiConfig);
         parts.push(api);
         this.apiPort = api.port();
 
@@ -180,6 +186,33 @@ public final class LocalSystem implements AutoCloseable {
                 KafkaSecurity.none().clientProperties(), topics, TrustedKeys.fromDirectory(keys),
                 options.fleetWorkers()));
         parts.push(fleet);
+    }
+
+    /**
+     * The alert settings of the environment, passed on to the api: the demo's dashboard links point at its own
+     * port, and a webhook without a secret file gets one made on the first run and kept in the data directory.
+     */
+    private void alertVars(Map<String, String> env, Path data, Map<String, String> apiVars) {
+        for (var setting : List.of(ApiConfig.ALERTMANAGER_URL, ApiConfig.ALERT_WEBHOOK_URL,
+                ApiConfig.ALERT_WEBHOOK_SECRET_FILE, ApiConfig.ALERT_AGENT_SILENT_AFTER,
+                ApiConfig.ALERTMANAGER_RESEND_INTERVAL, ApiConfig.ALERT_GIVE_UP_AFTER, ApiConfig.PUBLIC_URL)) {
+            String value = env.get(setting.env());
+            if (value != null && !value.isBlank()) {
+                apiVars.put(setting.env(), value);
+            }
+        }
+        apiVars.putIfAbsent(ApiConfig.PUBLIC_URL.env(), "http://127.0.0.1:" + apiVars.get(ApiConfig.HTTP_PORT.env()));
+        if (apiVars.containsKey(ApiConfig.ALERT_WEBHOOK_URL.env())
+                && !apiVars.containsKey(ApiConfig.ALERT_WEBHOOK_SECRET_FILE.env())) {
+            Path secret = data.resolve("alert-webhook.secret");
+            if (!Files.exists(secret)) {
+                byte[] bytes = new byte[32];
+                new SecureRandom().nextBytes(bytes);
+                writePrivate(secret, HexFormat.of().formatHex(bytes));
+            }
+            apiVars.put(ApiConfig.ALERT_WEBHOOK_SECRET_FILE.env(), secret.toString());
+            progress.accept("webhook bodies are signed with the secret in " + secret);
+        }
     }
 
     private static ApiRuntime startApi(ApiConfig config) {
@@ -214,15 +247,24 @@ public final class LocalSystem implements AutoCloseable {
             byte[] bytes = new byte[24];
             new SecureRandom().nextBytes(bytes);
             String token = "tv_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-            Files.writeString(file, token + "\n", StandardCharsets.US_ASCII);
+            writePrivate(file, token);
+            return token;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the operator token in " + file, e);
+        }
+    }
+
+    /** A secret on one line, owner-readable only where the file system allows. */
+    private static void writePrivate(Path file, String secret) {
+        try {
+            Files.writeString(file, secret + "\n", StandardCharsets.US_ASCII);
             try {
                 Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             } catch (UnsupportedOperationException e) {
                 // not a POSIX file system: the data directory's own permissions protect it
             }
-            return token;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot keep the operator token in " + file, e);
+            throw new UncheckedIOException("cannot write " + file, e);
         }
     }
 

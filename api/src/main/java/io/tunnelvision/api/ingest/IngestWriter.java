@@ -1,6 +1,9 @@
 package io.tunnelvision.api.ingest;
 
 import io.tunnelvision.api.ApiConfig;
+import io.tunnelvision.api.alert.AlertRecorder;
+import io.tunnelvision.api.alert.AlertSettings;
+import io.tunnelvision.api.alert.HotspotTransitions;
 import io.tunnelvision.api.db.DatabaseState;
 import io.tunnelvision.api.db.EventDao;
 import io.tunnelvision.api.db.EventRows;
@@ -59,18 +62,36 @@ public final class IngestWriter {
     private final PartitionMaintenance partitions;
     private final RowSink sink;
     private final DatabaseState state;
+    private final AlertRecorder alerts;
     private final Map<String, Integer> hostKeys = new ConcurrentHashMap<>();
 
+    /** Records alert events with no target to send them to. */
     public IngestWriter(Jdbi jdbi, PartitionMaintenance partitions, RowSink sink) {
-        this(jdbi, partitions, sink, new DatabaseState(Clock.systemUTC()));
+        this(jdbi, partitions, sink, new DatabaseState(Clock.systemUTC()),
+                new AlertRecorder(AlertSettings.none(), Clock.systemUTC()));
     }
 
     /** @param state told of every committed write and of every failure to reach the database */
     public IngestWriter(Jdbi jdbi, PartitionMaintenance partitions, RowSink sink, DatabaseState state) {
+        this(jdbi, partitions, sink, state, new AlertRecorder(AlertSettings.none(), Clock.systemUTC()));
+    }
+
+    /** @param alerts derives the alert events of hotspots, results and verdicts in each batch's transaction */
+    public IngestWriter(Jdbi jdbi, PartitionMaintenance partitions, RowSink sink, AlertRecorder alerts) {
+        this(jdbi, partitions, sink, new DatabaseState(Clock.systemUTC()), alerts);
+    }
+
+    /**
+     * @param state told of every committed write and of every failure to reach the database
+     * @param alerts derives the alert events of hotspots, results and verdicts in each batch's transaction
+     */
+    public IngestWriter(Jdbi jdbi, PartitionMaintenance partitions, RowSink sink, DatabaseState state,
+                        AlertRecorder alerts) {
         this.jdbi = jdbi;
         this.partitions = partitions;
         this.sink = sink;
         this.state = state;
+        this.alerts = alerts;
     }
 
     /**
@@ -211,11 +232,16 @@ public final class IngestWriter {
         // Configuration changes are compared with the row before them, so they go in time order.
         configs.sort(Comparator.comparing(EventRows.InterfaceConfig::validFrom));
         settings.sort(Comparator.comparing(EventRows.KernelSettings::validFrom));
+        // Alerts: the hotspots' rows are locked and read before the upsert, so that this transaction's transitions
+        // start from the committed state (a second instance storing the same records waits here, then finds them).
+        Map<String, HotspotTransitions.Stored> hotspotsBefore =
+                alerts.lockHotspots(handle, hotspots.stream().map(EventRows.Hotspot::hotspotId).toList());
         // The driver sends a batch as one multi-row INSERT, and an ON CONFLICT DO UPDATE may not touch a row twice:
         // a hotspot opened and updated, or a command seen on two topics, within one poll goes in rounds, in order.
         for (List<EventRows.Hotspot> round : byOccurrence(hotspots, EventRows.Hotspot::hotspotId)) {
             events.upsertHotspots(round);
         }
+
         for (List<EventRows.Command> round : byOccurrence(commands, EventRows.Command::commandId)) {
             events.upsertCommands(round);
         }
@@ -228,11 +254,22 @@ public final class IngestWriter {
         for (List<EventRows.Outcome> round : byOccurrence(outcomes, EventRows.Outcome::commandId)) {
             events.upsertOutcomes(round);
         }
+
         if (!configs.isEmpty()) {
             events.insertInterfaceConfigs(configs);
         }
         if (!settings.isEmpty()) {
             events.insertKernelSettings(settings);
+        }
+        // last, so that the alerts find this batch's commands and interface configurations (a tunnel's kind)
+        if (!hotspots.isEmpty()) {
+            alerts.hotspots(handle, hotspotsBefore, hotspots);
+        }
+        if (!results.isEmpty()) {
+            alerts.results(handle, results);
+        }
+        if (!outcomes.isEmpty()) {
+            alerts.outcomes(handle, outcomes);
         }
         int eventRows = hotspots.size() + commands.size() + decisions.size() + results.size() + outcomes.size()
                 + configs.size() + settings.size();
