@@ -76,6 +76,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
     private DecodedStore<LinkRates> linkRates;
     private DecodedStore<HostState> hostStates;
     private FleetReports fleetReports;
+    private OutputCounters counters;
 
     HostProcessor(DetectionThresholds thresholds, RemediationPolicy policy, PlannerSettings plannerSettings) {
         this.thresholds = thresholds;
@@ -102,6 +103,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
         linkRates = decoded(TunnelvisionTopology.LATEST_LINK_RATES);
         hostStates = decoded(TunnelvisionTopology.HOST_STATE);
         fleetReports = new FleetReports(thresholds.outlierEvery());
+        counters = new OutputCounters(context.metrics());
     }
 
     private <V> DecodedStore<V> decoded(String store) {
@@ -284,11 +286,13 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
     }
 
     private void publish(String host, Hotspot hotspot, long now) {
+        counters.hotspot(hotspot, now);
         emit(host, Destination.HOTSPOTS, hotspot, now);
         emit(host, Destination.FLEET, hotspot, now);
     }
 
     private void emitOutcome(String host, CommandOutcome outcome, long now) {
+        counters.verdict(outcome);
         emit(host, Destination.OUTCOMES, outcome, now);
         emit(host, Destination.FLEET, outcome, now);
     }
