@@ -1,6 +1,7 @@
 package io.tunnelvision.streams;
 
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -54,6 +55,10 @@ public final class StreamsRuntime implements AutoCloseable {
 
     private StreamsRuntime(StreamsAppConfig config, Topology topology, Properties properties, Clock clock) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // RocksDB's per-store metrics are per store and task: about 9,000 of the 14,000 series of one instance with
+        // the default 12 partitions (1.8 of 2.7 MB per scrape). They stay on JMX; the restore and cache metrics stay.
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().startsWith("kafka.stream.state.")
+                && id.getTag("rocksdb.state.id") != null));
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
