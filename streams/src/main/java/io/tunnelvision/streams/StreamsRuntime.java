@@ -52,6 +52,7 @@ public final class StreamsRuntime implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final AtomicReference<KafkaStreams.State> terminalState = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean reachedRunning = new AtomicBoolean();
 
     private StreamsRuntime(StreamsAppConfig config, Topology topology, Properties properties, Clock clock) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -117,11 +118,14 @@ public final class StreamsRuntime implements AutoCloseable {
             LOG.info("Streams state {} -> {}", before, now);
         }
         if (now == KafkaStreams.State.RUNNING) {
+            reachedRunning.set(true);
             running.countDown();
         }
         if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
             terminalState.compareAndSet(null, now);
             terminated.countDown();
+            // nobody waits for a start that will not come
+            running.countDown();
         }
     }
 
@@ -129,9 +133,10 @@ public final class StreamsRuntime implements AutoCloseable {
         return StreamsHealth.of(streams);
     }
 
-    /** True once the client reached RUNNING within {@code timeout}. */
+    /** True once the client reached RUNNING within {@code timeout}; false at once if it ended before. */
     public boolean awaitRunning(Duration timeout) throws InterruptedException {
-        return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return reachedRunning.get();
     }
 
     /** Blocks until the client is ERROR (given up: exit non-zero) or NOT_RUNNING (closed), and returns which. */
