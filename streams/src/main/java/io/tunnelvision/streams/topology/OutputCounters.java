@@ -102,7 +102,7 @@ final class OutputCounters {
     private static Map<String, String> hotspotTags(HotspotScope scope, HotspotType type) {
         Map<String, String> tags = new TreeMap<>();
         tags.put("scope", scope.name());
-        tags.put("type", type.name());
+        tags.put("hotspot-type", type.name()); // "type" is the JMX object name's own key
         return tags;
     }
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** The app's own counts (group tunnelvision-streams), which /metrics serves: what the stages decided, by label. */
 class OutputCountersTopologyTest {
 
-    private static final Map<String, String> TX_DROPS_ON_A_HOST = Map.of("scope", "HOST", "type", "TX_DROPS");
+    private static final Map<String, String> TX_DROPS_ON_A_HOST = Map.of("scope", "HOST", "hotspot-type", "TX_DROPS");
 
     private Harness harness = new Harness();
 
@@ -30,7 +30,7 @@ class OutputCountersTopologyTest {
     void everySeriesIsThereAtZeroBeforeAnythingHappens() {
         assertEquals(OptionalDouble.of(0), harness.outputCount("hotspots-opened-total", TX_DROPS_ON_A_HOST));
         assertEquals(OptionalDouble.of(0), harness.outputCount("hotspots-closed-total",
-                Map.of("scope", "FLEET", "type", "SOFTNET_SQUEEZE")));
+                Map.of("scope", "FLEET", "hotspot-type", "SOFTNET_SQUEEZE")));
         assertEquals(OptionalDouble.of(0), harness.outputCount("commands-issued-total",
                 Map.of("action", "MTU", "kind", "rollback")));
         assertEquals(OptionalDouble.of(0), harness.outputCount("commands-proposed-total", Map.of("action", "MTU")));
