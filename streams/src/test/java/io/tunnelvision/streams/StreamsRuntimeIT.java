@@ -112,11 +112,11 @@ class StreamsRuntimeIT {
         String metrics = awaitMetrics(runtime, List.of(
                 "kafka_tunnelvision_streams_commands_issued_total\\{[^}]*action=\"TXQUEUELEN\"[^}]*kind=\"change\""
                         + "[^}]*} 1\\.0",
-                "kafka_tunnelvision_streams_hotspots_opened_total\\{[^}]*scope=\"HOST\"[^}]*hotspot_type=\"TX_DROPS\"[^}]*}"
+                "kafka_tunnelvision_streams_hotspots_opened_total\\{[^}]*hotspot_type=\"TX_DROPS\"[^}]*scope=\"HOST\"[^}]*}"
                         + " 1\\.0",
                 "kafka_tunnelvision_streams_verdicts_total\\{[^}]*verdict=\"ROLLED_BACK\"[^}]*} 0\\.0",
                 "kafka_tunnelvision_streams_commands_proposed_total\\{[^}]*action=\"MTU\"[^}]*} 0\\.0",
-                "kafka_tunnelvision_streams_hotspots_closed_total\\{[^}]*scope=\"FLEET\"[^}]*hotspot_type=\"TX_DROPS\"[^}]*}"
+                "kafka_tunnelvision_streams_hotspots_closed_total\\{[^}]*hotspot_type=\"TX_DROPS\"[^}]*scope=\"FLEET\"[^}]*}"
                         + " 0\\.0",
                 "kafka_tunnelvision_gate_decisions_refused_total\\{[^}]*reason=\"bad_signature\"[^}]*} 0\\.0",
                 "kafka_consumer_fetch_manager_records_lag_max\\{[^}]*} [0-9.E-]+",
