@@ -10,6 +10,9 @@ import io.tunnelvision.schemas.topic.Topics;
 import io.tunnelvision.rules.detect.DetectionThresholds;
 import io.tunnelvision.rules.plan.PlannerSettings;
 import io.tunnelvision.rules.plan.RemediationPolicy;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.time.Duration;
 import java.util.function.Function;
@@ -103,9 +106,23 @@ public final class StreamsAppConfig {
     public static final Setting VERIFY_TIMEOUT = Setting.optional("TUNNELVISION_STREAMS_VERIFY_TIMEOUT", "30m",
             "A change still without a verdict this long after it was planned stops counting as unverified");
 
+    public static final Setting HTTP_PORT = Setting.optional("TUNNELVISION_STREAMS_HTTP_PORT", "8081",
+            "TCP port of the streams app's /metrics and /health endpoints (0: any free port)");
+    public static final Setting HTTP_BIND = Setting.optional("TUNNELVISION_STREAMS_HTTP_BIND", "0.0.0.0",
+            "IP address /metrics and /health listen on; the default answers on every interface, as the api does,"
+                    + " for a scraper and a supervisor's probes on another host; 127.0.0.1 keeps them on this host");
+    public static final Setting MAX_THREAD_REPLACEMENTS = Setting.optional(
+            "TUNNELVISION_STREAMS_MAX_THREAD_REPLACEMENTS", "3",
+            "Stream threads that died of an uncaught exception and are replaced within one window (0 to 100); the"
+                    + " next one stops the app with exit code 2, for its supervisor to restart it");
+    public static final Setting THREAD_REPLACEMENT_WINDOW = Setting.optional(
+            "TUNNELVISION_STREAMS_THREAD_REPLACEMENT_WINDOW", "10m",
+            "The window of TUNNELVISION_STREAMS_MAX_THREAD_REPLACEMENTS, between 1s and 24h");
+
     // Kafka's own rule for the names it derives topics from; checked here so a typo fails at start-up with
     // the variable's name instead of deep inside the first rebalance.
     private static final Pattern KAFKA_LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private final String kafkaBootstrap;
     private final KafkaSecurity kafkaSecurity;
@@ -122,6 +139,9 @@ public final class StreamsAppConfig {
     private final DetectionThresholds thresholds;
     private final RemediationPolicy policy;
     private final PlannerSettings plannerSettings;
+    private final InetSocketAddress httpAddress;
+    private final int maxThreadReplacements;
+    private final Duration threadReplacementWindow;
 
     public StreamsAppConfig(Env env) {
         this.kafkaBootstrap = env.string(KafkaSettings.BOOTSTRAP);
@@ -167,6 +187,35 @@ public final class StreamsAppConfig {
                 env.bool(DRY_RUN), env.duration(COOLDOWN), env.duration(ROLLBACK_BACKOFF), env.duration(COMMAND_TTL),
                 env.integer(MAX_UNVERIFIED, 1, 10_000), env.integer(CANARY_HOSTS, 1, 1000),
                 env.integer(VERIFY_INTERVALS, 1, 1000), minImprovement, env.duration(VERIFY_TIMEOUT));
+        this.httpAddress = new InetSocketAddress(ipLiteral(HTTP_BIND, env.string(HTTP_BIND)),
+                env.integer(HTTP_PORT, 0, 65_535));
+        this.maxThreadReplacements = env.integer(MAX_THREAD_REPLACEMENTS, 0, 100);
+        this.threadReplacementWindow = env.duration(THREAD_REPLACEMENT_WINDOW);
+        if (threadReplacementWindow.compareTo(Duration.ofSeconds(1)) < 0
+                || threadReplacementWindow.compareTo(Duration.ofHours(24)) > 0) {
+            throw new ConfigException(THREAD_REPLACEMENT_WINDOW.env() + "=" + env.string(THREAD_REPLACEMENT_WINDOW)
+                    + " is out of range: use 1s to 24h");
+        }
+    }
+
+    /** A literal only: a host name would be resolved once at start and silently go stale. */
+    private static InetAddress ipLiteral(Setting setting, String raw) {
+        String s = raw.strip();
+        if (s.startsWith("[") && s.endsWith("]")) {
+            s = s.substring(1, s.length() - 1);
+        }
+        // InetAddress never asks a resolver for a dotted quad or a string with a colon
+        boolean v4 = IPV4.matcher(s).matches()
+                && Arrays.stream(s.split("\\.")).allMatch(octet -> Integer.parseInt(octet) <= 255);
+        if (v4 || (s.contains(":") && s.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0))) {
+            try {
+                return InetAddress.getByName(s);
+            } catch (UnknownHostException e) {
+                // reported below
+            }
+        }
+        throw new ConfigException(setting.env() + "=" + raw + " is not an IP address (e.g. 0.0.0.0, 127.0.0.1, ::1);"
+                + " host names are not resolved");
     }
 
     private static Path path(Setting setting, String raw) {
@@ -191,7 +240,8 @@ public final class StreamsAppConfig {
         all.addAll(List.of(APPLICATION_ID, STATE_DIR, THREADS,
                 PLANNER_MODE, COMMIT_INTERVAL, SIGNING_KEY_FILE, CREATE_KEY, DECISION_KEYS, DECISION_MAX_AGE, DRY_RUN,
                 POLICY, THRESHOLDS, COOLDOWN, COMMAND_TTL, MAX_UNVERIFIED, CANARY_HOSTS, VERIFY_INTERVALS,
-                MIN_IMPROVEMENT, ROLLBACK_BACKOFF, VERIFY_TIMEOUT));
+                MIN_IMPROVEMENT, ROLLBACK_BACKOFF, VERIFY_TIMEOUT, HTTP_PORT, HTTP_BIND, MAX_THREAD_REPLACEMENTS,
+                THREAD_REPLACEMENT_WINDOW));
         return List.copyOf(all);
     }
 
@@ -258,6 +308,20 @@ public final class StreamsAppConfig {
         return plannerSettings;
     }
 
+    /** Where /metrics and /health listen. */
+    public InetSocketAddress httpAddress() {
+        return httpAddress;
+    }
+
+    /** Uncaught exceptions answered by replacing the stream thread within one window; the next stops the app. */
+    public int maxThreadReplacements() {
+        return maxThreadReplacements;
+    }
+
+    public Duration threadReplacementWindow() {
+        return threadReplacementWindow;
+    }
+
     @Override
     public String toString() {
         return "StreamsAppConfig{kafkaBootstrap=" + kafkaBootstrap + ", " + kafkaSecurity
@@ -266,7 +330,9 @@ public final class StreamsAppConfig {
                 + ", stateDir=" + stateDir + ", threads=" + threads + ", plannerMode="
                 + plannerMode.name().toLowerCase(Locale.ROOT) + ", commitInterval=" + commitInterval
                 + ", signingKeyFile=" + signingKeyFile + ", createKey=" + createKey + ", decisionKeys=" + decisionKeys
-                + ", decisionMaxAge=" + decisionMaxAge + ", " + plannerSettings + ", " + thresholds + "}";
+                + ", decisionMaxAge=" + decisionMaxAge + ", http=" + httpAddress + ", maxThreadReplacements="
+                + maxThreadReplacements + " per " + threadReplacementWindow + ", " + plannerSettings + ", "
+                + thresholds + "}";
     }
 
 }

@@ -137,6 +137,44 @@ class StreamsAppConfigTest {
         for (Setting kafka : KafkaSettings.all()) {
             assertTrue(names.contains(kafka.env()), "missing " + kafka.env());
         }
-        assertEquals(30, names.size());
+        assertEquals(34, names.size());
+    }
+
+    @Test
+    void theEndpointsListenOnEveryInterfaceOnPort8081AndThreadsAreReplacedThreeTimesInTenMinutes() {
+        StreamsAppConfig config = new StreamsAppConfig(new Env(Map.of()));
+
+        assertEquals("0.0.0.0", config.httpAddress().getAddress().getHostAddress());
+        assertEquals(8081, config.httpAddress().getPort());
+        assertEquals(3, config.maxThreadReplacements());
+        assertEquals(java.time.Duration.ofMinutes(10), config.threadReplacementWindow());
+    }
+
+    @Test
+    void theEndpointsAddressAndTheReplacementPolicyCanBeSet() {
+        StreamsAppConfig config = new StreamsAppConfig(new Env(Map.of(
+                "TUNNELVISION_STREAMS_HTTP_BIND", "::1",
+                "TUNNELVISION_STREAMS_HTTP_PORT", "0",
+                "TUNNELVISION_STREAMS_MAX_THREAD_REPLACEMENTS", "0",
+                "TUNNELVISION_STREAMS_THREAD_REPLACEMENT_WINDOW", "1h")));
+
+        assertTrue(config.httpAddress().getAddress().isLoopbackAddress());
+        assertEquals(0, config.httpAddress().getPort());
+        assertEquals(0, config.maxThreadReplacements());
+        assertEquals(java.time.Duration.ofHours(1), config.threadReplacementWindow());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "TUNNELVISION_STREAMS_HTTP_BIND|streams.example.org",
+            "TUNNELVISION_STREAMS_HTTP_BIND|999.1.1.1",
+            "TUNNELVISION_STREAMS_HTTP_PORT|65536",
+            "TUNNELVISION_STREAMS_MAX_THREAD_REPLACEMENTS|-1",
+            "TUNNELVISION_STREAMS_THREAD_REPLACEMENT_WINDOW|0s",
+            "TUNNELVISION_STREAMS_THREAD_REPLACEMENT_WINDOW|2d"})
+    void badEndpointOrPolicySettingsAreRefusedByName(String variable, String value) {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> new StreamsAppConfig(new Env(Map.of(variable, value))));
+        assertTrue(e.getMessage().contains(variable), e.getMessage());
     }
 }

@@ -55,6 +55,7 @@ final class FleetProcessor implements Processor<String, SpecificRecord, String, 
     private DecodedStore<Track> outlierTracks;
     private CommandGate gate;
     private RefusedDecisions refusedDecisions;
+    private OutputCounters counters;
     /** Write-through copy of {@link TunnelvisionTopology#FLEET_HOST_METRICS}: every metric event needs all hosts. */
     private final Map<String, HostMetrics> hostMetrics = new HashMap<>();
 
@@ -82,6 +83,7 @@ final class FleetProcessor implements Processor<String, SpecificRecord, String, 
                         context.getStateStore(TunnelvisionTopology.GATE_PROPOSALS),
                         context.getStateStore(TunnelvisionTopology.GATE_DECIDED), types));
         refusedDecisions = new RefusedDecisions(context.metrics(), decisionsTopic);
+        counters = new OutputCounters(context.metrics());
         hostMetrics.clear();
         try (KeyValueIterator<String, HostMetrics> it = hostMetricsStore.all()) {
             while (it.hasNext()) {
@@ -206,12 +208,16 @@ final class FleetProcessor implements Processor<String, SpecificRecord, String, 
 
     private void release(List<CommandGate.Release> releases, long now) {
         for (CommandGate.Release release : releases) {
+            counters.released(release.command(), release.proposal());
             emit(release.command().getHostId(), release.proposal() ? Destination.PROPOSALS : Destination.COMMANDS,
                     release.command(), now);
         }
     }
 
     private void emit(String key, Destination destination, SpecificRecord value, long now) {
+        if (value instanceof Hotspot hotspot) {
+            counters.hotspot(hotspot, now);
+        }
         context.forward(new Record<>(key, new Outbound(destination, value), now));
     }
 }

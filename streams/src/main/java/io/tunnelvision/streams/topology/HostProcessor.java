@@ -96,6 +96,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
     private DecodedStore<HostState> hostStates;
     private FleetReports fleetReports;
     private RefusedDecisions refusedDecisions;
+    private OutputCounters counters;
 
     HostProcessor(DetectionThresholds thresholds, RemediationPolicy policy, PlannerSettings plannerSettings,
                   DecisionCheck decisionCheck, String decisionsTopic) {
@@ -127,6 +128,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
         hostStates = decoded(TunnelvisionTopology.HOST_STATE);
         fleetReports = new FleetReports(thresholds.outlierEvery());
         refusedDecisions = new RefusedDecisions(context.metrics(), decisionsTopic);
+        counters = new OutputCounters(context.metrics());
     }
 
     private <V> DecodedStore<V> decoded(String store) {
@@ -361,11 +363,13 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
     }
 
     private void publish(String host, Hotspot hotspot, long now) {
+        counters.hotspot(hotspot, now);
         emit(host, Destination.HOTSPOTS, hotspot, now);
         emit(host, Destination.FLEET, hotspot, now);
     }
 
     private void emitOutcome(String host, CommandOutcome outcome, long now) {
+        counters.verdict(outcome);
         emit(host, Destination.OUTCOMES, outcome, now);
         emit(host, Destination.FLEET, outcome, now);
     }

@@ -33,6 +33,10 @@ final class RefusedDecisions {
     RefusedDecisions(StreamsMetrics metrics, String decisionsTopic) {
         this.metrics = metrics;
         this.decisionsTopic = decisionsTopic;
+        // every reason at zero from the start, so that an alert's increase() sees the first refusal
+        for (DecisionCheck.Reason reason : DecisionCheck.Reason.values()) {
+            sensors.put(reason, sensor(reason));
+        }
     }
 
     /** Logs and counts the refusal; returns the dead-letter headers saying where the record came from and why. */

@@ -38,6 +38,7 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -147,6 +148,19 @@ public final class Harness implements AutoCloseable {
                         && e.getKey().group().equals("tunnelvision-gate")
                         && reason.equals(e.getKey().tags().get("reason")))
                 .mapToDouble(e -> (Double) e.getValue().metricValue()).sum();
+    }
+
+    /**
+     * The app's own count {@code name} in group {@code tunnelvision-streams} whose labels include {@code tags},
+     * summed; empty when no such series is registered.
+     */
+    public java.util.OptionalDouble outputCount(String name, Map<String, String> tags) {
+        List<Double> values = driver.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals(name) && e.getKey().group().equals("tunnelvision-streams")
+                        && e.getKey().tags().entrySet().containsAll(tags.entrySet()))
+                .map(e -> (Double) e.getValue().metricValue()).toList();
+        return values.isEmpty() ? java.util.OptionalDouble.empty()
+                : java.util.OptionalDouble.of(values.stream().mapToDouble(Double::doubleValue).sum());
     }
 
     /** Pipes a sample, result or decision to its topic with its host as key, at {@code timeMs}. */
