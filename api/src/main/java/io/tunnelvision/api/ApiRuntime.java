@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tunnelvision.api.alert.Alerts;
 import io.tunnelvision.api.db.Database;
 import io.tunnelvision.api.db.DatabaseState;
+import io.tunnelvision.api.db.MaintenanceLock;
 import io.tunnelvision.api.db.PartitionMaintenance;
 import io.tunnelvision.api.db.RowSink;
 import io.tunnelvision.api.db.Rollups;
@@ -19,6 +20,7 @@ import io.tunnelvision.api.http.KafkaDecisionPublisher;
 import io.tunnelvision.api.ingest.Backoff;
 import io.tunnelvision.api.ingest.IngestConsumer;
 import io.tunnelvision.api.ingest.IngestWriter;
+import io.tunnelvision.api.metrics.FleetGauges;
 import io.tunnelvision.schemas.sign.DecisionSigner;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,10 +46,13 @@ public final class ApiRuntime implements AutoCloseable {
     private static final Duration ROLLUP_EVERY = Duration.ofMinutes(1);
     // tunnelvision_api_database_up follows an outage within this, even when nothing is being ingested
     private static final Duration PROBE_EVERY = Duration.ofSeconds(5);
+    // the fleet gauges of /metrics: aggregate queries, so not at every scrape
+    private static final Duration FLEET_GAUGES_EVERY = Duration.ofSeconds(30);
 
     private final Database database;
     private final ScheduledExecutorService jobs;
     private final ScheduledExecutorService probes;
+    private final ScheduledExecutorService gauges;
     private final IngestConsumer ingest;
     private final Thread ingestThread;
     private final DecisionPublisher decisions;
@@ -73,17 +78,28 @@ public final class ApiRuntime implements AutoCloseable {
         PartitionMaintenance partitions = new PartitionMaintenance(database.jdbi(), config.retention(), clock,
                 config.maxFuture());
         Rollups rollups = new Rollups(database.jdbi(), partitions, clock);
-        // the first partition run before ingest starts: rows of this hour need their partition
-        guarded("partition maintenance", partitions::run).run();
+        // Shared with any other api instance on this schema: each job runs on one instance at a time, once per
+        // interval between them.
+        MaintenanceLock maintenance = new MaintenanceLock(database.jdbi(), instanceName(), metrics);
+        Runnable partitionJob = guarded("partition maintenance",
+                () -> maintenance.runIfDue("partitions", PARTITION_EVERY, partitions::run));
+        Runnable rollupJob = guarded("rollups", () -> maintenance.runIfDue("rollups", ROLLUP_EVERY, rollups::runOnce));
+        // the first partition run before ingest starts: rows of this hour need their partition (when another
+        // instance holds the job, it is making them; ingest also makes the partition of every row it stores)
+        partitionJob.run();
         this.jobs = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "api-jobs"));
-        jobs.scheduleWithFixedDelay(guarded("partition maintenance", partitions::run), PARTITION_EVERY.toSeconds(),
-                PARTITION_EVERY.toSeconds(), TimeUnit.SECONDS);
-        jobs.scheduleWithFixedDelay(guarded("rollups", rollups::runOnce), ROLLUP_EVERY.toSeconds(),
-                ROLLUP_EVERY.toSeconds(), TimeUnit.SECONDS);
+        jobs.scheduleWithFixedDelay(partitionJob, PARTITION_EVERY.toSeconds(), PARTITION_EVERY.toSeconds(),
+                TimeUnit.SECONDS);
+        jobs.scheduleWithFixedDelay(rollupJob, ROLLUP_EVERY.toSeconds(), ROLLUP_EVERY.toSeconds(), TimeUnit.SECONDS);
         // Its own thread: a probe of an unreachable server waits out the pool timeout, which must not delay the jobs.
         this.probes = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "api-database-probe"));
         probes.scheduleWithFixedDelay(() -> databaseState.probe(database.jdbi()), 0, PROBE_EVERY.toMillis(),
                 TimeUnit.MILLISECONDS);
+        // and its own thread again: the aggregates of a large fleet take a while, a blackholed server far longer
+        FleetGauges fleetGauges = new FleetGauges(database.jdbi(), metrics, clock);
+        this.gauges = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "api-fleet-gauges"));
+        gauges.scheduleWithFixedDelay(guarded("fleet gauges", fleetGauges::refresh), 0,
+                FLEET_GAUGES_EVERY.toMillis(), TimeUnit.MILLISECONDS);
 
         // alert events are derived by ingest in its transactions; the senders and the silence job start with it
         this.alerts = new Alerts(database.jdbi(), config.alerts(), metrics, clock);
@@ -125,6 +141,7 @@ public final class ApiRuntime implements AutoCloseable {
         }
         jobs.shutdownNow();
         probes.shutdownNow();
+        gauges.shutdownNow();
         alerts.close();
         if (decisions instanceof KafkaDecisionPublisher kafkaDecisions) {
             kafkaDecisions.close();
@@ -184,6 +201,11 @@ public final class ApiRuntime implements AutoCloseable {
                 LOG.warn("{} failed: {}", name, e.getMessage());
             }
         };
+    }
+
+    /** This process as the other instances see it in {@code maintenance_runs}: pid@host. */
+    private static String instanceName() {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
     }
 
     private static Thread daemon(Runnable r, String name) {

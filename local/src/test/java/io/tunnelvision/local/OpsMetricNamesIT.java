@@ -19,6 +19,7 @@ import io.tunnelvision.agent.run.SampleRouting;
 import io.tunnelvision.agent.run.SequenceStore;
 import io.tunnelvision.api.ApiConfig;
 import io.tunnelvision.api.ApiRuntime;
+import io.tunnelvision.api.db.Database;
 import io.tunnelvision.config.Env;
 import io.tunnelvision.embedded.fixture.PostgresEndpoint;
 import io.tunnelvision.embedded.fixture.SharedKafka;
@@ -155,9 +156,30 @@ class OpsMetricNamesIT {
                 "TUNNELVISION_API_HTTP_HOST", "127.0.0.1",
                 "TUNNELVISION_API_HTTP_PORT", Integer.toString(port),
                 "TUNNELVISION_API_CONSUMER_GROUP", topics.namespace() + "-api"));
+        // a gateway and an open hotspot in the database: the fleet gauges export a series per row, none without
+        try (Database database = Database.connect(db.jdbcUrl(), db.user(), db.password())) {
+            database.migrate();
+            database.jdbi().useHandle(h -> {
+                h.execute("INSERT INTO hosts (host_id, boot_id, agent_version, first_seen, last_seen, last_sequence)"
+                        + " VALUES ('gw-ops', 'b', 'v', now(), now(), 1)");
+                h.execute("INSERT INTO hotspots (hotspot_id, scope, host_id, type, severity, state, target, summary,"
+                        + " evidence, hosts, window_start, window_end, opened_at, updated_at) VALUES ('h-ops', 'HOST',"
+                        + " 'gw-ops', 'SOFTIRQ_SQUEEZE', 'CRITICAL', 'OPEN', 'cpu0', 'ops', '{}'::jsonb,"
+                        + " ARRAY['gw-ops'], now(), now(), now(), now())");
+            });
+        }
         try (ApiRuntime api = ApiRuntime.start(new ApiConfig(new Env(env)))) {
             get(api.port(), "/health");
-            return names(get(api.port(), "/metrics"));
+            // the gauges are read from the database on their own thread, right after the start
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            String body = get(api.port(), "/metrics");
+            while (!(body.contains("tunnelvision_api_hotspots_open{")
+                    && body.contains("tunnelvision_api_agent_last_seen_age_seconds{"))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                body = get(api.port(), "/metrics");
+            }
+            return names(body);
         }
     }
 

@@ -16,15 +16,18 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -74,6 +77,10 @@ public final class IngestConsumer implements Runnable, AutoCloseable {
     private final Counter retries;
     private final Counter expired;
     private final Counter refusedFuture;
+    private final Counter metricRows;
+    private final Counter eventRows;
+    /** Records behind the end of each topic's partitions assigned here, as of the last poll. */
+    private final Map<String, AtomicLong> lag = new ConcurrentHashMap<>();
     private final Timer batchTimer;
     private final AtomicInteger pending = new AtomicInteger();
 
@@ -117,6 +124,19 @@ public final class IngestConsumer implements Runnable, AutoCloseable {
         Gauge.builder("tunnelvision.ingest.paused", this, c -> c.retrying ? 1 : 0)
                 .description("1 while consumption is paused because the database cannot take records")
                 .register(metrics);
+        this.metricRows = Counter.builder("tunnelvision.ingest.rows").tag("kind", "metric")
+                .description("Rows written to the metric tables (raw tier)").register(metrics);
+        this.eventRows = Counter.builder("tunnelvision.ingest.rows").tag("kind", "event")
+                .description("Rows written or updated in the event tables (hotspots, commands, results, verdicts,"
+                        + " settings)").register(metrics);
+        for (String topic : routes.keySet()) {
+            AtomicLong behind = new AtomicLong();
+            lag.put(topic, behind);
+            Gauge.builder("tunnelvision.ingest.consumer.lag", behind, AtomicLong::get).tag("topic", topic)
+                    .description("Records this instance's ingest consumer is behind on the topic's partitions it is"
+                            + " assigned, as of its last poll (a rebalance moves them between instances)")
+                    .register(metrics);
+        }
         this.batchTimer = Timer.builder("tunnelvision.ingest.batch").description("Time to store one poll's records")
                 .register(metrics);
     }
@@ -138,6 +158,7 @@ public final class IngestConsumer implements Runnable, AutoCloseable {
         try {
             while (running.get()) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                measureLag();
                 // Decoding the next poll overlaps with the database writing the previous one; offsets are still
                 // committed strictly after their own transaction.
                 Batch next = records.isEmpty() ? null : decode(records);
@@ -230,7 +251,21 @@ public final class IngestConsumer implements Runnable, AutoCloseable {
         batch.timing.stop(batchTimer);
     }
 
+    /** From the fetch positions the consumer already has: no request to the broker. */
+    private void measureLag() {
+        Map<String, Long> behind = new HashMap<>();
+        for (TopicPartition partition : consumer.assignment()) {
+            OptionalLong partitionLag = consumer.currentLag(partition);
+            if (partitionLag.isPresent()) {
+                behind.merge(partition.topic(), partitionLag.getAsLong(), Long::sum);
+            }
+        }
+        lag.forEach((topic, gauge) -> gauge.set(behind.getOrDefault(topic, 0L)));
+    }
+
     private void counted(int items, IngestWriter.Stats stats) {
+        metricRows.increment(stats.metricRows());
+        eventRows.increment(stats.eventRows());
         written.increment(items - stats.expired() - stats.future());
         expired.increment(stats.expired());
         refusedFuture.increment(stats.future());
@@ -288,8 +323,7 @@ public final class IngestConsumer implements Runnable, AutoCloseable {
             List<Item> item = new ArrayList<>(List.of(items.get(i)));
             while (running.get()) {
                 try {
-                    writer.write(item);
-                    written.increment();
+                    counted(1, writer.write(item));
                     break;
                 } catch (RuntimeException e) {
                     if (SqlErrors.isPermanent(e)) {
@@ -321,6 +355,7 @@ public final class IngestConsumer implements Runnable, AutoCloseable {
         while (running.get() && System.nanoTime() < until) {
             long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
             consumer.poll(Duration.ofMillis(Math.max(1, Math.min(left, POLL.toMillis()))));
+            measureLag();
         }
     }
 

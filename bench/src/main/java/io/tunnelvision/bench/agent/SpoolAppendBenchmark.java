@@ -3,6 +3,7 @@ package io.tunnelvision.bench.agent;
 import io.tunnelvision.agent.publish.DiskSpool;
 import io.tunnelvision.agent.publish.SpoolFsync;
 import io.tunnelvision.agent.publish.SpoolRecord;
+import io.tunnelvision.schemas.topic.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +47,8 @@ public class SpoolAppendBenchmark {
 
     private Path dir;
     private DiskSpool spool;
-    private final SpoolRecord record = new SpoolRecord("tunnelvision-samples-softnet", new byte[] {1, 2, 3},
-            new byte[1024]);
+    private final SpoolRecord record = new SpoolRecord(Topics.standard().softnetSamples.name(),
+            new byte[] {1, 2, 3}, new byte[1024]);
 
     @Setup(Level.Iteration)
     public void open() throws IOException {

@@ -3,6 +3,7 @@ package io.tunnelvision.bench.agent;
 import io.tunnelvision.agent.publish.DiskSpool;
 import io.tunnelvision.agent.publish.SpoolFsync;
 import io.tunnelvision.agent.publish.SpoolRecord;
+import io.tunnelvision.schemas.topic.Topics;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,8 @@ public final class SpoolFsyncCpu {
         long seconds = args.length > 0 ? Long.parseLong(args[0]) : 5;
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        SpoolRecord record = new SpoolRecord("tunnelvision-samples-softnet", new byte[] {1, 2, 3}, new byte[1024]);
+        SpoolRecord record = new SpoolRecord(Topics.standard().softnetSamples.name(), new byte[] {1, 2, 3},
+                new byte[1024]);
         System.out.printf("%-6s %-9s %12s %14s %10s%n", "where", "fsync", "appends/s", "CPU µs/append", "fsyncs");
         for (int round = 0; round < 2; round++) { // the first round warms up
             for (String where : new String[] {"disk", "tmpfs"}) {
