@@ -156,7 +156,8 @@ class OpsMetricNamesIT {
                 "TUNNELVISION_API_HTTP_HOST", "127.0.0.1",
                 "TUNNELVISION_API_HTTP_PORT", Integer.toString(port),
                 "TUNNELVISION_API_CONSUMER_GROUP", topics.namespace() + "-api"));
-        // a gateway and an open hotspot in the database: the fleet gauges export a series per row, none without
+        // a gateway, an open hotspot and a verified command in the database: the fleet gauges export a series per
+        // label set they find, none without
         try (Database database = Database.connect(db.jdbcUrl(), db.user(), db.password())) {
             database.migrate();
             database.jdbi().useHandle(h -> {
@@ -166,6 +167,13 @@ class OpsMetricNamesIT {
                         + " evidence, hosts, window_start, window_end, opened_at, updated_at) VALUES ('h-ops', 'HOST',"
                         + " 'gw-ops', 'SOFTIRQ_SQUEEZE', 'CRITICAL', 'OPEN', 'cpu0', 'ops', '{}'::jsonb,"
                         + " ARRAY['gw-ops'], now(), now(), now(), now())");
+                h.execute("INSERT INTO commands (command_id, host_id, sequence, issued_at, expires_at, action, target,"
+                        + " new_value, expected_value, reason, dry_run, key_id, proposed, published) VALUES ('c-ops',"
+                        + " 'gw-ops', 1, now(), now() + interval '5 minutes', 'TXQUEUELEN', 'tun0', '1000', '500',"
+                        + " 'ops', false, 'k1', false, true)");
+                h.execute("INSERT INTO command_outcomes (command_id, host_id, verdict, metric, value_before,"
+                        + " value_after, decided_at) VALUES ('c-ops', 'gw-ops', 'VERIFIED', 'txDropsPerSec', 10, 1,"
+                        + " now())");
             });
         }
         try (ApiRuntime api = ApiRuntime.start(new ApiConfig(new Env(env)))) {
@@ -174,7 +182,9 @@ class OpsMetricNamesIT {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             String body = get(api.port(), "/metrics");
             while (!(body.contains("tunnelvision_api_hotspots_open{")
-                    && body.contains("tunnelvision_api_agent_last_seen_age_seconds{"))
+                    && body.contains("tunnelvision_api_agent_last_seen_age_seconds{")
+                    && body.contains("tunnelvision_api_commands{")
+                    && body.contains("tunnelvision_api_command_verdicts{"))
                     && System.nanoTime() < deadline) {
                 Thread.sleep(500);
                 body = get(api.port(), "/metrics");
