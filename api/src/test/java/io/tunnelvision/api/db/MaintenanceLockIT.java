@@ -60,26 +60,12 @@ class MaintenanceLockIT {
 
     @Test
     void whileOneInstanceRunsTheJobTheOtherSkipsIt() throws Exception {
-        CountDownLatch running = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
         AtomicInteger runsOnB = new AtomicInteger();
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try {
-            Future<MaintenanceLock.Outcome> onA = pool.submit(() -> a.runIfDue("rollups", HOUR, () -> {
-                running.countDown();
-                await(release);
-            }));
-            assertTrue(running.await(30, TimeUnit.SECONDS), "instance A started the job");
-
+        try (Held held = new Held("rollups")) {
             assertEquals(MaintenanceLock.Outcome.BUSY, b.runIfDue("rollups", HOUR, runsOnB::incrementAndGet));
             // another job is not blocked by this one
             assertEquals(MaintenanceLock.Outcome.RAN, b.runIfDue("partitions", HOUR, () -> { }));
-
-            release.countDown();
-            assertEquals(MaintenanceLock.Outcome.RAN, onA.get(30, TimeUnit.SECONDS));
-        } finally {
-            release.countDown();
-            pool.shutdownNow();
+            assertEquals(MaintenanceLock.Outcome.RAN, held.finish());
         }
         // A finished it a moment ago: B does not run it again within the interval
         assertEquals(MaintenanceLock.Outcome.NOT_DUE, b.runIfDue("rollups", HOUR, runsOnB::incrementAndGet));
@@ -105,15 +91,7 @@ class MaintenanceLockIT {
 
     @Test
     void theLockOfAnInstanceWhoseConnectionDiesIsReleased() throws Exception {
-        CountDownLatch running = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try {
-            Future<MaintenanceLock.Outcome> onA = pool.submit(() -> a.runIfDue("rollups", HOUR, () -> {
-                running.countDown();
-                await(release);
-            }));
-            assertTrue(running.await(30, TimeUnit.SECONDS));
+        try (Held held = new Held("rollups")) {
             assertEquals(MaintenanceLock.Outcome.BUSY, b.runIfDue("rollups", HOUR, () -> { }));
 
             // what a crashed instance or a cut network leaves: the server ends the session that holds the lock
@@ -130,12 +108,8 @@ class MaintenanceLockIT {
             AtomicInteger runsOnB = new AtomicInteger();
             assertEquals(MaintenanceLock.Outcome.RAN, b.runIfDue("rollups", HOUR, runsOnB::incrementAndGet));
             assertEquals(1, runsOnB.get());
-            release.countDown();
-            // A's job itself finished, but its connection is gone: A cannot record or unlock, and says so
-            assertTrue(failsOrFailed(onA), "instance A must not report a run it could not record");
-        } finally {
-            release.countDown();
-            pool.shutdownNow();
+            // A's job itself finishes, but its connection is gone: A cannot record or unlock, and says so
+            assertTrue(failsOrFailed(held), "instance A must not report a run it could not record");
         }
         assertEquals("instance-b", ranBy("rollups"));
     }
@@ -191,22 +165,10 @@ class MaintenanceLockIT {
         try (Database elsewhere = Database.pooled(other.jdbcUrl(), other.user(), other.password(), 2)) {
             elsewhere.migrate();
             MaintenanceLock c = new MaintenanceLock(elsewhere.jdbi(), "instance-c", new SimpleMeterRegistry());
-            CountDownLatch running = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            ExecutorService pool = Executors.newSingleThreadExecutor();
-            try {
-                Future<MaintenanceLock.Outcome> onA = pool.submit(() -> a.runIfDue("rollups", HOUR, () -> {
-                    running.countDown();
-                    await(release);
-                }));
-                assertTrue(running.await(30, TimeUnit.SECONDS));
+            try (Held held = new Held("rollups")) {
                 assertEquals(MaintenanceLock.Outcome.RAN, c.runIfDue("rollups", HOUR, () -> { }),
                         "a deployment in another schema of the same database");
-                release.countDown();
-                assertEquals(MaintenanceLock.Outcome.RAN, onA.get(30, TimeUnit.SECONDS));
-            } finally {
-                release.countDown();
-                pool.shutdownNow();
+                assertEquals(MaintenanceLock.Outcome.RAN, held.finish());
             }
         }
     }
@@ -259,12 +221,39 @@ class MaintenanceLockIT {
         return counter == null ? 0.0 : counter.count();
     }
 
-    private static boolean failsOrFailed(Future<MaintenanceLock.Outcome> outcome) throws InterruptedException {
+    /** Instance A running {@code job} on a thread of its own, holding the job's lock until {@link #finish}. */
+    private final class Held implements AutoCloseable {
+        final CountDownLatch release = new CountDownLatch(1);
+        final ExecutorService pool = Executors.newSingleThreadExecutor();
+        final Future<MaintenanceLock.Outcome> outcome;
+
+        Held(String job) throws InterruptedException {
+            CountDownLatch running = new CountDownLatch(1);
+            outcome = pool.submit(() -> a.runIfDue(job, HOUR, () -> {
+                running.countDown();
+                await(release);
+            }));
+            assertTrue(running.await(30, TimeUnit.SECONDS), "instance A started the job");
+        }
+
+        MaintenanceLock.Outcome finish() throws Exception {
+            release.countDown();
+            return outcome.get(60, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    private static boolean failsOrFailed(Held held) throws InterruptedException {
         try {
-            return outcome.get(60, TimeUnit.SECONDS) == MaintenanceLock.Outcome.FAILED;
+            return held.finish() == MaintenanceLock.Outcome.FAILED;
         } catch (java.util.concurrent.ExecutionException e) {
             return true;
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (Exception e) {
             return false;
         }
     }
