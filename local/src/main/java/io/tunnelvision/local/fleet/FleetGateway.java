@@ -47,8 +47,9 @@ final class FleetGateway {
         this.plan = plan;
         SimulatedGateway model = new SimulatedGateway(plan.name(), plan.shape().hardware(), plan.shape().kind(),
                 plan.seed() + 31 * boot, 0);
-        this.host = new SimulatedHost(model, dir.resolve("tree"));
         this.faults = new FaultSchedule(plan.faults());
+        faults.prepare(model);
+        this.host = new SimulatedHost(model, dir.resolve("tree"));
         Path proc = host.tree().procRoot();
         Path sys = host.tree().sysRoot();
         this.identity = HostIdentity.read(plan.name(), proc);

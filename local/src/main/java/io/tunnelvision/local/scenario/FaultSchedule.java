@@ -1,5 +1,6 @@
 package io.tunnelvision.local.scenario;
 
+import io.tunnelvision.local.sim.SimulatedGateway;
 import io.tunnelvision.local.sim.SimulatedHost;
 import java.time.Duration;
 import java.util.HashSet;
@@ -18,6 +19,16 @@ public final class FaultSchedule {
 
     public FaultSchedule(List<FaultPlan> plans) {
         this.plans = List.copyOf(plans);
+    }
+
+    /**
+     * Puts {@code gateway} in the state it ran in before its faults (see {@link
+     * io.tunnelvision.local.sim.Fault#beforeInject}); called once, before the gateway's tree is first written.
+     */
+    public void prepare(SimulatedGateway gateway) {
+        for (FaultPlan f : plans) {
+            gateway.apply(f.fault().beforeInject(gateway.settings(), gateway.cpus()));
+        }
     }
 
     /** Brings {@code host}'s faults up to date with {@code elapsed}, the time since the run started. */

@@ -9,6 +9,15 @@ import java.util.Collections;
  */
 public sealed interface Fault {
 
+    /**
+     * The settings the gateway runs with until this fault comes, given a freshly booted kernel's; most faults need
+     * none. A fault that undoes a tuning needs the tuning in place before it: otherwise the planner puts the kernel
+     * default right before the fault comes, and the fault then undoes the fix as someone else's change would.
+     */
+    default GatewaySettings beforeInject(GatewaySettings settings, int cpus) {
+        return settings;
+    }
+
     /** The settings after injection; most faults leave them alone. */
     default GatewaySettings onInject(GatewaySettings settings, int cpus) {
         return settings;
@@ -86,6 +95,12 @@ public sealed interface Fault {
 
     /** RPS switched off on every queue (say, by a reimage that lost the tuning). */
     record RpsOff() implements Fault {
+        /** Until the reimage, RPS spread over every CPU. */
+        @Override
+        public GatewaySettings beforeInject(GatewaySettings settings, int cpus) {
+            return settings.withRpsEverywhere(cpus >= 64 ? -1L : (1L << cpus) - 1);
+        }
+
         @Override
         public GatewaySettings onInject(GatewaySettings settings, int cpus) {
             return settings.withRpsEverywhere(0);
