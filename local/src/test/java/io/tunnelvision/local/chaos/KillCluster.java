@@ -192,6 +192,9 @@ final class KillCluster implements AutoCloseable {
         // the local system's limit: every fault of the run may have a command in flight at once
         env.put(StreamsAppConfig.MAX_UNVERIFIED.env(), "50");
         env.put(StreamsAppConfig.SIGNING_KEY_FILE.env(), plannerKey.privateKey().toString());
+        // instances share the machine: each serves /metrics and /health on a port of its own, on loopback only
+        env.put(StreamsAppConfig.HTTP_BIND.env(), "127.0.0.1");
+        env.put(StreamsAppConfig.HTTP_PORT.env(), Integer.toString(freePort()));
         instance.process = ChildJvm.start(instance.toString(), "384m", instance.log, env,
                 "io.tunnelvision.streams.StreamsMain");
         instance.starts++;

@@ -36,12 +36,15 @@ import org.apache.kafka.common.TopicPartition;
  * <ul>
  *   <li><b>samples</b>: every gateway samples once a round with its sequence 0, 1, ... rounds - 1 (one boot per
  *       run); each (host, boot, sequence) on the softnet and interrupt sample topics;</li>
+ *   <li><b>order</b>: each sample's first copy is on its partition before any later sample of its host (streams
+ *       drops a sample older than one it already took, so one out of order would get no rate);</li>
  *   <li><b>rates</b>: each sample whose predecessor of the same boot is on the topic gives exactly one rate
  *       record with that {@code toSequence};</li>
  *   <li><b>rows</b>: each rate record gives exactly one row (host, ts = the rate's {@code toMs}); a row no record
  *       explains counts as duplicated;</li>
  *   <li><b>hotspots</b> and <b>commands</b>: a record repeated (same hotspot, state and update time; same
- *       command id, or the same change of the same hotspot under another id) is duplicated; one missing in
+ *       command id, or the same change of the same hotspot, compare-and-set value included, under another id)
+ *       is duplicated; one missing in
  *       PostgreSQL is lost;</li>
  *   <li><b>faults answered</b>: every gateway with a fault has at least one command.</li>
  * </ul>
@@ -164,13 +167,24 @@ final class KillVerifier {
         // the spool sends at least once: a batch whose acknowledgement it never got is sent again, by a new
         // producer after a failure, so a copy on the topic is allowed here; the rates and rows must have none
         Stage samples = new Stage(kind + " samples (Kafka, copies allowed)", true);
+        // order: streams takes a host's samples in sequence order and drops one older than a sample it already has,
+        // so a sample whose first copy lands on the partition behind a later one of its host gets no rate
+        Stage order = new Stage(kind + " samples in partition order (Kafka)");
         Map<String, Integer> seen = new HashMap<>();
         Map<String, Set<String>> bootsOf = new HashMap<>();
+        Map<String, Long> newest = new HashMap<>();
         for (S sample : read(sampleTopic)) {
             SampleHeader h = sampleHeader.apply(sample);
-            seen.merge(key(h.getHostId(), h.getBootId(), h.getSequence()), 1, Integer::sum);
+            String key = key(h.getHostId(), h.getBootId(), h.getSequence());
+            order.expect();
+            Long ahead = newest.merge(h.getHostId() + "/" + h.getBootId(), h.getSequence(), Math::max);
+            if (!seen.containsKey(key) && ahead > h.getSequence()) {
+                order.lose(key + " first on the partition behind #" + ahead);
+            }
+            seen.merge(key, 1, Integer::sum);
             bootsOf.computeIfAbsent(h.getHostId(), x -> new HashSet<>()).add(h.getBootId());
         }
+        stages.put(order.name, order);
         for (String host : hosts) {
             Set<String> boots = bootsOf.getOrDefault(host, Set.of());
             if (boots.size() != 1) {
@@ -276,8 +290,13 @@ final class KillVerifier {
         for (TuningCommand c : read(topics.commands)) {
             onTopic.expect();
             byId.merge(c.getCommandId(), 1, Integer::sum);
+            // the change is what the command asks of the kernel: its compare-and-set value belongs to it. A
+            // command the planner made again because the agent refused the first by compare-and-set (the value it
+            // expected was not the kernel's: the host's settings sample lagged behind its rates) asks another
+            // change, not the same one twice; a transaction replayed asks the same one with the same expectation
             byChange.computeIfAbsent(c.getHostId() + " " + c.getHotspotId() + " " + c.getAction() + " "
-                    + c.getTarget() + "=" + c.getNewValue() + (c.getRollbackOf() == null ? ""
+                    + c.getTarget() + " " + c.getExpectedValue() + "->" + c.getNewValue()
+                    + (c.getRollbackOf() == null ? ""
                     : " rollback of " + c.getRollbackOf()), x -> new HashSet<>()).add(c.getCommandId());
             if (c.getRollbackOf() == null) {
                 hostsWithCommand.add(c.getHostId());
