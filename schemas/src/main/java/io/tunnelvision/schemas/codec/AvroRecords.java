@@ -15,6 +15,7 @@ import io.tunnelvision.schemas.avro.LinkSample;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.schemas.avro.WireguardSample;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
@@ -30,6 +31,7 @@ public final class AvroRecords {
             InterfaceConfigSample.class,
             KernelSettingsSample.class,
             LatencySample.class,
+            WireguardSample.class,
             Hotspot.class,
             TuningCommand.class,
             CommandResult.class,
