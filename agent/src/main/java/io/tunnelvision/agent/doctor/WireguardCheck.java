@@ -25,10 +25,10 @@ final class WireguardCheck implements Check {
         return Set.of(HotspotType.TUNNEL_DOWN);
     }
 
-    /** {@code wg0 peer TrMvSoP4…}: the rules' target, marked as a shortened key. */
+    /** {@code wg0 peer TrMvSoP4...}: the rules' target, marked as a shortened key (in ASCII, for any terminal). */
     @Override
     public String subject(Finding finding) {
-        return finding.target() + "…";
+        return finding.target() + "...";
     }
 
     @Override

@@ -50,7 +50,7 @@ class WireguardCheckTest {
         assertEquals(1, findings.size(), findings.toString());
         Finding f = findings.get(0);
         assertEquals(Severity.CRITICAL, f.severity());
-        assertEquals("wg0 peer TrMvSoP4…", f.subject());
+        assertEquals("wg0 peer TrMvSoP4...", f.subject());
         assertTrue(f.seen().contains("endpoint 198.51.100.7:51820"), f.seen());
         assertTrue(f.seen().contains(PEER), f.seen());
         assertTrue(f.seen().contains("latest handshake 181 s ago"), f.seen());
