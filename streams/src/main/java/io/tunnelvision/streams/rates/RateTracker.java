@@ -36,7 +36,10 @@ public final class RateTracker<S, R> {
         this.minIntervalMs = minInterval.toMillis();
     }
 
-    /** What happened to one sample: its order verdict, and the rates when one was taken. */
+    /**
+     * What happened to one sample: its order verdict, and the rates when one was taken. A next sample skipped
+     * because it came sooner than the minimum interval is NEXT with no rates, and was not kept.
+     */
     public record Step<R>(SampleOrder order, Optional<R> rates) {
     }
 
