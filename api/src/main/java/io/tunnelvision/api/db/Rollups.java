@@ -36,9 +36,11 @@ public final class Rollups {
     private final Jdbi jdbi;
     private final PartitionMaintenance partitions;
     private final Clock clock;
+    private final WireguardDao wireguard;
 
     public Rollups(Jdbi jdbi, PartitionMaintenance partitions, Clock clock) {
         this.jdbi = jdbi;
+        this.wireguard = new WireguardDao(jdbi);
         this.partitions = partitions;
         this.clock = clock;
     }
@@ -58,7 +60,29 @@ public final class Rollups {
                 }
                 saveProgress(table, to);
             }
+            rows += rollUpWireguardUntil(target, to);
         }
+        return rows;
+    }
+
+    /** The WireGuard peers of the tier, with their own progress row (rates need the rows before each bucket). */
+    private int rollUpWireguardUntil(Tier target, Instant to) {
+        PartitionedTable table = PartitionedTable.wireguard(target);
+        Instant done = progress(table.name()).orElse(to.minus(Duration.ofDays(1)));
+        Instant from = min(done, to.minus(target == Tier.MINUTE ? REDO : Duration.ofHours(2)));
+        int rows = 0;
+        for (Instant start = from; start.isBefore(to); start = start.plus(SLICE)) {
+            rows += rollUpWireguard(target, start, min(start.plus(SLICE), to));
+        }
+        saveProgress(table.name(), to);
+        return rows;
+    }
+
+    /** Rolls the WireGuard peers of the tier below {@code target} up for {@code [from, to)}; returns the rows. */
+    public int rollUpWireguard(Tier target, Instant from, Instant to) {
+        partitions.ensureRange(PartitionedTable.wireguard(target), from, to);
+        int rows = wireguard.rollUp(target, from, to);
+        LOG.debug("Rolled {} rows of {} for [{}, {})", rows, PartitionedTable.wireguard(target).name(), from, to);
         return rows;
     }
 
