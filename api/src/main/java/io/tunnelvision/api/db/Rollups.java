@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * <p>Each run redoes a trailing window as well as what is new ({@link #REDO}), with upserts, so records that
  * arrive a little late still reach the rollups; the progress per table survives restarts in
  * {@code rollup_progress}.
+ *
+ * <p>The WireGuard peers are rolled up here too, with their own statements ({@link WireguardDao#rollUp}): their
+ * rates come from counter deltas between samples, not from averaging rates.
  */
 public final class Rollups {
 
