@@ -31,7 +31,6 @@ public final class AvroRecords {
             InterfaceConfigSample.class,
             KernelSettingsSample.class,
             LatencySample.class,
-            WireguardSample.class,
             Hotspot.class,
             TuningCommand.class,
             CommandResult.class,
@@ -40,7 +39,9 @@ public final class AvroRecords {
             InterruptRates.class,
             SoftnetRates.class,
             LinkRates.class,
-            KernelRates.class);
+            KernelRates.class,
+            // last: the fuzz target picks a type by index, so its saved inputs keep their types
+            WireguardSample.class);
 
     private AvroRecords() {
     }
