@@ -127,6 +127,74 @@ class WireguardPeersLabIT {
         }
     }
 
+    /**
+     * What the agent's systemd unit allows: {@code wg show all dump} run as an unprivileged user with exactly the
+     * unit's ambient capabilities (read from the unit file) and {@code /run/wireguard} read-only (the unit's
+     * ProtectSystem=strict), as the agent would run it, reads wireguard-go's UAPI socket (root's, mode 0700):
+     * CAP_DAC_OVERRIDE opens it. With CAP_NET_ADMIN alone the socket refuses, and the collector says the source is
+     * unavailable instead of failing. Kernel WireGuard (generic netlink, CAP_NET_ADMIN) cannot be tried here: this
+     * kernel has no wireguard module.
+     */
+    @Test
+    void theAgentsUnitCapabilitiesAreEnoughToReadWireguardGoAndNetAdminAloneIsNot() throws Exception {
+        LabNetwork.requireKernelLab();
+        WireGuardTunnel tunnel = new WireGuardTunnel();
+        tunnel.requireTools();
+        LabTunnel.requireCommand("WireGuard peers", List.of("setpriv", "--version"), "util-linux");
+        Path unit = Path.of("..", "agent", "src", "main", "dist", "systemd", "tunnelvision-agent.service");
+        List<String> unitCaps = Files.readAllLines(unit).stream().filter(l -> l.startsWith("AmbientCapabilities="))
+                .flatMap(l -> List.of(l.substring(l.indexOf('=') + 1).trim().split("\\s+")).stream()).toList();
+        assertTrue(unitCaps.contains("CAP_NET_ADMIN") && unitCaps.contains("CAP_DAC_OVERRIDE"),
+                "the unit's ambient capabilities: " + unitCaps);
+        Path runDir = Files.createDirectories(Path.of("target", "lab").toAbsolutePath()
+                .resolve("wg-unit-" + Long.toHexString(System.nanoTime())));
+
+        try (Cleanup cleanup = new Cleanup()) {
+            LabNetwork net = cleanup.add(new LabNetwork());
+            cleanup.add(() -> {
+                for (Gateway g : List.of(net.a, net.b)) {
+                    Files.deleteIfExists(WireGuardTunnel.SOCKETS.resolve(tunnel.device(net, g) + ".sock"));
+                }
+            });
+            net.create();
+            LabProcesses processes = cleanup.add(new LabProcesses());
+            tunnel.create(net, processes, runDir);
+            Path sys = Path.of("/proc", Long.toString(processes.startTool(net.a.ns(), List.of("sleep", "300"),
+                    runDir.resolve("gw-a-sleep.log")).pid()), "root", "sys");
+
+            WireguardCollector confined = new WireguardCollector(sys, WireGuardTunnel.SOCKETS,
+                    command -> ToolRun.run(asUnprivileged(net.a, unitCaps, command)));
+            WireguardSample sample = confined.collect(new SampleHeader("lab", "boot", 0L, 0L, "lab"));
+            assertEquals(0, confined.unavailableRounds(), "wg as the unit's user did not work");
+            assertEquals(List.of(tunnel.device(net, net.a)),
+                    sample.getInterfaces().stream().map(WireguardInterface::getName).toList());
+            assertEquals(net.b.underlayIp() + ":" + PORT,
+                    sample.getInterfaces().get(0).getPeers().get(0).getEndpoint());
+
+            WireguardCollector netAdminOnly = new WireguardCollector(sys, WireGuardTunnel.SOCKETS,
+                    command -> ToolRun.run(asUnprivileged(net.a, List.of("CAP_NET_ADMIN"), command)));
+            assertEquals(List.of(), netAdminOnly.collect(new SampleHeader("lab", "boot", 1L, 0L, "lab"))
+                    .getInterfaces());
+            assertEquals(1, netAdminOnly.unavailableRounds(), "without CAP_DAC_OVERRIDE the socket refuses");
+        }
+    }
+
+    /**
+     * {@code command} in {@code g}'s namespace as user nobody with exactly {@code caps}, no new privileges, and
+     * {@code /run/wireguard} mounted read-only in a mount namespace of its own.
+     */
+    private static List<String> asUnprivileged(Gateway g, List<String> caps, List<String> command) {
+        String set = caps.stream().map(c -> "+" + c.toLowerCase(java.util.Locale.ROOT).replaceFirst("^cap_", ""))
+                .collect(java.util.stream.Collectors.joining(","));
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", g.ns(), "unshare", "--mount",
+                "--propagation", "private", "sh", "-c", "mount --bind -o ro " + WireGuardTunnel.SOCKETS + " "
+                        + WireGuardTunnel.SOCKETS + " && exec \"$@\"", "sh",
+                "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all," + set,
+                "--ambient-caps=-all," + set, "--bounding-set=-all," + set, "--no-new-privs"));
+        argv.addAll(command);
+        return argv;
+    }
+
     /** {@code count} datagrams of {@link #DATAGRAM} bytes from {@code from} to {@code to}'s tunnel address. */
     private static void send(Gateway from, Gateway to, int count) {
         Shell.run(List.of("ip", "netns", "exec", from.ns(), "bash", "-c",
