@@ -62,10 +62,8 @@ class WireguardPeersLabIT {
             tunnel.create(net, processes, runDir);
             String devA = tunnel.device(net, net.a);
             String devB = tunnel.device(net, net.b);
-            Gatherer a = new Gatherer(net.a, processes.startTool(net.a.ns(), List.of("sleep", "300"),
-                    runDir.resolve("gw-a-sleep.log")));
-            Gatherer b = new Gatherer(net.b, processes.startTool(net.b.ns(), List.of("sleep", "300"),
-                    runDir.resolve("gw-b-sleep.log")));
+            Gatherer a = new Gatherer(net.a, namespaceSysfs(processes, net.a, runDir));
+            Gatherer b = new Gatherer(net.b, namespaceSysfs(processes, net.b, runDir));
 
             // Before any traffic: both peers configured, no handshake yet.
             WireguardPeer first = a.onlyPeer(devA);
@@ -159,8 +157,7 @@ class WireguardPeersLabIT {
             net.create();
             LabProcesses processes = cleanup.add(new LabProcesses());
             tunnel.create(net, processes, runDir);
-            Path sys = Path.of("/proc", Long.toString(processes.startTool(net.a.ns(), List.of("sleep", "300"),
-                    runDir.resolve("gw-a-sleep.log")).pid()), "root", "sys");
+            Path sys = namespaceSysfs(processes, net.a, runDir);
 
             WireguardCollector confined = new WireguardCollector(sys, WireGuardTunnel.SOCKETS,
                     command -> ToolRun.run(asUnprivileged(net.a, unitCaps, command)));
@@ -195,6 +192,24 @@ class WireguardPeersLabIT {
         return argv;
     }
 
+    /**
+     * The sysfs of {@code g}'s namespace as seen from here: {@code /proc/<pid>/root/sys} of a {@code sleep} started
+     * with {@code ip netns exec}, once it runs. Before its exec, {@code ip} is still swapping the host's sysfs for
+     * the namespace's, and {@code sys/class/net} may be missing.
+     */
+    private static Path namespaceSysfs(LabProcesses processes, Gateway g, Path runDir) throws Exception {
+        Process p = processes.startTool(g.ns(), List.of("sleep", "300"), runDir.resolve(g.hostId() + "-sleep.log"));
+        Path proc = Path.of("/proc", Long.toString(p.pid()));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Files.readString(proc.resolve("comm")).strip().equals("sleep")) {
+            assertTrue(p.isAlive() && System.nanoTime() < deadline, "ip netns exec " + g.ns() + " sleep never ran");
+            Thread.sleep(10);
+        }
+        Path sys = proc.resolve("root").resolve("sys");
+        assertTrue(Files.isDirectory(sys.resolve("class/net/u0")), sys + " is not the namespace's sysfs");
+        return sys;
+    }
+
     /** {@code count} datagrams of {@link #DATAGRAM} bytes from {@code from} to {@code to}'s tunnel address. */
     private static void send(Gateway from, Gateway to, int count) {
         Shell.run(List.of("ip", "netns", "exec", from.ns(), "bash", "-c",
@@ -214,8 +229,7 @@ class WireguardPeersLabIT {
         /** The interfaces of the latest raw dump, before the collector kept its namespace's own. */
         private List<String> rawInterfaces = List.of();
 
-        Gatherer(Gateway g, Process inNamespace) {
-            Path sys = Path.of("/proc", Long.toString(inNamespace.pid()), "root", "sys");
+        Gatherer(Gateway g, Path sys) {
             Function<List<String>, String> inNs = command -> {
                 List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", g.ns()));
                 argv.addAll(command);
