@@ -5,7 +5,7 @@ import { ago, badge, change, clear, el, heatColor, pct, time } from "./format.js
 import { start } from "./shell.js";
 
 const TYPES = ["IRQ_CONCENTRATION", "SOFTIRQ_CONCENTRATION", "SOFTNET_SQUEEZE", "BACKLOG_DROPS", "TX_DROPS",
-  "RX_OVERRUNS", "RPS_OFF", "MTU_MISMATCH", "UDP_BUFFER_ERRORS", "FLEET_OUTLIER"];
+  "RX_OVERRUNS", "RPS_OFF", "MTU_MISMATCH", "UDP_BUFFER_ERRORS", "FLEET_OUTLIER", "TUNNEL_DOWN"];
 const SEVERITY = { INFO: 1, WARNING: 2, CRITICAL: 3 };
 const SEVERITY_COLOR = { 0: "#e3f3e8", 1: "#9cc3ee", 2: "#f2b84b", 3: "#d2452f" };
 const IN_FLIGHT = ["proposed", "approved", "issued", "applied"];

@@ -1,7 +1,8 @@
 // Gateway: one gateway in depth over a chosen range: throughput, drops and latency of its tunnel and underlay,
-// per-CPU NET_RX and IRQ share (a single-core storm is one hot row), softnet squeeze/drops, settings and their history.
+// per-CPU NET_RX and IRQ share (a single-core storm is one hot row), softnet squeeze/drops, WireGuard peers, settings
+// and their history.
 import { api, query } from "./api.js";
-import { ago, badge, clear, el, param, pct, time } from "./format.js";
+import { ago, badge, clear, el, param, pct, si, time } from "./format.js";
 import { align, cpuHeat, lineChart, sharesOfTotal } from "./charts.js";
 import { start } from "./shell.js";
 
@@ -141,6 +142,32 @@ async function cpuCharts(w) {
     "NIC and tunnel interrupts");
 }
 
+function seconds(s) {
+  if (s === null || s === undefined) return "never";
+  if (s < 120) return s + " s";
+  if (s < 7200) return Math.round(s / 60) + " min";
+  return Math.round(s / 3600) + " h";
+}
+
+/** Each WireGuard interface's peers as the latest sample saw them; the panel stays hidden without WireGuard. */
+function wireguard(body) {
+  const panel = document.getElementById("wireguard-panel");
+  window.tv = Object.assign(window.tv || {}, { wireguard: body });
+  panel.hidden = !body.interfaces.length;
+  if (panel.hidden) return;
+  const rows = body.interfaces.flatMap((i) => i.peers.map((p) => el("tr", { class: "peer " + p.status, "data-peer": p.publicKey },
+    el("td", { text: i.name }), el("td", { class: "key", title: p.publicKey, text: p.shortKey }),
+    el("td", { text: p.endpoint || "–" }), el("td", { class: "num handshake", text: seconds(p.handshakeAgeSeconds) }),
+    el("td", { class: "num", text: si(p.rxBytesPerSecond === null ? null : p.rxBytesPerSecond * 8, "b/s") }),
+    el("td", { class: "num", text: si(p.txBytesPerSecond === null ? null : p.txBytesPerSecond * 8, "b/s") }),
+    el("td", {}, badge(p.status)))));
+  clear(document.getElementById("wireguard"), el("table", { id: "wireguard-table" },
+    el("tr", {}, ["interface", "peer", "endpoint", "handshake age", "rx", "tx", "status"]
+      .map((h) => el("th", { text: h, class: ["handshake age", "rx", "tx"].includes(h) ? "num" : null }))), rows));
+  document.getElementById("wireguard-note").textContent = `sampled ${time(body.sampledAt)}; a handshake older than `
+    + `${body.staleAfterSeconds} s is stale`;
+}
+
 function rps(rxQueues) {
   if (!rxQueues || !rxQueues.length) return "–";
   const masks = [...new Set(rxQueues.map((q) => q.rpsCpus || "0"))];
@@ -211,8 +238,9 @@ async function refresh() {
   settingsNow(detail);
   const history = api(`/api/v1/hosts/${encodeURIComponent(host)}/settings` + query({ from: new Date(Math.min(w.from.getTime(),
     Date.now() - 7 * 86400e3)), to: w.to }));
+  const peers = api(`/api/v1/hosts/${encodeURIComponent(host)}/wireguard`);
   await Promise.all([linkCharts(w, underlay), latencyChart(w), softnetChart(w), cpuCharts(w),
-    history.then(settingsHistory)]);
+    history.then(settingsHistory), peers.then(wireguard)]);
 }
 
 function render(whoami) {

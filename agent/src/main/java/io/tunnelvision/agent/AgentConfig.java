@@ -58,7 +58,7 @@ public final class AgentConfig {
             InterruptsParser.DEFAULT_DEVICES.pattern(),
             "Regular expression: /proc/interrupts rows whose device names match are sent one by one, the rest as per-CPU totals");
     public static final Setting DISABLED_COLLECTORS = Setting.optional("TUNNELVISION_AGENT_DISABLED_COLLECTORS", "",
-            "Comma-separated collectors to switch off: interrupts, softnet, link, interface-config, kernel-settings");
+            "Comma-separated collectors to switch off: interrupts, softnet, link, interface-config, kernel-settings, wireguard");
     public static final Setting DRY_RUN = Setting.optional("TUNNELVISION_AGENT_DRY_RUN", "true",
             "When true the agent answers every acceptable tuning command DRY_RUN with what it would change, and changes nothing");
     public static final Setting TRUSTED_KEYS_DIR = Setting.optional("TUNNELVISION_AGENT_TRUSTED_KEYS_DIR",

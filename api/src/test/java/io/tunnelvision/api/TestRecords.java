@@ -25,6 +25,9 @@ import io.tunnelvision.schemas.avro.ProbeStats;
 import io.tunnelvision.schemas.avro.RateHeader;
 import io.tunnelvision.schemas.avro.RxQueue;
 import io.tunnelvision.schemas.avro.SampleHeader;
+import io.tunnelvision.schemas.avro.WireguardInterface;
+import io.tunnelvision.schemas.avro.WireguardPeer;
+import io.tunnelvision.schemas.avro.WireguardSample;
 import io.tunnelvision.schemas.avro.Severity;
 import io.tunnelvision.schemas.avro.SoftnetCpuRate;
 import io.tunnelvision.schemas.avro.SoftnetRates;
@@ -52,6 +55,23 @@ public final class TestRecords {
     public static SampleHeader sampleHeader(String host, Instant at, long sequence) {
         return SampleHeader.newBuilder().setHostId(host).setBootId("boot-1").setSequence(sequence)
                 .setSampleTimeMs(at.toEpochMilli()).setAgentVersion("0.1.0").build();
+    }
+
+    /** A WireGuard peer; {@code handshake} null for none yet. */
+    public static WireguardPeer wgPeer(String key, String endpoint, Instant handshake, long rx, long tx) {
+        return WireguardPeer.newBuilder().setPublicKey(key).setEndpoint(endpoint).setAllowedIps(2)
+                .setLatestHandshakeMs(handshake == null ? null : handshake.toEpochMilli()).setRxBytes(rx).setTxBytes(tx)
+                .setPersistentKeepaliveS(25).build();
+    }
+
+    public static WireguardInterface wgInterface(String name, WireguardPeer... peers) {
+        return WireguardInterface.newBuilder().setName(name).setPublicKey("iface-key-" + name + "=")
+                .setListenPort(51820).setPeers(List.of(peers)).build();
+    }
+
+    public static WireguardSample wireguard(String host, Instant at, long sequence, WireguardInterface... interfaces) {
+        return WireguardSample.newBuilder().setHeader(sampleHeader(host, at, sequence))
+                .setInterfaces(List.of(interfaces)).build();
     }
 
     /** Per interface: rx_packets = base + index, tx = twice that. */

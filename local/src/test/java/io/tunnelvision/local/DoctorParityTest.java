@@ -23,6 +23,9 @@ import io.tunnelvision.schemas.avro.InterruptRates;
 import io.tunnelvision.schemas.avro.KernelRates;
 import io.tunnelvision.schemas.avro.SampleHeader;
 import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.schemas.avro.WireguardInterface;
+import io.tunnelvision.schemas.avro.WireguardPeer;
+import io.tunnelvision.schemas.avro.WireguardSample;
 import io.tunnelvision.streams.topology.Harness;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,6 +36,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -128,6 +132,66 @@ class DoctorParityTest {
         assertTrue(report.findings().stream().noneMatch(f -> f.subject().equals("doctor")), report.renderText());
     }
 
+    /**
+     * WireGuard peers (no fixture tree has them: the agent's collector runs `wg`, not a file) added to a healthy
+     * fixture host's two readings, 10 s apart: the fleet holds a host's WireGuard baseline for tunnelTrafficWindow
+     * (10 s), so a shorter pair gives the fleet no interval at all.
+     */
+    @Test
+    void theDoctorFindsTheTunnelsDownThatTheFleetWould() {
+        Path dir = FIXTURES.resolve("doctor").resolve("healthy-gateway");
+        long seconds = DetectionThresholds.defaults().tunnelTrafficWindow().toSeconds();
+        long t0 = T0.toEpochMilli();
+        long t1 = t0 + seconds * 1000;
+        String down = "TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=";
+        String never = "gN65BkIKy1eCE9pP1wdc8ROUtkHLF2PfAqYdyYBz6EA=";
+        String idle = "HIgo9xNzJMWLKASShiTqIybxZ0U3wGLiUeJ1PKf8ykw=";
+        String up = "q0VW5hHs3Wa8dWQGbSMxBmVSFjUjVGaTaFBtIJ1mRlo=";
+        HostReading first = read(dir.resolve("before"), 0, 0);
+        first = first.withWireguard(wireguard(first, 0,
+                new WireguardPeer(down, "192.0.2.2:51820", 2, t0 - 300_000L, 9_000L, 20_000L, null),
+                new WireguardPeer(never, null, 1, null, 0L, 148L, null),
+                new WireguardPeer(idle, "192.0.2.4:51820", 1, t0 - 900_000L, 5_000L, 6_000L, null),
+                new WireguardPeer(up, "192.0.2.5:51820", 1, t0 - 20_000L, 70_000L, 80_000L, 25)));
+        HostReading second = read(dir.resolve("after"), seconds, 1);
+        second = second.withWireguard(wireguard(second, 1,
+                new WireguardPeer(down, "192.0.2.2:51820", 2, t0 - 300_000L, 9_000L, 20_296L, null),
+                new WireguardPeer(never, null, 1, null, 0L, 444L, null),
+                new WireguardPeer(idle, "192.0.2.4:51820", 1, t0 - 900_000L, 5_000L, 6_000L, null),
+                new WireguardPeer(up, "192.0.2.5:51820", 1, t1 - 5_000L, 90_000L, 99_000L, 25)));
+
+        Set<String> doctor = new TreeSet<>();
+        DoctorReport report = Doctor.examine(first, second);
+        for (DoctorReport.Diagnosis d : report.diagnoses()) {
+            if (d.finding().type() == HotspotType.TUNNEL_DOWN) {
+                doctor.add(key(d.finding()) + " " + d.finding().severity() + " " + keys(d.changes()));
+            }
+        }
+        Set<String> fleet = new TreeSet<>();
+        try (Harness harness = new Harness(DetectionThresholds.defaults().withOverrides("openAfter=1"),
+                PlannerSettings.defaults().withMaxUnverified(1000))) {
+            pipe(harness, first, 0);
+            pipe(harness, second, seconds * 1000);
+            for (Hotspot h : harness.hotspots.readValuesToList()) {
+                if (h.getScope() == HotspotScope.HOST && h.getType() == HotspotType.TUNNEL_DOWN) {
+                    fleet.add(h.getType() + "|" + h.getTarget() + " " + h.getSeverity() + " []");
+                }
+            }
+            assertTrue(harness.commands.isEmpty() && harness.proposals.isEmpty(), "no remedy for a tunnel down");
+        }
+        assertEquals(Set.of("TUNNEL_DOWN|wg0 peer TrMvSoP4 CRITICAL []", "TUNNEL_DOWN|wg0 peer gN65BkIK CRITICAL []"),
+                fleet, "the peer sending into an old session and the one whose handshakes are never answered");
+        assertEquals(fleet, doctor);
+        assertTrue(report.findings().stream().anyMatch(f -> f.check().equals("wireguard")), report.renderText());
+    }
+
+    private static WireguardSample wireguard(HostReading reading, long sequence, WireguardPeer... peers) {
+        SampleHeader h = reading.interrupts().getHeader();
+        return new WireguardSample(new SampleHeader(h.getHostId(), h.getBootId(), sequence, h.getSampleTimeMs(),
+                h.getAgentVersion()), List.of(new WireguardInterface("wg0",
+                "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=", 51820, List.of(peers))));
+    }
+
     /** The detectors the fleet does not run yet, called directly over the rules' own rates. */
     private static Set<String> hostOnlyByTheRules(HostReading first, HostReading second) {
         InterruptRates interrupts = new InterruptRateCalculator().between(first.interrupts(), second.interrupts());
@@ -167,6 +231,9 @@ class DoctorParityTest {
         fleet.pipe(host, r.interrupts(), timeMs);
         fleet.pipe(host, r.softnet(), timeMs);
         fleet.pipe(host, r.links(), timeMs);
+        if (r.wireguard() != null) {
+            fleet.pipe(host, r.wireguard(), timeMs);
+        }
     }
 
     private static String key(Finding f) {

@@ -37,6 +37,9 @@ import io.tunnelvision.schemas.avro.SoftnetCpu;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.TuningAction;
 import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.schemas.avro.WireguardInterface;
+import io.tunnelvision.schemas.avro.WireguardPeer;
+import io.tunnelvision.schemas.avro.WireguardSample;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +59,7 @@ public final class ExampleRecords {
 
     public static List<SpecificRecord> all(String host) {
         return List.of(interrupts(host), softnet(host), link(host), interfaceConfig(host), kernel(host),
-                latency(host), hotspot(host), command(host), result(host), decision(host), outcome(host),
+                latency(host), wireguard(host), hotspot(host), command(host), result(host), decision(host), outcome(host),
                 interruptRates(host), softnetRates(host), linkRates(host), kernelRates(host));
     }
 
@@ -103,6 +106,16 @@ public final class ExampleRecords {
                 new ProbeStats(ProbePath.OVERLAY, "10.99.0.2:7447", 64, 5, 5, 180L, 210L, 260L, 20L, 0.0),
                 new ProbeStats(ProbePath.OVERLAY, "10.99.0.2:7447", 1400, 5, 1, 900L, 900L, 900L, null, 0.8),
                 new ProbeStats(ProbePath.UNDERLAY, "192.0.2.2:7447", 64, 5, 0, null, null, null, null, 1.0)))));
+    }
+
+    /** One interface, a live peer and one that never completed a handshake. */
+    public static WireguardSample wireguard(String host) {
+        return new WireguardSample(header(host, 7), List.of(new WireguardInterface("wg0",
+                "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=", 51820, List.of(
+                        new WireguardPeer("TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=", "192.0.2.2:51820", 2,
+                                T0 - 35_000L, 1_234_567L, 7_654_321L, 25),
+                        new WireguardPeer("gN65BkIKy1eCE9pP1wdc8ROUtkHLF2PfAqYdyYBz6EA=", null, 1, null, 0L, 148L,
+                                null)))));
     }
 
     public static Hotspot hotspot(String host) {

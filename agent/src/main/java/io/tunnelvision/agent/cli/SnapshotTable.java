@@ -10,6 +10,10 @@ import io.tunnelvision.schemas.avro.LinkSample;
 import io.tunnelvision.schemas.avro.RxQueue;
 import io.tunnelvision.schemas.avro.SoftnetCpu;
 import io.tunnelvision.schemas.avro.SoftnetSample;
+import io.tunnelvision.schemas.avro.WireguardInterface;
+import io.tunnelvision.schemas.avro.WireguardPeer;
+import io.tunnelvision.schemas.avro.WireguardSample;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,6 +39,8 @@ final class SnapshotTable {
                 interfaces(s, out);
             } else if (sample instanceof KernelSettingsSample s) {
                 kernel(s, out);
+            } else if (sample instanceof WireguardSample s) {
+                wireguard(s, out);
             }
             out.append('\n');
         }
@@ -92,6 +98,24 @@ final class SnapshotTable {
             String rps = i.getRxQueues().stream().map(SnapshotTable::queue).collect(Collectors.joining(" "));
             out.append(String.format("%-16s %-10s %6d %8d %-8s %-10s %s%n", i.getName(), i.getKind(), i.getMtu(),
                     i.getTxQueueLen(), i.getOperState(), orDash(i.getUnderlay()), rps));
+        }
+    }
+
+    private static void wireguard(WireguardSample s, StringBuilder out) {
+        out.append("== wireguard peers (transfer cumulative; no WireGuard interface, or wg not working: none)\n");
+        out.append(String.format("%-16s %-12s %-24s %5s %-24s %14s %14s %9s%n", "interface", "peer", "endpoint",
+                "ips", "latest handshake", "rx_bytes", "tx_bytes", "keepalive"));
+        for (WireguardInterface i : s.getInterfaces()) {
+            if (i.getPeers().isEmpty()) {
+                out.append(String.format("%-16s (no peers; listen port %s)%n", i.getName(), orDash(i.getListenPort())));
+            }
+            for (WireguardPeer p : i.getPeers()) {
+                String handshake = p.getLatestHandshakeMs() == null ? "never"
+                        : Instant.ofEpochMilli(p.getLatestHandshakeMs()).toString();
+                out.append(String.format("%-16s %-12s %-24s %5d %-24s %14d %14d %9s%n", i.getName(),
+                        shorten(p.getPublicKey(), 12), orDash(p.getEndpoint()), p.getAllowedIps(), handshake,
+                        p.getRxBytes(), p.getTxBytes(), orDash(p.getPersistentKeepaliveS())));
+            }
         }
     }
 

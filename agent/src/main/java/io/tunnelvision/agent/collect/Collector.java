@@ -26,4 +26,12 @@ public interface Collector<T extends SpecificRecord> {
     default long malformedLines() {
         return 0;
     }
+
+    /**
+     * Rounds that gave an empty sample because the source could not be read at all (a tool it runs is missing or
+     * failing), as opposed to a source this host does not have; only grows.
+     */
+    default long unavailableRounds() {
+        return 0;
+    }
 }

@@ -5,6 +5,7 @@ import io.tunnelvision.schemas.avro.InterruptSample;
 import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LinkSample;
 import io.tunnelvision.schemas.avro.SoftnetSample;
+import io.tunnelvision.schemas.avro.WireguardSample;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -50,7 +51,8 @@ public final class CollectorRegistry {
                 register(InterfaceConfigCollector.NAME, InterfaceConfigSample.class,
                         new InterfaceConfigCollector(sysRoot, refresh, RoutedUnderlays.of(procRoot))),
                 register(KernelSettingsCollector.NAME, KernelSettingsSample.class,
-                        new KernelSettingsCollector(procRoot, sysRoot, refresh))));
+                        new KernelSettingsCollector(procRoot, sysRoot, refresh)),
+                register(WireguardCollector.NAME, WireguardSample.class, WireguardCollector.of(procRoot, sysRoot))));
     }
 
     /** {@link #standard(Path, Path, Pattern)} with {@link InterruptsParser#DEFAULT_DEVICES}. */

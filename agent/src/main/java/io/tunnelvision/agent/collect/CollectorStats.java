@@ -10,7 +10,9 @@ package io.tunnelvision.agent.collect;
  * @param totalDurationNanos all calls together
  * @param lastSucceeded whether the last call returned a sample (false before the first call)
  * @param malformedLines lines skipped as malformed
+ * @param unavailableRounds rounds that gave an empty sample because the source could not be read
+ *        ({@link Collector#unavailableRounds()})
  */
 public record CollectorStats(String name, long runs, long failures, long lastDurationNanos,
-        long totalDurationNanos, boolean lastSucceeded, long malformedLines) {
+        long totalDurationNanos, boolean lastSucceeded, long malformedLines, long unavailableRounds) {
 }

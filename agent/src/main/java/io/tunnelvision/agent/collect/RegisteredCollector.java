@@ -56,7 +56,7 @@ public final class RegisteredCollector<T extends SpecificRecord> {
 
     public CollectorStats stats() {
         return new CollectorStats(name, runs.get(), failures.get(), lastNanos, totalNanos.get(), lastSucceeded,
-                collector.malformedLines());
+                collector.malformedLines(), collector.unavailableRounds());
     }
 
     @Override

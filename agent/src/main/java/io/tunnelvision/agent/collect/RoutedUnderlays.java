@@ -1,7 +1,6 @@
 package io.tunnelvision.agent.collect;
 
 import io.tunnelvision.schemas.avro.InterfaceKind;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -51,7 +49,6 @@ public final class RoutedUnderlays {
 
     private static final Logger LOG = LoggerFactory.getLogger(RoutedUnderlays.class);
     private static final Path LIVE_PROC = Path.of("/proc");
-    private static final long WG_TIMEOUT_MS = 2_000;
 
     private final Path procRoot;
     private final Path wireGuardSockets;
@@ -77,7 +74,7 @@ public final class RoutedUnderlays {
     public static RoutedUnderlays of(Path procRoot) {
         boolean live = procRoot.toAbsolutePath().normalize().equals(LIVE_PROC);
         return new RoutedUnderlays(procRoot, live ? Path.of("/run/wireguard") : null,
-                live ? RoutedUnderlays::run : null);
+                live ? ToolRun::run : null);
     }
 
     /** Whether a tun is a userspace WireGuard (wireguard-go, boringtun): it has a UAPI socket of its name. */
@@ -243,39 +240,5 @@ public final class RoutedUnderlays {
     private static boolean isPid(Path name) {
         String s = name.toString();
         return !s.isEmpty() && s.chars().allMatch(Character::isDigit);
-    }
-
-    /**
-     * Runs a command with a timeout; its output, or null if it cannot be run, fails or takes too long. The output
-     * goes to a temporary file, so that a large one cannot fill the pipe while the timeout is waited for.
-     */
-    private static String run(List<String> command) {
-        Path out = null;
-        Process process = null;
-        try {
-            out = Files.createTempFile("tunnelvision-wg", ".txt");
-            process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(out.toFile())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            if (!process.waitFor(WG_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                return null;
-            }
-            return process.exitValue() == 0 ? Files.readString(out, StandardCharsets.UTF_8) : null;
-        } catch (IOException e) {
-            return null; // not installed, or no temporary directory
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            return null;
-        } finally {
-            if (out != null) {
-                try {
-                    Files.deleteIfExists(out);
-                } catch (IOException e) {
-                    LOG.debug("Cannot delete {}: {}", out, e.getMessage());
-                }
-            }
-        }
     }
 }

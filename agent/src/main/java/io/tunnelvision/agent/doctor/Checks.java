@@ -23,7 +23,8 @@ final class Checks {
             new TunnelMtuCheck(),
             new FragmentationCheck(),
             new RpFilterCheck(),
-            new GovernorCheck());
+            new GovernorCheck(),
+            new WireguardCheck());
 
     private static final Map<HotspotType, Check> BY_TYPE = new EnumMap<>(HotspotType.class);
 

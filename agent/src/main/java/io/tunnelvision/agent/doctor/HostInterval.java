@@ -3,11 +3,14 @@ package io.tunnelvision.agent.doctor;
 import io.tunnelvision.rules.detect.DetectionThresholds;
 import io.tunnelvision.rules.detect.Finding;
 import io.tunnelvision.rules.detect.HostDetectors;
+import io.tunnelvision.rules.detect.TunnelDownDetector;
 import io.tunnelvision.rules.plan.HostContext;
 import io.tunnelvision.rules.rates.InterruptRateCalculator;
 import io.tunnelvision.rules.rates.KernelRateCalculator;
 import io.tunnelvision.rules.rates.LinkRateCalculator;
 import io.tunnelvision.rules.rates.SoftnetRateCalculator;
+import io.tunnelvision.rules.rates.WireguardRateCalculator;
+import io.tunnelvision.rules.rates.WireguardRates;
 import io.tunnelvision.schemas.avro.InterfaceConfig;
 import io.tunnelvision.schemas.avro.InterruptRates;
 import io.tunnelvision.schemas.avro.KernelRates;
@@ -33,6 +36,8 @@ final class HostInterval {
     private final SoftnetRates softnetRates;
     private final LinkRates linkRates;
     private final KernelRates kernelRates;
+    /** Null unless both readings have a WireGuard sample. */
+    private final WireguardRates wireguardRates;
 
     HostInterval(HostReading first, HostReading second) {
         Duration between = Duration.between(first.takenAt(), second.takenAt());
@@ -46,6 +51,8 @@ final class HostInterval {
         this.softnetRates = new SoftnetRateCalculator().between(first.softnet(), second.softnet());
         this.linkRates = new LinkRateCalculator().between(first.links(), second.links());
         this.kernelRates = new KernelRateCalculator().between(first.kernel(), second.kernel());
+        this.wireguardRates = first.wireguard() == null || second.wireguard() == null ? null
+                : new WireguardRateCalculator().between(first.wireguard(), second.wireguard());
     }
 
     /**
@@ -59,6 +66,7 @@ final class HostInterval {
         // no link rates: the doctor's fixtures and HostBuilder give their tunnels no packets, which would hide
         // every MTU finding behind the rules' tunnel-traffic condition (see MtuMismatchDetector)
         findings.addAll(detectors.onKernel(kernelRates, second.interfaces(), null, null));
+        findings.addAll(detectors.onWireguard(wireguardRates));
         findings.addAll(detectors.hostOnly(interruptRates, kernelRates, second.interfaces(), second.kernel(),
                 Boolean.TRUE.equals(facts().ipForwarding()), ipv4Uplinks().size()));
         return findings;
@@ -71,6 +79,16 @@ final class HostInterval {
     HostContext hostContext() {
         return new HostContext(second.interfaces(), second.kernel(), second.interrupts().getOnlineCpus(),
                 second.interrupts(), interruptRates, DetectionThresholds.defaults());
+    }
+
+    /** Each WireGuard peer over the interval, as the later reading shows it. */
+    Optional<WireguardRates.PeerRate> peer(String target) {
+        if (wireguardRates == null) {
+            return Optional.empty();
+        }
+        return wireguardRates.peers().stream()
+                .filter(p -> TunnelDownDetector.target(p.iface(), p.peer().getPublicKey()).equals(target))
+                .findFirst();
     }
 
     double seconds() {

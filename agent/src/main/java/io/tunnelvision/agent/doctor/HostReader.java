@@ -9,16 +9,21 @@ import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LinkSample;
 import io.tunnelvision.schemas.avro.SampleHeader;
 import io.tunnelvision.schemas.avro.SoftnetSample;
+import io.tunnelvision.schemas.avro.WireguardSample;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes a {@link HostReading} with the agent's own collectors (the samples it publishes, built by the same
  * registry) plus a {@link HostFactsReader}.
  */
 public final class HostReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HostReader.class);
 
     static final String HOST_ID = "doctor";
     private static final String BOOT_ID = "";
@@ -30,8 +35,12 @@ public final class HostReader {
     private long sequence;
 
     public HostReader(Path procRoot, Path sysRoot, Clock clock) {
-        this.registry = CollectorRegistry.standard(procRoot, sysRoot);
-        this.facts = new HostFactsReader(procRoot, sysRoot);
+        this(CollectorRegistry.standard(procRoot, sysRoot), new HostFactsReader(procRoot, sysRoot), clock);
+    }
+
+    HostReader(CollectorRegistry registry, HostFactsReader facts, Clock clock) {
+        this.registry = registry;
+        this.facts = facts;
         this.clock = clock;
     }
 
@@ -49,7 +58,26 @@ public final class HostReader {
         InterruptSample interrupts = collect(InterruptSample.class, header);
         return new HostReading(at, interrupts, collect(SoftnetSample.class, header),
                 collect(LinkSample.class, header), collect(InterfaceConfigSample.class, header),
-                collect(KernelSettingsSample.class, header), facts.read(interrupts.getOnlineCpus()));
+                collect(KernelSettingsSample.class, header), facts.read(interrupts.getOnlineCpus()),
+                optional(WireguardSample.class, header));
+    }
+
+    /**
+     * A sample of a collector the agent may lack (WireGuard: registered once its collector is, switched off by
+     * configuration, or with nothing to read on this host): null when there is none or it cannot read, so that the
+     * other checks still run; the check that needs it then finds nothing.
+     */
+    private <T extends SpecificRecord> T optional(Class<T> type, SampleHeader header) {
+        RegisteredCollector<T> collector = registry.find(type).orElse(null);
+        if (collector == null) {
+            return null;
+        }
+        try {
+            return collector.collect(header);
+        } catch (CollectException e) {
+            LOG.warn("The doctor could not read {}: {}", type.getSimpleName(), e.getMessage());
+            return null;
+        }
     }
 
     private <T extends SpecificRecord> T collect(Class<T> type, SampleHeader header) {

@@ -5,17 +5,21 @@ import io.tunnelvision.schemas.avro.InterruptSample;
 import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LinkSample;
 import io.tunnelvision.schemas.avro.SoftnetSample;
+import io.tunnelvision.schemas.avro.WireguardSample;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * Everything the doctor reads of a host at one moment: the five samples the agent publishes and the
- * {@link HostFacts} no sample carries. Two readings some seconds apart give the rates the checks judge.
+ * Everything the doctor reads of a host at one moment: the samples the agent publishes and the {@link HostFacts}
+ * no sample carries. Two readings some seconds apart give the rates the checks judge.
  *
- * @param takenAt when the reading was made; the difference between two readings is the interval of every rate
+ * @param takenAt   when the reading was made; the difference between two readings is the interval of every rate
+ * @param wireguard the WireGuard interfaces and peers, or null when the agent has no WireGuard collector
+ *                  registered (or it is switched off): the WireGuard check then finds nothing
  */
 public record HostReading(Instant takenAt, InterruptSample interrupts, SoftnetSample softnet, LinkSample links,
-        InterfaceConfigSample interfaces, KernelSettingsSample kernel, HostFacts facts) {
+        InterfaceConfigSample interfaces, KernelSettingsSample kernel, HostFacts facts, WireguardSample wireguard) {
 
     public HostReading {
         Objects.requireNonNull(takenAt, "takenAt");
@@ -25,5 +29,21 @@ public record HostReading(Instant takenAt, InterruptSample interrupts, SoftnetSa
         Objects.requireNonNull(interfaces, "interfaces");
         Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(facts, "facts");
+    }
+
+    /** A reading without WireGuard samples. */
+    public HostReading(Instant takenAt, InterruptSample interrupts, SoftnetSample softnet, LinkSample links,
+            InterfaceConfigSample interfaces, KernelSettingsSample kernel, HostFacts facts) {
+        this(takenAt, interrupts, softnet, links, interfaces, kernel, facts, null);
+    }
+
+    /** This reading with {@code sample} as its WireGuard sample. */
+    public HostReading withWireguard(WireguardSample sample) {
+        return new HostReading(takenAt, interrupts, softnet, links, interfaces, kernel, facts, sample);
+    }
+
+    /** The WireGuard sample, empty when none was read. */
+    public Optional<WireguardSample> wireguardSample() {
+        return Optional.ofNullable(wireguard);
     }
 }

@@ -52,6 +52,10 @@ public final class AgentMetrics {
                 "Lines skipped because they did not parse.");
         stats.forEach(s -> text.sample("tunnelvision_collector_malformed_lines_total", "collector", s.name(),
                 s.malformedLines()));
+        text.family("tunnelvision_collector_unavailable_total", "counter",
+                "Rounds with an empty sample because the source could not be read (wg missing or failing).");
+        stats.forEach(s -> text.sample("tunnelvision_collector_unavailable_total", "collector", s.name(),
+                s.unavailableRounds()));
         text.family("tunnelvision_spool_bytes", "gauge", "Bytes waiting in the on-disk spool.")
                 .sample("tunnelvision_spool_bytes", spool.bytes());
         text.family("tunnelvision_spool_pending_records", "gauge", "Samples not yet delivered to Kafka.")

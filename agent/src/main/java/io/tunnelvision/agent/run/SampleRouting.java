@@ -7,6 +7,7 @@ import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LatencySample;
 import io.tunnelvision.schemas.avro.LinkSample;
 import io.tunnelvision.schemas.avro.SoftnetSample;
+import io.tunnelvision.schemas.avro.WireguardSample;
 import io.tunnelvision.schemas.topic.Topics;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -34,6 +35,8 @@ public final class SampleRouting {
             publisher.publish(topics.kernelSettingsSamples, hostId, s);
         } else if (sample instanceof LatencySample s) {
             publisher.publish(topics.latencySamples, hostId, s);
+        } else if (sample instanceof WireguardSample s) {
+            publisher.publish(topics.wireguardSamples, hostId, s);
         } else {
             throw new IllegalArgumentException("no topic for " + sample.getClass().getName());
         }

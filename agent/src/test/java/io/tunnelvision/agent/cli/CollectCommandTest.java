@@ -24,7 +24,7 @@ class CollectCommandTest {
 
         assertEquals(0, r.code, r.err);
         for (String source : new String[] {"\"interrupts\":", "\"softnet\":", "\"link\":", "\"interface-config\":",
-                "\"kernel-settings\":"}) {
+                "\"kernel-settings\":", "\"wireguard\":"}) {
             assertTrue(r.out.contains(source), "missing " + source);
         }
         assertEquals(1, r.out.strip().lines().count(), "one line per snapshot");
@@ -41,6 +41,7 @@ class CollectCommandTest {
         assertEquals(0, r.code, r.err);
         assertTrue(r.out.contains("== interrupts"));
         assertTrue(r.out.contains("== softnet_stat"));
+        assertTrue(r.out.contains("== wireguard peers"), r.out);
         assertTrue(r.out.contains("net.core.netdev_budget             300"), r.out);
         assertTrue(r.out.contains("eth0"));
     }

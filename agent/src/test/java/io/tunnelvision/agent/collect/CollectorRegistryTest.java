@@ -20,7 +20,7 @@ class CollectorRegistryTest {
 
     @Test
     void standardRegistryListsEverySourceOnce() {
-        assertEquals(List.of("interrupts", "softnet", "link", "interface-config", "kernel-settings"),
+        assertEquals(List.of("interrupts", "softnet", "link", "interface-config", "kernel-settings", "wireguard"),
                 List.copyOf(registry.names()));
     }
 
@@ -37,7 +37,8 @@ class CollectorRegistryTest {
     void collectorsCanBeSwitchedOffByName() {
         CollectorRegistry smaller = registry.without(Set.of("softnet", "link"));
 
-        assertEquals(List.of("interrupts", "interface-config", "kernel-settings"), List.copyOf(smaller.names()));
+        assertEquals(List.of("interrupts", "interface-config", "kernel-settings", "wireguard"),
+                List.copyOf(smaller.names()));
         assertFalse(smaller.find(SoftnetSample.class).isPresent());
         assertTrue(smaller.find(InterruptSample.class).isPresent());
     }

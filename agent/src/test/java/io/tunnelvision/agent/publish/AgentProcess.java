@@ -119,7 +119,7 @@ final class AgentProcess {
     /** The sample topics the agent writes (the probes' latency samples need peers, so they are not here). */
     static List<Topic<String, ? extends SpecificRecord>> sampleTopics(Topics topics) {
         return List.of(topics.interruptSamples, topics.softnetSamples, topics.linkSamples,
-                topics.interfaceConfigSamples, topics.kernelSettingsSamples);
+                topics.interfaceConfigSamples, topics.kernelSettingsSamples, topics.wireguardSamples);
     }
 
     /** Each record of the topic as (boot id, sequence), in offset order. */

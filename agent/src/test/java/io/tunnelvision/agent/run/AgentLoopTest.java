@@ -31,15 +31,16 @@ class AgentLoopTest {
         try (DiskSpool spool = DiskSpool.open(dir.resolve("spool"), 1 << 20)) {
             AgentLoop loop = loop(tree, topics, spool, new SequenceStore(dir));
 
-            assertEquals(5, loop.tick());
-            assertEquals(5, loop.tick());
+            assertEquals(6, loop.tick());
+            assertEquals(6, loop.tick());
 
             List<DiskSpool.Entry> entries = spool.peek(100);
-            assertEquals(10, entries.size());
+            assertEquals(12, entries.size());
             Set<String> topicNames = new HashSet<>();
             entries.forEach(e -> topicNames.add(e.record().topic()));
             assertEquals(Set.of(topics.interruptSamples.name(), topics.softnetSamples.name(), topics.linkSamples.name(),
-                    topics.interfaceConfigSamples.name(), topics.kernelSettingsSamples.name()), topicNames);
+                    topics.interfaceConfigSamples.name(), topics.kernelSettingsSamples.name(),
+                    topics.wireguardSamples.name()), topicNames);
             SoftnetSample second = entries.stream().filter(e -> e.record().topic().equals(topics.softnetSamples.name()))
                     .map(e -> topics.softnetSamples.valueSerde().deserializer().deserialize("", e.record().value()))
                     .toList().get(1);

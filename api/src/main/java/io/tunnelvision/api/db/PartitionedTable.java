@@ -7,6 +7,13 @@ import java.util.List;
 public record PartitionedTable(String name, Tier tier) {
 
     public static final PartitionedTable LATENCY = new PartitionedTable("latency_samples", Tier.MINUTE);
+    /** WireGuard peers: the raw samples and their rollups, retained like the rate tiers. */
+    public static final String WIREGUARD_PEERS = "wireguard_peers";
+
+    /** The WireGuard peers table of a tier: {@code wireguard_peers}, {@code _1m}, {@code _1h}. */
+    public static PartitionedTable wireguard(Tier tier) {
+        return new PartitionedTable(WIREGUARD_PEERS + tier.suffix(), tier);
+    }
 
     public static PartitionedTable of(MetricFamily family, Tier tier) {
         return new PartitionedTable(family.table(tier), tier);
@@ -21,6 +28,9 @@ public record PartitionedTable(String name, Tier tier) {
             }
         }
         tables.add(LATENCY);
+        for (Tier tier : Tier.values()) {
+            tables.add(wireguard(tier));
+        }
         return List.copyOf(tables);
     }
 }

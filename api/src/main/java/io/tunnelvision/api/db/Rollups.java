@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * <p>Each run redoes a trailing window as well as what is new ({@link #REDO}), with upserts, so records that
  * arrive a little late still reach the rollups; the progress per table survives restarts in
  * {@code rollup_progress}.
+ *
+ * <p>The WireGuard peers are rolled up here too, with their own statements ({@link WireguardDao#rollUp}): their
+ * rates come from counter deltas between samples, not from averaging rates.
  */
 public final class Rollups {
 
@@ -36,9 +39,11 @@ public final class Rollups {
     private final Jdbi jdbi;
     private final PartitionMaintenance partitions;
     private final Clock clock;
+    private final WireguardDao wireguard;
 
     public Rollups(Jdbi jdbi, PartitionMaintenance partitions, Clock clock) {
         this.jdbi = jdbi;
+        this.wireguard = new WireguardDao(jdbi);
         this.partitions = partitions;
         this.clock = clock;
     }
@@ -58,7 +63,29 @@ public final class Rollups {
                 }
                 saveProgress(table, to);
             }
+            rows += rollUpWireguardUntil(target, to);
         }
+        return rows;
+    }
+
+    /** The WireGuard peers of the tier, with their own progress row (rates need the rows before each bucket). */
+    private int rollUpWireguardUntil(Tier target, Instant to) {
+        PartitionedTable table = PartitionedTable.wireguard(target);
+        Instant done = progress(table.name()).orElse(to.minus(Duration.ofDays(1)));
+        Instant from = min(done, to.minus(target == Tier.MINUTE ? REDO : Duration.ofHours(2)));
+        int rows = 0;
+        for (Instant start = from; start.isBefore(to); start = start.plus(SLICE)) {
+            rows += rollUpWireguard(target, start, min(start.plus(SLICE), to));
+        }
+        saveProgress(table.name(), to);
+        return rows;
+    }
+
+    /** Rolls the WireGuard peers of the tier below {@code target} up for {@code [from, to)}; returns the rows. */
+    public int rollUpWireguard(Tier target, Instant from, Instant to) {
+        partitions.ensureRange(PartitionedTable.wireguard(target), from, to);
+        int rows = wireguard.rollUp(target, from, to);
+        LOG.debug("Rolled {} rows of {} for [{}, {})", rows, PartitionedTable.wireguard(target).name(), from, to);
         return rows;
     }
 

@@ -17,6 +17,7 @@ import io.tunnelvision.api.db.ReadDao;
 import io.tunnelvision.api.db.Retention;
 import io.tunnelvision.api.db.SeriesDao;
 import io.tunnelvision.api.db.SettingsDao;
+import io.tunnelvision.api.db.WireguardDao;
 import io.tunnelvision.api.ingest.SqlErrors;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,6 +67,8 @@ public final class ApiServer implements AutoCloseable {
         DashboardRoutes dashboard = new DashboardRoutes(read, new CpuSeriesDao(parts.jdbi()),
                 parts.jdbi().onDemand(SettingsDao.class), parts.jdbi().onDemand(CommandEventDao.class),
                 parts.retention(), parts.clock());
+        WireguardRoutes wireguard = new WireguardRoutes(read, new WireguardDao(parts.jdbi()), parts.retention(),
+                parts.clock());
         String openApi = resource(OPENAPI_RESOURCE);
         String swaggerPage = swaggerPage(swaggerUiVersion());
         String fleetPage = resource(UI_PATH + "/index.html");
@@ -107,6 +110,8 @@ public final class ApiServer implements AutoCloseable {
             routes.get("/api/v1/fleet/cpus", dashboard::fleetCpus, Role.VIEWER);
             routes.get("/api/v1/hosts/{host}/settings", dashboard::settingsHistory, Role.VIEWER);
             routes.get("/api/v1/command-events", dashboard::commandEvents, Role.VIEWER);
+            routes.get("/api/v1/hosts/{host}/wireguard", wireguard::latest, Role.VIEWER);
+            routes.get("/api/v1/hosts/{host}/wireguard/history", wireguard::history, Role.VIEWER);
             // The dashboard's pages are public like any static file; every number on them needs a token.
             routes.get("/", ctx -> ctx.redirect(UI_PATH + "/"));
             // Routes ignore a trailing slash, so this one sees /ui/ as well: the fleet page there, a redirect without it.

@@ -28,6 +28,7 @@ import io.tunnelvision.schemas.avro.LatencySample;
 import io.tunnelvision.schemas.avro.LinkRates;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.schemas.avro.WireguardSample;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -189,6 +190,7 @@ public final class IngestWriter {
         RowBatch link = RowBatch.of(MetricFamily.LINK, Tier.RAW);
         RowBatch kernel = RowBatch.of(MetricFamily.KERNEL, Tier.RAW);
         RowBatch latency = new RowBatch(PartitionedTable.LATENCY.name(), RecordRows.LATENCY_COLUMNS);
+        RowBatch wireguard = new RowBatch(PartitionedTable.wireguard(Tier.RAW).name(), RecordRows.WIREGUARD_COLUMNS);
         List<EventRows.Hotspot> hotspots = new ArrayList<>();
         List<EventRows.Command> commands = new ArrayList<>();
         List<EventRows.Decision> decisions = new ArrayList<>();
@@ -208,6 +210,8 @@ public final class IngestWriter {
                 RecordRows.addKernelRows(kernel, r, keys.get(r.getHeader().getHostId()));
             } else if (value instanceof LatencySample s) {
                 RecordRows.addLatencyRows(latency, s, keys.get(s.getHeader().getHostId()));
+            } else if (value instanceof WireguardSample s) {
+                RecordRows.addWireguardRows(wireguard, s, keys.get(s.getHeader().getHostId()));
             } else if (value instanceof InterfaceConfigSample s) {
                 configs.addAll(RecordRows.interfaceConfigs(s, keys.get(s.getHeader().getHostId())));
             } else if (value instanceof KernelSettingsSample s) {
@@ -225,7 +229,7 @@ public final class IngestWriter {
             }
         }
         int metricRows = 0;
-        for (RowBatch batch : List.of(interrupts, softnet, link, kernel, latency)) {
+        for (RowBatch batch : List.of(interrupts, softnet, link, kernel, latency, wireguard)) {
             metricRows += sink.write(handle.getConnection(), batch);
         }
         EventDao events = handle.attach(EventDao.class);

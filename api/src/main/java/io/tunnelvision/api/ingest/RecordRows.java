@@ -29,6 +29,9 @@ import io.tunnelvision.schemas.avro.SampleHeader;
 import io.tunnelvision.schemas.avro.SoftnetCpuRate;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.schemas.avro.WireguardInterface;
+import io.tunnelvision.schemas.avro.WireguardPeer;
+import io.tunnelvision.schemas.avro.WireguardSample;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,6 +72,8 @@ public final class RecordRows {
             return sampleSighting(s.getHeader());
         } else if (value instanceof LatencySample s) {
             return sampleSighting(s.getHeader());
+        } else if (value instanceof WireguardSample s) {
+            return sampleSighting(s.getHeader());
         }
         return null;
     }
@@ -81,6 +86,7 @@ public final class RecordRows {
             case LINK_RATES -> PartitionedTable.of(MetricFamily.LINK, Tier.RAW);
             case KERNEL_RATES -> PartitionedTable.of(MetricFamily.KERNEL, Tier.RAW);
             case LATENCY -> PartitionedTable.LATENCY;
+            case WIREGUARD -> PartitionedTable.wireguard(Tier.RAW);
             default -> null;
         };
     }
@@ -96,6 +102,8 @@ public final class RecordRows {
             r.getCpus().forEach(RecordRows::checkCpu);
         } else if (value instanceof SoftnetRates r) {
             r.getCpus().forEach(c -> checkCpu(c.getCpu()));
+        } else if (value instanceof WireguardSample s) {
+            checkWireguard(s);
         } else if (value instanceof Hotspot h && h.getHostId() != null) {
             checkHost(h.getHostId());
         } else if (value instanceof TuningCommand c) {
@@ -188,6 +196,30 @@ public final class RecordRows {
                         p.getAddress());
             }
         }
+    }
+
+    public static final List<String> WIREGUARD_COLUMNS = List.of("host_key", "ts", "allowed_ips", "latest_handshake",
+            "handshake_age_s", "rx_bytes", "tx_bytes", "keepalive_s", "iface", "peer_key", "endpoint");
+
+    /** One row per interface and peer; the handshake's age is taken at the sample's time (never negative). */
+    public static void addWireguardRows(RowBatch batch, WireguardSample s, int hostKey) {
+        long sampleMs = s.getHeader().getSampleTimeMs();
+        Instant ts = Instant.ofEpochMilli(sampleMs);
+        for (WireguardInterface i : s.getInterfaces()) {
+            for (WireguardPeer p : i.getPeers()) {
+                Long handshakeMs = p.getLatestHandshakeMs();
+                // wg prints 0 for "no handshake yet"; the contract says null, and both mean never
+                boolean never = handshakeMs == null || handshakeMs <= 0;
+                batch.add(hostKey, ts, p.getAllowedIps(), never ? null : Instant.ofEpochMilli(handshakeMs),
+                        never ? null : handshakeAgeSeconds(sampleMs, handshakeMs), p.getRxBytes(), p.getTxBytes(),
+                        p.getPersistentKeepaliveS(), i.getName(), p.getPublicKey(), p.getEndpoint());
+            }
+        }
+    }
+
+    /** Whole seconds from the handshake to the sample; 0 when the handshake is stamped after the sample. */
+    static int handshakeAgeSeconds(long sampleMs, long handshakeMs) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(0, (sampleMs - handshakeMs) / 1000));
     }
 
     // ---- event rows ---------------------------------------------------------------------------------------
@@ -314,6 +346,37 @@ public final class RecordRows {
         if (hostId == null || hostId.isEmpty() || hostId.length() > MAX_HOST_ID_LENGTH
                 || hostId.chars().anyMatch(Character::isISOControl)) {
             throw new InvalidRecordException("host id '" + hostId + "' is empty, longer than " + MAX_HOST_ID_LENGTH
+                    + " characters or holds control characters");
+        }
+    }
+
+    /** Longer interface names, keys and endpoints than these are taken as corruption. */
+    static final int MAX_IFACE_LENGTH = 64;
+    static final int MAX_KEY_LENGTH = 128;
+    static final int MAX_ENDPOINT_LENGTH = 300;
+
+    private static void checkWireguard(WireguardSample s) {
+        for (WireguardInterface i : s.getInterfaces()) {
+            checkText("WireGuard interface name", i.getName(), MAX_IFACE_LENGTH, false);
+            for (WireguardPeer p : i.getPeers()) {
+                checkText("peer public key on " + i.getName(), p.getPublicKey(), MAX_KEY_LENGTH, false);
+                checkText("endpoint of peer " + p.getPublicKey(), p.getEndpoint(), MAX_ENDPOINT_LENGTH, true);
+                if (p.getRxBytes() < 0 || p.getTxBytes() < 0 || p.getAllowedIps() < 0) {
+                    throw new InvalidRecordException("peer " + p.getPublicKey() + " on " + i.getName()
+                            + " has a negative counter or allowed-IP count (rx " + p.getRxBytes() + ", tx "
+                            + p.getTxBytes() + ", allowed IPs " + p.getAllowedIps() + ")");
+                }
+            }
+        }
+    }
+
+    private static void checkText(String field, String value, int maxLength, boolean nullable) {
+        if (value == null && nullable) {
+            return;
+        }
+        if (value == null || value.isEmpty() || value.length() > maxLength
+                || value.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidRecordException(field + " '" + value + "' is empty, longer than " + maxLength
                     + " characters or holds control characters");
         }
     }

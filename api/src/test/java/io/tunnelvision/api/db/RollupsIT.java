@@ -109,6 +109,9 @@ class RollupsIT {
         assertEquals(6, rows, "link, softnet and kernel each get a minute row and, the 11:00 hour being over, an hour row");
         assertEquals(1L, TestDatabase.count(database, "SELECT count(*) FROM link_rates_1m"));
         assertEquals(1L, TestDatabase.count(database, "SELECT count(*) FROM link_rates_1h"));
-        assertEquals(8L, TestDatabase.count(database, "SELECT count(*) FROM rollup_progress"));
+        assertEquals(10L, TestDatabase.count(database, "SELECT count(*) FROM rollup_progress"),
+                "four families and the WireGuard peers, each in two tiers");
+        assertEquals(2L, TestDatabase.count(database,
+                "SELECT count(*) FROM rollup_progress WHERE target_table LIKE 'wireguard_peers_%'"));
     }
 }

@@ -48,6 +48,9 @@ final class DashboardFixture implements AutoCloseable {
     static final String OPERATOR = "operator-" + UUID.randomUUID();
     /** The gateway whose NET_RX and NIC interrupts all land on CPU 0. */
     static final String STORM = "gw-ams-2";
+    static final String WG_UP = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=";
+    static final String WG_STALE = "HIgo9xNzJMWLKASShiTqIybxZ0U3wGLiUeJ1PKf8ykw=";
+    static final String WG_NEVER = "TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=";
     static final List<String> HOSTS = List.of("gw-ams-1", STORM, "gw-fra-1", "gw-fra-2", "gw-nyc-1");
     static final Duration HISTORY = Duration.ofMinutes(15);
     static final int STEP_SECONDS = 5;
@@ -114,6 +117,16 @@ final class DashboardFixture implements AutoCloseable {
             }
             items.add(new Item(Source.INTERFACE_CONFIG, TestRecords.interfaceConfig(host, start, 1, 1500)));
             items.add(new Item(Source.KERNEL_SETTINGS, TestRecords.kernelSettings(host, start, 1, 212_992)));
+        }
+        // the storm gateway's WireGuard peers, two samples 10 s apart: one up, one stale (handshake 400 s old), one never
+        for (int k = 0; k < 2; k++) {
+            Instant t = now.minusSeconds(20 - 10L * k);
+            items.add(new Item(Source.WIREGUARD, TestRecords.wireguard(STORM, t, 500 + k,
+                    TestRecords.wgInterface("wg0",
+                            TestRecords.wgPeer(WG_UP, "198.51.100.20:51820", t.minusSeconds(30), 1_000_000 + 80_000L * k,
+                                    500_000 + 20_000L * k),
+                            TestRecords.wgPeer(WG_STALE, "203.0.113.5:51820", now.minusSeconds(400), 7_000, 9_000)),
+                    TestRecords.wgInterface("wg1", TestRecords.wgPeer(WG_NEVER, null, null, 0, 0)))));
         }
         // gw-fra-1's tunnel MTU was lowered to leave room for the encapsulation, and its rmem_max raised
         items.add(new Item(Source.INTERFACE_CONFIG, TestRecords.interfaceConfig("gw-fra-1", start.plusSeconds(400), 2,

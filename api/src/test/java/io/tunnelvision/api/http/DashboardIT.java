@@ -143,6 +143,35 @@ class DashboardIT {
     }
 
     @Test
+    void theGatewayPageListsItsWireguardPeersHighlightsAStaleHandshakeAndHidesThePanelWithoutWireguard() {
+        openAs(DashboardFixture.VIEWER, "/ui/gateway.html?host=" + DashboardFixture.STORM + "&range=15m");
+
+        browser.until("three WireGuard peers", d -> browser.all("#wireguard-table tr.peer").size() == 3);
+        assertTrue(browser.element("#wireguard-panel").isDisplayed());
+        WebElement up = browser.element("tr.peer[data-peer='" + DashboardFixture.WG_UP + "']");
+        assertEquals(List.of("wg0", "xTIBA5rb…", "198.51.100.20:51820", "30 s", "64.0 kb/s", "16.0 kb/s", "up"),
+                cells(up));
+        assertEquals("peer up", up.getAttribute("class"));
+        WebElement stale = browser.element("tr.peer[data-peer='" + DashboardFixture.WG_STALE + "']");
+        assertEquals("peer stale", stale.getAttribute("class"), "a handshake older than 180 s is highlighted");
+        assertEquals(List.of("wg0", "HIgo9xNz…", "203.0.113.5:51820", "7 min", "0 b/s", "0 b/s", "stale"),
+                cells(stale));
+        WebElement never = browser.element("tr.peer[data-peer='" + DashboardFixture.WG_NEVER + "']");
+        assertEquals(List.of("wg1", "TrMvSoP4…", "–", "never", "0 b/s", "0 b/s", "never"), cells(never));
+        browser.screenshot("gateway-wireguard");
+
+        browser.open(fleet.base + "/ui/gateway.html?host=gw-fra-1&range=15m");
+        browser.until("gw-fra-1's page refreshed", d -> browser.js("return window.tv && window.tv.wireguard"
+                + " && window.tv.wireguard.host") != null);
+        assertEquals("gw-fra-1", browser.js("return window.tv.wireguard.host"));
+        assertTrue(!browser.element("#wireguard-panel").isDisplayed(), "no WireGuard interface, no panel");
+    }
+
+    private static List<String> cells(WebElement row) {
+        return row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+    }
+
+    @Test
     void theTimelineListsCommandsWithTheirOutcomeAndAViewerGetsNoApproveButton() {
         openAs(DashboardFixture.VIEWER, "/ui/timeline.html");
 

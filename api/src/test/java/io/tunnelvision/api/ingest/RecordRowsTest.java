@@ -21,6 +21,48 @@ class RecordRowsTest {
     private static final Instant T = Instant.parse("2026-03-10T12:00:00Z");
 
     @Test
+    void aWireguardSampleBecomesARowPerPeerWithTheHandshakeAgeAtTheSampleTime() {
+        RowBatch batch = new RowBatch("wireguard_peers", RecordRows.WIREGUARD_COLUMNS);
+        var sample = TestRecords.wireguard("gw-1", T, 1,
+                TestRecords.wgInterface("wg0", TestRecords.wgPeer("A=", "192.0.2.1:51820", T.minusMillis(125_900), 10, 20),
+                        TestRecords.wgPeer("B=", null, null, 0, 0)),
+                TestRecords.wgInterface("wg1", TestRecords.wgPeer("C=", null, Instant.EPOCH, 0, 0),
+                        TestRecords.wgPeer("D=", null, T.plusSeconds(3), 0, 0)));
+
+        RecordRows.addWireguardRows(batch, sample, 4);
+
+        List<String> c = batch.columns();
+        assertEquals(4, batch.size());
+        Object[] a = batch.rows().get(0);
+        assertEquals(List.of(4, T, 2, T.minusMillis(125_900), 125, 10L, 20L, 25, "wg0", "A=", "192.0.2.1:51820"),
+                Arrays.asList(a));
+        assertNull(batch.rows().get(1)[c.indexOf("handshake_age_s")], "no handshake yet: no age");
+        assertNull(batch.rows().get(1)[c.indexOf("latest_handshake")]);
+        assertNull(batch.rows().get(2)[c.indexOf("latest_handshake")], "wg's 0 means never too");
+        assertEquals(0, batch.rows().get(3)[c.indexOf("handshake_age_s")], "a handshake stamped after the sample");
+        assertEquals(T, RecordRows.time(new Item(Source.WIREGUARD, sample)));
+        assertEquals("wireguard_peers", RecordRows.partitionedTable(new Item(Source.WIREGUARD, sample)).name());
+    }
+
+    @Test
+    void aWireguardSampleWithANegativeCounterOrABadKeyOrInterfaceIsRefusedWithTheReason() {
+        var negative = TestRecords.wireguard("gw-1", T, 1,
+                TestRecords.wgInterface("wg0", TestRecords.wgPeer("A=", null, null, -5, 0)));
+        var badKey = TestRecords.wireguard("gw-1", T, 1,
+                TestRecords.wgInterface("wg0", TestRecords.wgPeer("A\u0000=", null, null, 0, 0)));
+        var noName = TestRecords.wireguard("gw-1", T, 1, TestRecords.wgInterface(""));
+
+        assertEquals(true, assertThrows(InvalidRecordException.class,
+                () -> RecordRows.validate(new Item(Source.WIREGUARD, negative))).getMessage().contains("negative"));
+        assertEquals(true, assertThrows(InvalidRecordException.class,
+                () -> RecordRows.validate(new Item(Source.WIREGUARD, badKey))).getMessage().contains("peer public key"));
+        assertEquals(true, assertThrows(InvalidRecordException.class,
+                () -> RecordRows.validate(new Item(Source.WIREGUARD, noName))).getMessage().contains("interface name"));
+        RecordRows.validate(new Item(Source.WIREGUARD, TestRecords.wireguard("gw-1", T, 1,
+                TestRecords.wgInterface("wg0", TestRecords.wgPeer("A=", "[2001:db8::1]:51820", T, 0, 0)))));
+    }
+
+    @Test
     void perCpuValuesGoToTheirCpuIdAndGapsStayNull() {
         Float[] array = RecordRows.perCpu(List.of(0, 2, 5), List.of(1.0, 2.0, 5.0));
 

@@ -40,6 +40,13 @@ import java.util.stream.Collectors;
  * @param outlierZ            robust z-score (0.6745 (x - median) / MAD) above which a gateway is an outlier
  * @param outlierEvery        how often at most a gateway's headline rates go to the fleet stage (their mean since
  *                            the last report): the outlier check's interval, whose streaks count these reports
+ * @param tunnelHandshakeMaxAge a WireGuard peer whose latest handshake is older than this is down when traffic to it
+ *                            is expected: WireGuard's REJECT_AFTER_TIME (180 s, the protocol's fixed timer, also in
+ *                            wireguard-go), after which a session's keys are no longer accepted, so no data passes
+ * @param tunnelTrafficWindow the shortest interval over which a WireGuard peer's tx counter staying flat means it is
+ *                            idle: longer than WireGuard's handshake retry (REKEY_TIMEOUT 5 s plus up to 333 ms of
+ *                            jitter), so a peer still trying to handshake shows its tx (the initiations) rising in
+ *                            every such interval. The fleet keeps a host's WireGuard baseline at least this long.
  */
 public record DetectionThresholds(
         int openAfter, int closeAfter, Duration updateEvery, int recentIntervals,
@@ -48,7 +55,10 @@ public record DetectionThresholds(
         double cpuSaturatedShare, double rxOverrunsPerSec, double udpRcvbufErrorsPerSec, double fragmentsPerSec,
         int largeProbeBytes, double largeProbeLoss,
         double fleetShare, int fleetMinHosts, Duration fleetWindow, int outlierMinHosts, double outlierZ,
-        Duration outlierEvery) {
+        Duration outlierEvery, Duration tunnelHandshakeMaxAge, Duration tunnelTrafficWindow) {
+
+    /** WireGuard's REJECT_AFTER_TIME: a session's keys are rejected this long after its handshake. */
+    public static final Duration WIREGUARD_REJECT_AFTER_TIME = Duration.ofSeconds(180);
 
     public DetectionThresholds {
         if (openAfter < 1 || closeAfter < 1 || recentIntervals < 1 || fleetMinHosts < 1 || outlierMinHosts < 3) {
@@ -62,6 +72,9 @@ public record DetectionThresholds(
         if (outlierEvery.toMillis() < 1) {
             throw new IllegalArgumentException("outlierEvery must be at least 1ms");
         }
+        if (tunnelHandshakeMaxAge.toMillis() < 1 || tunnelTrafficWindow.toMillis() < 1) {
+            throw new IllegalArgumentException("tunnelHandshakeMaxAge and tunnelTrafficWindow must be at least 1ms");
+        }
     }
 
     public static DetectionThresholds defaults() {
@@ -71,7 +84,7 @@ public record DetectionThresholds(
                 0.5, 1, 1, 1,
                 1200, 0.5,
                 0.3, 3, Duration.ofMinutes(10), 5, 3.5,
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), WIREGUARD_REJECT_AFTER_TIME, Duration.ofSeconds(10));
     }
 
     /** A copy with the named components replaced; unknown names and bad values fail with what is accepted. */

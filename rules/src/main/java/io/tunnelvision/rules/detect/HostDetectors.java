@@ -8,6 +8,7 @@ import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LatencySample;
 import io.tunnelvision.schemas.avro.LinkRates;
 import io.tunnelvision.schemas.avro.SoftnetRates;
+import io.tunnelvision.rules.rates.WireguardRates;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,6 +34,7 @@ public final class HostDetectors {
     private final SoftirqLoadDetector softirqLoad;
     private final FragmentationDetector fragmentation;
     private final UdpSendBufferErrorDetector udpSendBufferErrors;
+    private final TunnelDownDetector tunnelDown;
     private final RfsOffDetector rfsOff = new RfsOffDetector();
     private final RpFilterDetector rpFilter = new RpFilterDetector();
     private final CpuGovernorDetector governor = new CpuGovernorDetector();
@@ -50,6 +52,7 @@ public final class HostDetectors {
         this.softirqLoad = new SoftirqLoadDetector(thresholds);
         this.fragmentation = new FragmentationDetector(thresholds);
         this.udpSendBufferErrors = new UdpSendBufferErrorDetector(thresholds);
+        this.tunnelDown = new TunnelDownDetector(thresholds);
     }
 
     /** @param config the latest interface configuration, or null before the first one arrived */
@@ -83,6 +86,11 @@ public final class HostDetectors {
         List<Finding> findings = new ArrayList<>(udpBufferErrors.evaluate(rates));
         findings.addAll(mtuMismatch.evaluate(config, rates, latency, links));
         return findings;
+    }
+
+    /** The WireGuard peers over one interval: whether each tunnel is down while traffic to it is expected. */
+    public List<Finding> onWireguard(WireguardRates rates) {
+        return tunnelDown.evaluate(rates);
     }
 
     /**

@@ -43,4 +43,11 @@ class RemediesTest {
         assertEquals(List.of(), Remedies.propose(Finding.good(HotspotType.SOFTNET_SQUEEZE, "host", 0, Map.of()), HOST));
         assertEquals(List.of(), Remedies.propose(bad(HotspotType.RP_FILTER_STRICT), HOST));
     }
+
+    @Test
+    void aTunnelDownHasNoRemedyTheHostCouldApply() {
+        // the peer, the network or the keys are at fault, not a setting of this host
+        assertEquals(List.of(), Remedies.propose(bad(HotspotType.TUNNEL_DOWN), HOST));
+        assertEquals(List.of(), RemediationPolicy.defaults().actionsFor(HotspotType.TUNNEL_DOWN));
+    }
 }

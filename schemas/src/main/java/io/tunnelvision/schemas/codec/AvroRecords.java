@@ -15,6 +15,7 @@ import io.tunnelvision.schemas.avro.LinkSample;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.schemas.avro.WireguardSample;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
@@ -38,7 +39,9 @@ public final class AvroRecords {
             InterruptRates.class,
             SoftnetRates.class,
             LinkRates.class,
-            KernelRates.class);
+            KernelRates.class,
+            // last: the fuzz target picks a type by index, so its saved inputs keep their types
+            WireguardSample.class);
 
     private AvroRecords() {
     }

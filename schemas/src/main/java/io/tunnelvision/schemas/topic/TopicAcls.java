@@ -72,7 +72,8 @@ public final class TopicAcls {
     /** The topics each agent's samples go to. */
     public List<Topic<?, ?>> sampleTopics() {
         return List.of(topics.interruptSamples, topics.softnetSamples, topics.linkSamples,
-                topics.interfaceConfigSamples, topics.kernelSettingsSamples, topics.latencySamples);
+                topics.interfaceConfigSamples, topics.kernelSettingsSamples, topics.latencySamples,
+                topics.wireguardSamples);
     }
 
     public List<AclBinding> agent() {
@@ -120,6 +121,7 @@ public final class TopicAcls {
         String api = roles.api();
         for (Topic<?, ?> topic : List.of(topics.interruptRates, topics.softnetRates, topics.linkRates,
                 topics.kernelRates, topics.interfaceConfigSamples, topics.kernelSettingsSamples, topics.latencySamples,
+                topics.wireguardSamples,
                 topics.hotspots, topics.commands, topics.commandProposals, topics.commandDecisions,
                 topics.commandResults, topics.commandOutcomes)) {
             acls.add(topic(api, topic, AclOperation.READ));

@@ -15,6 +15,7 @@ import io.tunnelvision.schemas.avro.LinkSample;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.schemas.avro.WireguardSample;
 import io.tunnelvision.schemas.codec.AvroSerde;
 import java.time.Duration;
 import java.util.List;
@@ -46,6 +47,8 @@ public final class Topics {
     public final Topic<String, InterfaceConfigSample> interfaceConfigSamples;
     public final Topic<String, KernelSettingsSample> kernelSettingsSamples;
     public final Topic<String, LatencySample> latencySamples;
+    /** Each WireGuard interface's peers: handshake, transfer counters, endpoint. */
+    public final Topic<String, WireguardSample> wireguardSamples;
     public final Topic<String, InterruptRates> interruptRates;
     public final Topic<String, SoftnetRates> softnetRates;
     public final Topic<String, LinkRates> linkRates;
@@ -73,6 +76,7 @@ public final class Topics {
         interfaceConfigSamples = sample("samples-interface-config", InterfaceConfigSample.class);
         kernelSettingsSamples = sample("samples-kernel-settings", KernelSettingsSample.class);
         latencySamples = sample("samples-latency", LatencySample.class);
+        wireguardSamples = sample("samples-wireguard", WireguardSample.class);
         interruptRates = sample("rates-interrupts", InterruptRates.class);
         softnetRates = sample("rates-softnet", SoftnetRates.class);
         linkRates = sample("rates-link", LinkRates.class);
@@ -111,7 +115,7 @@ public final class Topics {
 
     public List<Topic<?, ?>> all() {
         return List.of(interruptSamples, softnetSamples, linkSamples, interfaceConfigSamples, kernelSettingsSamples,
-                latencySamples, interruptRates, softnetRates, linkRates, kernelRates, hotspots, commands,
+                latencySamples, wireguardSamples, interruptRates, softnetRates, linkRates, kernelRates, hotspots, commands,
                 commandProposals, commandDecisions, commandResults, commandOutcomes, deadLetters);
     }
 

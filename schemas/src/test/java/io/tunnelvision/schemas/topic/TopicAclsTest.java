@@ -29,7 +29,7 @@ class TopicAclsTest {
     void theAgentWritesSamplesResultsAndDeadLettersAndReadsOnlyCommands() {
         assertEquals(names(TOPICS.interruptSamples, TOPICS.softnetSamples, TOPICS.linkSamples,
                         TOPICS.interfaceConfigSamples, TOPICS.kernelSettingsSamples, TOPICS.latencySamples,
-                        TOPICS.commandResults, TOPICS.deadLetters),
+                        TOPICS.wireguardSamples, TOPICS.commandResults, TOPICS.deadLetters),
                 topics(ACLS.agent(), AclOperation.WRITE));
         assertEquals(names(TOPICS.commands), topics(ACLS.agent(), AclOperation.READ));
     }

@@ -18,6 +18,7 @@ import io.tunnelvision.schemas.avro.SoftnetCpuRate;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.schemas.avro.WireguardSample;
 import io.tunnelvision.rules.avro.HostState;
 import io.tunnelvision.rules.avro.Track;
 import io.tunnelvision.rules.detect.DetectionThresholds;
@@ -39,6 +40,8 @@ import io.tunnelvision.rules.rates.LinkRateCalculator;
 import io.tunnelvision.streams.rates.RateTracker;
 import io.tunnelvision.rules.rates.SampleOrder;
 import io.tunnelvision.rules.rates.SoftnetRateCalculator;
+import io.tunnelvision.rules.rates.WireguardRateCalculator;
+import io.tunnelvision.rules.rates.WireguardRates;
 import io.tunnelvision.streams.state.DecodedStore;
 import io.tunnelvision.streams.topology.Outbound.Destination;
 import io.tunnelvision.rules.verify.GuardMetric;
@@ -89,6 +92,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
     private RateTracker<SoftnetSample, SoftnetRates> softnet;
     private RateTracker<LinkSample, LinkRates> links;
     private RateTracker<KernelSettingsSample, KernelRates> kernel;
+    private RateTracker<WireguardSample, WireguardRates> wireguard;
     private DecodedStore<InterfaceConfigSample> interfaceConfigs;
     private DecodedStore<LatencySample> latencies;
     private DecodedStore<InterruptRates> interruptRates;
@@ -121,6 +125,8 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
                 LinkSample::getHeader, new LinkRateCalculator());
         kernel = new RateTracker<>(decoded(TunnelvisionTopology.PREVIOUS_KERNEL),
                 KernelSettingsSample::getHeader, new KernelRateCalculator());
+        wireguard = new RateTracker<>(decoded(TunnelvisionTopology.PREVIOUS_WIREGUARD),
+                WireguardSample::getHeader, new WireguardRateCalculator(), thresholds.tunnelTrafficWindow());
         interfaceConfigs = decoded(TunnelvisionTopology.LATEST_INTERFACE_CONFIG);
         latencies = decoded(TunnelvisionTopology.LATEST_LATENCY);
         interruptRates = decoded(TunnelvisionTopology.LATEST_INTERRUPT_RATES);
@@ -162,6 +168,8 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
             onLink(host, sample, now);
         } else if (value instanceof KernelSettingsSample sample) {
             onKernel(host, sample, now);
+        } else if (value instanceof WireguardSample sample) {
+            onWireguard(host, sample, now);
         } else if (value instanceof InterfaceConfigSample sample) {
             keepLatest(interfaceConfigs, host, sample, sample.getHeader(), interfaceConfigs.get(host) == null ? null
                     : interfaceConfigs.get(host).getHeader());
@@ -262,6 +270,12 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
                         now);
             }
         });
+    }
+
+    /** No rates are published (the contract has no WireGuard rates topic): the peers' findings only. */
+    private void onWireguard(String host, WireguardSample sample, long now) {
+        wireguard.accept(host, sample).rates().ifPresent(rates ->
+                handle(host, detectors.onWireguard(rates), Map.of(), rates.header().getFromMs(), now));
     }
 
     private void onLatency(String host, LatencySample sample) {

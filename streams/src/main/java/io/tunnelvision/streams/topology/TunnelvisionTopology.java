@@ -14,6 +14,7 @@ import io.tunnelvision.schemas.avro.LinkSample;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.schemas.avro.WireguardSample;
 import io.tunnelvision.schemas.codec.AvroSerde;
 import io.tunnelvision.schemas.sign.CommandSigner;
 import io.tunnelvision.schemas.topic.Topic;
@@ -71,6 +72,11 @@ public final class TunnelvisionTopology {
     public static final String PREVIOUS_INTERRUPTS = "previous-interrupts";
     public static final String PREVIOUS_SOFTNET = "previous-softnet";
     public static final String PREVIOUS_LINK = "previous-link";
+    /**
+     * WireGuard peers: kept as the baseline until {@code tunnelTrafficWindow} has passed, so that a peer's tx
+     * staying flat over the interval tells idleness from handshakes retried every 5 s.
+     */
+    public static final String PREVIOUS_WIREGUARD = "previous-wireguard";
     /** Also the planner's view of the host's sysctls (expected values). */
     public static final String PREVIOUS_KERNEL = "previous-kernel";
     /** Latest interface settings per host: tunnels, RPS masks, MTUs, the planner's expected values. */
@@ -139,6 +145,7 @@ public final class TunnelvisionTopology {
                 .merge(source(builder, topics.kernelSettingsSamples), Named.as("merge-kernel"))
                 .merge(source(builder, topics.interfaceConfigSamples), Named.as("merge-interface-config"))
                 .merge(source(builder, topics.latencySamples), Named.as("merge-latency"))
+                .merge(source(builder, topics.wireguardSamples), Named.as("merge-wireguard"))
                 .merge(source(builder, topics.commandResults), Named.as("merge-results"))
                 .merge(decisions.filter((host, d) -> isManual(d), Named.as("select-manual-commands")),
                         Named.as("merge-manual-commands"));
@@ -146,7 +153,7 @@ public final class TunnelvisionTopology {
                 () -> new HostProcessor(thresholds, policy, plannerSettings, decisionCheck,
                         topics.commandDecisions.name()), Named.as("host-stage"),
                 PREVIOUS_INTERRUPTS, PREVIOUS_SOFTNET, PREVIOUS_LINK, PREVIOUS_KERNEL, LATEST_INTERFACE_CONFIG,
-                LATEST_LATENCY, LATEST_INTERRUPT_RATES, LATEST_LINK_RATES, HOST_STATE);
+                LATEST_LATENCY, LATEST_INTERRUPT_RATES, LATEST_LINK_RATES, PREVIOUS_WIREGUARD, HOST_STATE);
         route(hostOutput, Destination.INTERRUPT_RATES, topics.interruptRates, InterruptRates.class);
         route(hostOutput, Destination.SOFTNET_RATES, topics.softnetRates, SoftnetRates.class);
         route(hostOutput, Destination.LINK_RATES, topics.linkRates, LinkRates.class);
@@ -199,6 +206,7 @@ public final class TunnelvisionTopology {
         builder.addStateStore(store(LATEST_LATENCY, contract(LatencySample.class)));
         builder.addStateStore(store(LATEST_INTERRUPT_RATES, contract(InterruptRates.class)));
         builder.addStateStore(store(LATEST_LINK_RATES, contract(LinkRates.class)));
+        builder.addStateStore(store(PREVIOUS_WIREGUARD, contract(WireguardSample.class)));
         builder.addStateStore(store(HOST_STATE, internal(HostState.class)));
     }
 

@@ -18,6 +18,7 @@ import io.tunnelvision.schemas.avro.LinkSample;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.schemas.avro.WireguardSample;
 import io.tunnelvision.schemas.sign.CommandSignatureVerifier;
 import io.tunnelvision.schemas.sign.CommandSigner;
 import io.tunnelvision.schemas.sign.DecisionSignatureVerifier;
@@ -177,6 +178,8 @@ public final class Harness implements AutoCloseable {
             input(topics.interfaceConfigSamples).pipeInput(host, v, timeMs);
         } else if (value instanceof LatencySample v) {
             input(topics.latencySamples).pipeInput(host, v, timeMs);
+        } else if (value instanceof WireguardSample v) {
+            input(topics.wireguardSamples).pipeInput(host, v, timeMs);
         } else if (value instanceof CommandResult v) {
             input(topics.commandResults).pipeInput(host, v, timeMs);
         } else if (value instanceof CommandDecision v) {
