@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tunnelvision.agent.collect.CollectorRegistry;
-import io.tunnelvision.agent.collect.RegisteredCollector;
+import io.tunnelvision.agent.collect.WireguardCollector;
 import io.tunnelvision.schemas.avro.SampleHeader;
 import io.tunnelvision.schemas.avro.Severity;
 import io.tunnelvision.schemas.avro.WireguardInterface;
@@ -15,7 +15,6 @@ import io.tunnelvision.schemas.avro.WireguardSample;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -88,20 +87,18 @@ class WireguardCheckTest {
     }
 
     @Test
-    void theReaderTakesTheSampleFromAWireguardCollectorWhenOneIsRegistered() throws URISyntaxException {
+    void theReaderTakesTheSampleFromTheWireguardCollectorAndGoesOnWithoutOne() throws URISyntaxException {
         Path tree = Path.of(WireguardCheckTest.class.getResource("/doctor/healthy-gateway/before").toURI());
         CollectorRegistry standard = CollectorRegistry.standard(tree.resolve("proc"), tree.resolve("sys"));
-        assertNull(new HostReader(standard, new HostFactsReader(tree.resolve("proc"), tree.resolve("sys")),
-                Clock.systemUTC()).read(HostBuilder.T0).wireguard(), "no WireGuard collector yet: no sample");
-
-        List<RegisteredCollector<?>> collectors = new ArrayList<>(standard.collectors());
-        collectors.add(CollectorRegistry.register("wireguard", WireguardSample.class,
-                header -> new WireguardSample(header, List.of())));
-        HostReading reading = new HostReader(CollectorRegistry.of(collectors),
-                new HostFactsReader(tree.resolve("proc"), tree.resolve("sys")), Clock.systemUTC())
-                .read(HostBuilder.T0);
-        assertNotNull(reading.wireguard());
+        HostReading reading = new HostReader(standard, new HostFactsReader(tree.resolve("proc"), tree.resolve("sys")),
+                Clock.systemUTC()).read(HostBuilder.T0);
+        assertNotNull(reading.wireguard(), "the standard registry has the WireGuard collector");
         assertEquals(HostBuilder.T0.toEpochMilli(), reading.wireguard().getHeader().getSampleTimeMs(),
                 "with the reading's header, like the other samples");
+        assertEquals(List.of(), reading.wireguard().getInterfaces(), "a tree that is not /proc runs no wg");
+
+        CollectorRegistry without = standard.without(List.of(WireguardCollector.NAME));
+        assertNull(new HostReader(without, new HostFactsReader(tree.resolve("proc"), tree.resolve("sys")),
+                Clock.systemUTC()).read(HostBuilder.T0).wireguard(), "no WireGuard collector: no sample");
     }
 }
