@@ -4,6 +4,8 @@ import io.tunnelvision.agent.apply.ApplyBounds;
 import io.tunnelvision.agent.apply.CommandExecutor;
 import io.tunnelvision.agent.apply.ExecutorSettings;
 import io.tunnelvision.agent.collect.CollectorRegistry;
+import io.tunnelvision.agent.collect.RegisteredCollector;
+import io.tunnelvision.agent.collect.WireguardCollector;
 import io.tunnelvision.agent.run.CollectionRound;
 import io.tunnelvision.agent.run.HostIdentity;
 import io.tunnelvision.agent.run.SampleRouting;
@@ -16,10 +18,13 @@ import io.tunnelvision.local.sim.TrafficLoad;
 import io.tunnelvision.schemas.avro.CommandResult;
 import io.tunnelvision.schemas.avro.SampleHeader;
 import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.schemas.avro.WireguardSample;
 import io.tunnelvision.schemas.sign.CommandSignatureVerifier;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -53,10 +58,22 @@ final class FleetGateway {
         Path proc = host.tree().procRoot();
         Path sys = host.tree().sysRoot();
         this.identity = HostIdentity.read(plan.name(), proc);
-        this.round = new CollectionRound(CollectorRegistry.standard(proc, sys));
+        this.round = new CollectionRound(collectors(proc, sys, model, clock));
         this.sequences = new SequenceStore(dir.resolve("agent"));
         this.executor = new CommandExecutor(ExecutorSettings.of(plan.name(), sys, proc, dir.resolve("executor"),
                 ExecutorSettings.allActions(), ApplyBounds.standard(), false), verifier, clock);
+    }
+
+    /**
+     * The agent's collectors over the gateway's tree; {@code wg} is the model's: a simulated tunnel has no UAPI
+     * socket or netlink family to ask, so the WireGuard collector gets what {@code wg show all dump} would print.
+     */
+    static CollectorRegistry collectors(Path proc, Path sys, SimulatedGateway model, Clock clock) {
+        List<RegisteredCollector<?>> collectors = new ArrayList<>(CollectorRegistry.standard(proc, sys)
+                .without(List.of(WireguardCollector.NAME)).collectors());
+        collectors.add(CollectorRegistry.register(WireguardCollector.NAME, WireguardSample.class,
+                new WireguardCollector(sys, null, command -> model.wireguardDump(clock.millis()))));
+        return CollectorRegistry.of(collectors);
     }
 
     String name() {

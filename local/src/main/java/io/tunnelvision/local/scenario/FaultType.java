@@ -20,7 +20,9 @@ enum FaultType {
     HEALTHY_NOISY("healthy-noisy", List.of("squeezesPerHour"),
             p -> new Fault.HealthyButNoisy(p.or("squeezesPerHour", 5))),
     TXQUEUELEN_BACKFIRE("txqueuelen-backfire", List.of("dropShare"),
-            p -> new Fault.TxQueueBackfire(p.or("dropShare", 0.002)));
+            p -> new Fault.TxQueueBackfire(p.or("dropShare", 0.002))),
+    WIREGUARD_PEER_DOWN("wireguard-peer-down", List.of("peer"),
+            p -> new Fault.WireguardPeerDown((int) p.or("peer", 1)));
 
     /** The parameters given in the file; null for one left out. */
     interface Parameters {

@@ -22,4 +22,6 @@ final class Conditions {
     double noiseSqueezesPerHour = 0;
     /** Share of tunnel transmits dropped at the default txqueuelen, growing with the queue (0: none). */
     double txBackfireShare = 0;
+    /** WireGuard peers that answer nothing: bit i for peer i ({@link WireguardPeers}). */
+    long unreachablePeers = 0;
 }

@@ -115,6 +115,25 @@ public sealed interface Fault {
         }
     }
 
+    /**
+     * A WireGuard peer that answers nothing (its site down, its UDP port blocked on the way): no handshake
+     * completes, nothing comes back from it. Peer 1, the branch site with a keepalive, by default; the tunnel's
+     * own traffic keeps flowing (see {@link WireguardPeers}).
+     */
+    record WireguardPeerDown(int peer) implements Fault {
+        public WireguardPeerDown {
+            if (peer < 0 || peer > 1) {
+                throw new IllegalArgumentException("peer must be 0 (the site link) or 1 (the branch site), not "
+                        + peer);
+            }
+        }
+
+        @Override
+        public void shape(Conditions conditions) {
+            conditions.unreachablePeers |= 1L << peer;
+        }
+    }
+
     /** Receivers that fall behind, needing {@code pressure} times the normal socket buffer. */
     record BufferErrors(double pressure) implements Fault {
         @Override

@@ -67,6 +67,8 @@ public final class SimulatedGateway {
     final double[] receivedRps;
     final LinkCounts tunnel = new LinkCounts();
     final LinkCounts underlay = new LinkCounts();
+    /** The tunnel's peers when it is WireGuard, else null. */
+    private final WireguardPeers wireguard;
     double udpInDatagrams;
     double udpOutDatagrams;
     double udpInErrors;
@@ -105,6 +107,7 @@ public final class SimulatedGateway {
         this.dropped = new double[cpus];
         this.timeSqueeze = new double[cpus];
         this.receivedRps = new double[cpus];
+        this.wireguard = kind == TunnelKind.WIREGUARD ? new WireguardPeers(name, kind.interfaceName()) : null;
     }
 
     /** A gateway with the fleet's usual NIC (ixgbe-style names) on one NUMA node. */
@@ -283,6 +286,8 @@ public final class SimulatedGateway {
         double underlayTxDrops = txDrops(nicTx, 1, settings.underlayTxQueueLen());
         double routedRx = nicRx - underlayRx;
         double routedTx = nicTx - underlayTx;
+        double tunnelRxBefore = tunnel.rxBytes;
+        double tunnelTxBefore = tunnel.txBytes;
         tunnel.rxPackets += (rx - bufErrors) * s;
         tunnel.rxBytes += (rx - bufErrors) * innerBytes * s;
         tunnel.txPackets += (tx - tunnelTxDrops) * s;
@@ -294,6 +299,18 @@ public final class SimulatedGateway {
         underlay.txBytes += ((tx - tunnelTxDrops) * (innerBytes + kind.overhead() + fragmentBytes)
                 + routedTx * innerBytes) * s;
         underlay.txDropped += underlayTxDrops * s;
+        if (wireguard != null) {
+            wireguard.advance(interval.toMillis(), tunnel.rxBytes - tunnelRxBefore, tunnel.txBytes - tunnelTxBefore,
+                    c.unreachablePeers);
+        }
+    }
+
+    /**
+     * What {@code wg show all dump} prints on this gateway at {@code nowEpochMs}, or null when its tunnel is not
+     * WireGuard (where {@code wg} would print nothing).
+     */
+    public String wireguardDump(long nowEpochMs) {
+        return wireguard == null ? null : wireguard.dump(nowEpochMs);
     }
 
     private static double txDrops(double pps, double burst, int queueLen) {
