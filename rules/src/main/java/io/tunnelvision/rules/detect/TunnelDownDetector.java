@@ -14,7 +14,8 @@ import java.util.Map;
  * A WireGuard peer is down when its latest handshake is older than {@code tunnelHandshakeMaxAge} (REJECT_AFTER_TIME:
  * its session's keys are no longer accepted, so no data passes) while traffic to it is expected: bytes were sent to
  * it over the interval (with no valid session these are the handshake initiations WireGuard retries every 5 s while
- * it has data to send) or it has a persistent keepalive (which keeps a session up by itself). A peer that never
+ * it has data to send) or it has a persistent keepalive and an endpoint (the keepalive keeps a session up by
+ * itself; without an endpoint, as for a roaming client a hub waits for, nothing can be sent). A peer that never
  * completed a handshake is down on the same terms: its handshakes are being tried and never answered.
  *
  * <p>Otherwise: a fresh handshake is up; an old (or no) handshake with no bytes sent over at least
@@ -60,7 +61,9 @@ public final class TunnelDownDetector {
             double ageS = never ? Double.NaN : Math.max(0, nowMs - handshakeMs) / 1000.0;
             boolean stale = never || nowMs - handshakeMs > maxAgeMs;
             Integer keepalive = peer.getPersistentKeepaliveS();
-            boolean keptAlive = keepalive != null && keepalive > 0;
+            // a keepalive expects traffic only towards a peer this side can reach: without an endpoint (a roaming
+            // client that has not connected yet, on a hub) WireGuard sends nothing, keepalive or not
+            boolean keptAlive = keepalive != null && keepalive > 0 && peer.getEndpoint() != null;
             Double tx = rate.txBytesPerSec();
             boolean sending = tx != null && tx > 0;
             Map<String, Double> evidence = evidence(rate, ageS, never, keptAlive);

@@ -156,6 +156,17 @@ class TunnelDownDetectorTest {
     }
 
     @Test
+    void aRoamingClientAHubHasNoEndpointForIsNotDownForItsKeepalive() {
+        // a hub's peer for a laptop that has not connected since the hub came up: keepalive configured, no endpoint,
+        // no handshake, nothing sent (WireGuard cannot send without an endpoint): waiting, not down
+        WireguardPeer waiting = new WireguardPeer(PEER, null, 1, null, 0L, 0L, 25);
+        assertFalse(only(judge(waiting, waiting)).bad());
+        // once it had connected (the endpoint is known) its keepalive does expect traffic
+        WireguardPeer gone = new WireguardPeer(PEER, "198.51.100.7:40112", 1, handshake(400), 9_000L, 4_000L, 25);
+        assertTrue(only(judge(gone, gone)).bad());
+    }
+
+    @Test
     void aKeepaliveOfZeroIsOff() {
         assertFalse(only(judge(peer(PEER, handshake(200), 0, 8_000, 0), peer(PEER, handshake(200), 0, 8_000, 0)))
                 .bad());
