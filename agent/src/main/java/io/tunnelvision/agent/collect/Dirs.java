@@ -34,6 +34,26 @@ final class Dirs {
         return names;
     }
 
+    /**
+     * The interfaces in {@code classNet} ({@code <sys root>/class/net}), sorted, for the collectors that cannot
+     * work without it.
+     *
+     * @throws CollectException when it cannot be listed or does not exist (the sys root is not a mounted sysfs)
+     */
+    static List<String> interfaces(Path classNet) throws CollectException {
+        List<String> names;
+        try {
+            names = subdirectories(classNet);
+        } catch (IOException e) {
+            throw new CollectException("Cannot list " + classNet + ": " + e.getMessage(), e);
+        }
+        if (names == null) {
+            throw new CollectException(classNet + " does not exist: check that the sys root points at a mounted "
+                    + "sysfs (in a container, the host's /sys of the gateway's network namespace)");
+        }
+        return names;
+    }
+
     /** Names of the entries of {@code dir} that start with {@code prefix}, sorted; empty if {@code dir} is missing. */
     static List<String> entries(Path dir, String prefix) throws IOException {
         List<String> names = new ArrayList<>();

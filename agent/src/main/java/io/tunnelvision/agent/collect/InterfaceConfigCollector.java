@@ -68,16 +68,7 @@ public final class InterfaceConfigCollector implements Collector<InterfaceConfig
 
     @Override
     public synchronized InterfaceConfigSample collect(SampleHeader header) throws CollectException {
-        List<String> names;
-        try {
-            names = Dirs.subdirectories(classNet);
-        } catch (IOException e) {
-            throw new CollectException("Cannot list " + classNet + ": " + e.getMessage(), e);
-        }
-        if (names == null) {
-            throw new CollectException(classNet + " does not exist: check that the sys root points at a mounted "
-                    + "sysfs (in a container, the host's /sys of the gateway's network namespace)");
-        }
+        List<String> names = Dirs.interfaces(classNet);
         // Two passes, because an underlay is named by its ifindex and may come later in the listing.
         boolean readAll = refresh.due();
         List<Settings> read = new ArrayList<>(names.size());

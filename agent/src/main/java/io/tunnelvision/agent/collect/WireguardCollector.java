@@ -121,16 +121,7 @@ public final class WireguardCollector implements Collector<WireguardSample> {
 
     /** The names of this namespace's WireGuard interfaces: kernel ones by DEVTYPE, userspace ones by socket. */
     private Set<String> localInterfaces() throws CollectException {
-        List<String> names;
-        try {
-            names = Dirs.subdirectories(classNet);
-        } catch (IOException e) {
-            throw new CollectException("Cannot list " + classNet + ": " + e.getMessage(), e);
-        }
-        if (names == null) {
-            throw new CollectException(classNet + " does not exist: check that the sys root points at a mounted "
-                    + "sysfs");
-        }
+        List<String> names = Dirs.interfaces(classNet);
         Set<String> wireGuard = new HashSet<>();
         for (String name : names) {
             if (wireGuardSockets != null && Files.exists(wireGuardSockets.resolve(name + ".sock"))) {
