@@ -98,7 +98,7 @@ class MaintenanceLockIT {
             int ended = second.jdbi().withHandle(h -> h.createQuery("""
                             WITH k AS (SELECT hashtextextended(current_schema()
                                 || '/tunnelvision-maintenance/rollups', 0) AS key)
-                            SELECT count(pg_terminate_backend(l.pid)) FROM pg_locks l, k
+                            SELECT count(pg_terminate_backend(l.pid, 5000)) FROM pg_locks l, k
                             WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
                               AND l.classid = ((k.key >> 32) & 4294967295)::oid
                               AND l.objid = (k.key & 4294967295)::oid
