@@ -37,6 +37,15 @@ import io.tunnelvision.schemas.avro.SoftnetCpu;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.TuningAction;
 import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.schemas.avro.Nic;
+import io.tunnelvision.schemas.avro.NicQueue;
+import io.tunnelvision.schemas.avro.NicSample;
+import io.tunnelvision.schemas.avro.PmtuPath;
+import io.tunnelvision.schemas.avro.PmtuSample;
+import io.tunnelvision.schemas.avro.PmtuStep;
+import io.tunnelvision.schemas.avro.Qdisc;
+import io.tunnelvision.schemas.avro.QdiscSample;
+import io.tunnelvision.schemas.avro.TxQueue;
 import io.tunnelvision.schemas.avro.WireguardInterface;
 import io.tunnelvision.schemas.avro.WireguardPeer;
 import io.tunnelvision.schemas.avro.WireguardSample;
@@ -59,7 +68,7 @@ public final class ExampleRecords {
 
     public static List<SpecificRecord> all(String host) {
         return List.of(interrupts(host), softnet(host), link(host), interfaceConfig(host), kernel(host),
-                latency(host), wireguard(host), hotspot(host), command(host), result(host), decision(host), outcome(host),
+                latency(host), wireguard(host), pmtu(host), qdisc(host), nic(host), hotspot(host), command(host), result(host), decision(host), outcome(host),
                 interruptRates(host), softnetRates(host), linkRates(host), kernelRates(host));
     }
 
@@ -116,6 +125,33 @@ public final class ExampleRecords {
                                 T0 - 35_000L, 1_234_567L, 7_654_321L, 25),
                         new WireguardPeer("gN65BkIKy1eCE9pP1wdc8ROUtkHLF2PfAqYdyYBz6EA=", null, 1, null, 0L, 148L,
                                 null)))));
+    }
+
+    /** One peer whose path passes 1380-byte packets but not 1420 (the tunnel's MTU), with no ICMP back. */
+    public static PmtuSample pmtu(String host) {
+        return new PmtuSample(header(host, 8), List.of(new PmtuPath("gw-2", "wg0", "10.99.0.2:7447", 1420,
+                List.of(new PmtuStep(1280, 2, 2), new PmtuStep(1380, 2, 2), new PmtuStep(1400, 2, 0),
+                        new PmtuStep(1420, 2, 0)),
+                1380, 1400, null)));
+    }
+
+    /** An mq root with two fq_codel children, one dropping with a standing backlog, and BQL on both queues. */
+    public static QdiscSample qdisc(String host) {
+        return new QdiscSample(header(host, 9), List.of(
+                new Qdisc("eth0", "mq", "0:", null, 9_000_000L, 7_000L, 40L, 0L, 3L, 3_000L, 2L),
+                new Qdisc("eth0", "fq_codel", "0:", ":1", 6_000_000L, 5_000L, 40L, 0L, 2L, 3_000L, 2L),
+                new Qdisc("eth0", "fq_codel", "0:", ":2", 3_000_000L, 2_000L, 0L, 0L, 1L, 0L, 0L),
+                new Qdisc("wg0", "noqueue", "0:", null, 0L, 0L, 0L, 0L, 0L, 0L, 0L)),
+                List.of(new TxQueue("eth0", 0, 30_280L, 1_514L, 1_879_048_192L),
+                        new TxQueue("eth0", 1, null, null, null)));
+    }
+
+    /** An ice NIC with rings below their maximum, one channel of 8, and missed packets on queue 0. */
+    public static NicSample nic(String host) {
+        return new NicSample(header(host, 10), List.of(new Nic("eth0", "ice", 512, 8160, 512, 8160, 1, 8, null, null,
+                50, 0, 50, true, Map.of("rx-udp-gro-forwarding", false, "generic-receive-offload", true),
+                Map.of("rx_missed", 1_234L, "rx_dropped", 7L),
+                List.of(new NicQueue(0, 9_000_000L, 1_234L, 8_000_000L, 0L), new NicQueue(1, 0L, 0L, 0L, null)))));
     }
 
     public static Hotspot hotspot(String host) {

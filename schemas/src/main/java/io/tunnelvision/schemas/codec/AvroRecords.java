@@ -15,6 +15,9 @@ import io.tunnelvision.schemas.avro.LinkSample;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.schemas.avro.NicSample;
+import io.tunnelvision.schemas.avro.PmtuSample;
+import io.tunnelvision.schemas.avro.QdiscSample;
 import io.tunnelvision.schemas.avro.WireguardSample;
 import java.util.List;
 import org.apache.avro.Schema;
@@ -40,8 +43,12 @@ public final class AvroRecords {
             SoftnetRates.class,
             LinkRates.class,
             KernelRates.class,
-            // last: the fuzz target picks a type by index, so its saved inputs keep their types
-            WireguardSample.class);
+            // at the end, in the order they were added: the fuzz target picks a type by index, so its saved inputs keep
+            // their types
+            WireguardSample.class,
+            PmtuSample.class,
+            QdiscSample.class,
+            NicSample.class);
 
     private AvroRecords() {
     }

@@ -73,7 +73,7 @@ public final class TopicAcls {
     public List<Topic<?, ?>> sampleTopics() {
         return List.of(topics.interruptSamples, topics.softnetSamples, topics.linkSamples,
                 topics.interfaceConfigSamples, topics.kernelSettingsSamples, topics.latencySamples,
-                topics.wireguardSamples);
+                topics.wireguardSamples, topics.pmtuSamples, topics.qdiscSamples, topics.nicSamples);
     }
 
     public List<AclBinding> agent() {
@@ -121,7 +121,7 @@ public final class TopicAcls {
         String api = roles.api();
         for (Topic<?, ?> topic : List.of(topics.interruptRates, topics.softnetRates, topics.linkRates,
                 topics.kernelRates, topics.interfaceConfigSamples, topics.kernelSettingsSamples, topics.latencySamples,
-                topics.wireguardSamples,
+                topics.wireguardSamples, topics.pmtuSamples, topics.qdiscSamples, topics.nicSamples,
                 topics.hotspots, topics.commands, topics.commandProposals, topics.commandDecisions,
                 topics.commandResults, topics.commandOutcomes)) {
             acls.add(topic(api, topic, AclOperation.READ));

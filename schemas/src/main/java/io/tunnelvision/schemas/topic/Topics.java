@@ -15,6 +15,9 @@ import io.tunnelvision.schemas.avro.LinkSample;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.schemas.avro.NicSample;
+import io.tunnelvision.schemas.avro.PmtuSample;
+import io.tunnelvision.schemas.avro.QdiscSample;
 import io.tunnelvision.schemas.avro.WireguardSample;
 import io.tunnelvision.schemas.codec.AvroSerde;
 import java.time.Duration;
@@ -49,6 +52,12 @@ public final class Topics {
     public final Topic<String, LatencySample> latencySamples;
     /** Each WireGuard interface's peers: handshake, transfer counters, endpoint. */
     public final Topic<String, WireguardSample> wireguardSamples;
+    /** Path-MTU probe ladders through each tunnel. */
+    public final Topic<String, PmtuSample> pmtuSamples;
+    /** Every qdisc's counters and backlog, and the transmit queues' byte queue limits. */
+    public final Topic<String, QdiscSample> qdiscSamples;
+    /** NIC rings, channels, coalescing, offloads and drop counters (ethtool). */
+    public final Topic<String, NicSample> nicSamples;
     public final Topic<String, InterruptRates> interruptRates;
     public final Topic<String, SoftnetRates> softnetRates;
     public final Topic<String, LinkRates> linkRates;
@@ -77,6 +86,9 @@ public final class Topics {
         kernelSettingsSamples = sample("samples-kernel-settings", KernelSettingsSample.class);
         latencySamples = sample("samples-latency", LatencySample.class);
         wireguardSamples = sample("samples-wireguard", WireguardSample.class);
+        pmtuSamples = sample("samples-pmtu", PmtuSample.class);
+        qdiscSamples = sample("samples-qdisc", QdiscSample.class);
+        nicSamples = sample("samples-nic", NicSample.class);
         interruptRates = sample("rates-interrupts", InterruptRates.class);
         softnetRates = sample("rates-softnet", SoftnetRates.class);
         linkRates = sample("rates-link", LinkRates.class);
@@ -115,7 +127,7 @@ public final class Topics {
 
     public List<Topic<?, ?>> all() {
         return List.of(interruptSamples, softnetSamples, linkSamples, interfaceConfigSamples, kernelSettingsSamples,
-                latencySamples, wireguardSamples, interruptRates, softnetRates, linkRates, kernelRates, hotspots, commands,
+                latencySamples, wireguardSamples, pmtuSamples, qdiscSamples, nicSamples, interruptRates, softnetRates, linkRates, kernelRates, hotspots, commands,
                 commandProposals, commandDecisions, commandResults, commandOutcomes, deadLetters);
     }
 

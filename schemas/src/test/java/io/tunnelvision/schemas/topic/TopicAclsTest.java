@@ -29,7 +29,8 @@ class TopicAclsTest {
     void theAgentWritesSamplesResultsAndDeadLettersAndReadsOnlyCommands() {
         assertEquals(names(TOPICS.interruptSamples, TOPICS.softnetSamples, TOPICS.linkSamples,
                         TOPICS.interfaceConfigSamples, TOPICS.kernelSettingsSamples, TOPICS.latencySamples,
-                        TOPICS.wireguardSamples, TOPICS.commandResults, TOPICS.deadLetters),
+                        TOPICS.wireguardSamples, TOPICS.pmtuSamples, TOPICS.qdiscSamples, TOPICS.nicSamples,
+                        TOPICS.commandResults, TOPICS.deadLetters),
                 topics(ACLS.agent(), AclOperation.WRITE));
         assertEquals(names(TOPICS.commands), topics(ACLS.agent(), AclOperation.READ));
     }

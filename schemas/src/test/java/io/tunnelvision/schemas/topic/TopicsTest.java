@@ -20,7 +20,7 @@ class TopicsTest {
             assertTrue(topic.name().startsWith(Topics.PREFIX), topic.name());
             assertTrue(names.add(topic.name()), "duplicate " + topic.name());
         }
-        assertEquals(18, names.size());
+        assertEquals(21, names.size());
     }
 
     @Test
@@ -47,6 +47,9 @@ class TopicsTest {
         assertRoundTrip(topics.kernelSettingsSamples, ExampleRecords.kernel("gw-1"));
         assertRoundTrip(topics.latencySamples, ExampleRecords.latency("gw-1"));
         assertRoundTrip(topics.wireguardSamples, ExampleRecords.wireguard("gw-1"));
+        assertRoundTrip(topics.pmtuSamples, ExampleRecords.pmtu("gw-1"));
+        assertRoundTrip(topics.qdiscSamples, ExampleRecords.qdisc("gw-1"));
+        assertRoundTrip(topics.nicSamples, ExampleRecords.nic("gw-1"));
         assertRoundTrip(topics.hotspots, ExampleRecords.hotspot("gw-1"));
         assertRoundTrip(topics.commands, ExampleRecords.command("gw-1"));
         assertRoundTrip(topics.commandResults, ExampleRecords.result("gw-1"));
