@@ -21,7 +21,7 @@ class OpsFilesTest {
 
     @Test
     void promtoolAcceptsTheRulesAndTheScrapeConfig() throws Exception {
-        // Debian's prometheus package has promtool; .ci/run installs it
+        // Debian's prometheus package has promtool; ./tunnelvision test installs it
         assertEquals("", promtool("check", "rules", OpsFiles.resolve(OpsFiles.ALERTS).toString()));
         assertEquals("", promtool("check", "config", OpsFiles.resolve(OpsFiles.SCRAPE_CONFIG).toString()));
     }
@@ -87,7 +87,7 @@ class OpsFilesTest {
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new AssertionError("promtool is missing: apt-get install prometheus (Debian; .ci/run does)", e);
+            throw new AssertionError("promtool is missing: apt-get install prometheus (Debian; ./tunnelvision test does)", e);
         }
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "promtool did not finish");

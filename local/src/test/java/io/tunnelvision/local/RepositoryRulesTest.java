@@ -1,6 +1,7 @@
 package io.tunnelvision.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -56,14 +57,18 @@ class RepositoryRulesTest {
     }
 
     @Test
-    void ciRunsTheTestCommandTheReadmeGives() throws IOException {
+    void ciRunsTheTestCommandTheReadmeGivesAndNothingElseInstallsTools() throws IOException {
         String readme = Files.readString(ROOT.resolve("README.md"));
         String ci = Files.readString(ROOT.resolve(".ci/run"));
-        Matcher m = Pattern.compile("(?m)^\\s*(mvn [^\\n]*verify[^\\n]*)$").matcher(readme);
-        assertTrue(m.find(), "README.md must give the test command on a line of its own");
+        Matcher m = Pattern.compile("(?m)^\\s*(\\./tunnelvision test)\\s*$").matcher(readme);
+        assertTrue(m.find(), "README.md must give the test command (./tunnelvision test) on a line of its own");
         String command = m.group(1).trim();
         assertTrue(ci.lines().anyMatch(line -> line.trim().equals(command)),
                 ".ci/run must run '" + command + "' exactly as README.md gives it");
+        assertFalse(ci.contains("apt-get"), ".ci/run must leave installing to the test command (test-tools.sh)");
+        String launcher = Files.readString(ROOT.resolve("tunnelvision"));
+        assertTrue(launcher.contains("test-tools.sh") && launcher.contains("mvn -B verify"),
+                "./tunnelvision test installs the tools (test-tools.sh), then runs mvn -B verify");
     }
 
     private static boolean mentionsTopic(String line) {

@@ -47,7 +47,7 @@ class NamespaceApplyIT {
     @BeforeAll
     static void needsRoot() {
         assertTrue(NetNamespace.available(),
-                "these tests create network namespaces: run them as root with iproute2 installed (.ci/run does)");
+                "these tests create network namespaces: run them as root with iproute2 installed (./tunnelvision test does)");
     }
 
     @BeforeEach

@@ -46,7 +46,7 @@ class SystemdUnitCapabilitiesIT {
     @BeforeAll
     static void copyTheClasspathWhereNobodyCanReadIt() throws IOException {
         assertTrue(NetNamespace.available(),
-                "these tests create network namespaces: run them as root with iproute2 installed (.ci/run does)");
+                "these tests create network namespaces: run them as root with iproute2 installed (./tunnelvision test does)");
         assertTrue(!NetNamespace.run(List.of("sh", "-c", "command -v setpriv || true")).isBlank(),
                 "setpriv (util-linux) runs the executor with a chosen capability set");
         dir = Files.createTempDirectory("tv-caps-");

@@ -51,7 +51,7 @@ class DebPackageIT {
                 + " `mvn -pl agent verify` rather than failsafe alone");
         for (String tool : List.of("dpkg-deb", "dpkg", "unshare", "lintian", "shellcheck")) {
             assertEquals(0, run(List.of("sh", "-c", "command -v " + tool)).exit(), tool + " is not installed"
-                    + " (.ci/run installs it)");
+                    + " (./tunnelvision test installs it)");
         }
         work = Files.createTempDirectory("tv-deb-");
         Result build = run(List.of("bash", DIST.resolve("deb/build-deb.sh").toString(), JAR.toString(),

@@ -79,7 +79,7 @@ final class Browser implements AutoCloseable {
         if (!missing.isEmpty()) {
             throw new AssertionError("The dashboard's browser tests need Debian's chromium and chromium-driver; missing: "
                     + String.join(", ", missing) + ". Install them with: apt-get install -y chromium chromium-driver"
-                    + " (.ci/run does this when run as root)");
+                    + " (./tunnelvision test does this when run as root)");
         }
     }
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,7 +28,7 @@ class BrokerKillIT {
     /** Load after the last restart, so that the faults get their commands with the broker back. */
     private static final Duration AFTER = Duration.ofSeconds(60);
 
-    @TempDir
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS) // a failed run keeps its processes' logs
     Path dir;
 
     @Test

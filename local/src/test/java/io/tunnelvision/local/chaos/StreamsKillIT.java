@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,7 +31,7 @@ class StreamsKillIT {
     private static final Duration DOWN = Duration.ofSeconds(5);
     private static final Duration AFTER = Duration.ofSeconds(30);
 
-    @TempDir
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS) // a failed run keeps its processes' logs
     Path dir;
 
     @Test

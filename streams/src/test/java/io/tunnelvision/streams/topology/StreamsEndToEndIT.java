@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tunnelvision.schemas.avro.CommandOutcome;
+import io.tunnelvision.schemas.avro.Hotspot;
+import io.tunnelvision.schemas.avro.HotspotState;
+import io.tunnelvision.schemas.avro.HotspotType;
 import io.tunnelvision.schemas.avro.InterfaceKind;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.TuningAction;
@@ -103,6 +106,43 @@ class StreamsEndToEndIT {
         List<ConsumerRecord<String, SoftnetRates>> rates = kafka.readUntil(kafka.topics.softnetRates,
                 records -> records.stream().anyMatch(r -> host.equals(r.key())), WAIT);
         assertTrue(rates.stream().anyMatch(r -> host.equals(r.key())), "the sample after the poison was processed");
+    }
+
+    @Test
+    void aHostWhoseClockStepsBackAnHourKeepsGettingRatesAndDetectionOnTheRealBroker() {
+        // Given a host sampling once a second; the agent stamps both the sample and its Kafka record
+        String host = "gw-clock-step";
+        GatewaySim sim = new GatewaySim(host, 2);
+        long hour = Duration.ofHours(1).toMillis();
+        for (int seq = 0; seq < 5; seq++) {
+            kafka.send(kafka.topics.softnetSamples, host, sim.softnet(0, 0), sim.timeMs());
+            sim.step();
+        }
+        // When its clock steps back an hour (NTP, a VM restored), and it then squeezes 200 times a second
+        sim.startingAt(sim.timeMs() - hour);
+        for (int seq = 5; seq < 15; seq++) {
+            kafka.send(kafka.topics.softnetSamples, host, sim.softnet(seq == 5 ? 0 : 200, 0), sim.timeMs());
+            sim.step();
+        }
+        kafka.flush();
+
+        // Then every interval but the one across the step has its rate, each measured on one clock
+        List<SoftnetRates> rates = kafka.readUntil(kafka.topics.softnetRates,
+                        records -> records.stream().filter(r -> host.equals(r.key())).count() >= 13, WAIT)
+                .stream().filter(r -> host.equals(r.key())).map(ConsumerRecord::value).toList();
+        assertEquals(List.of(1L, 2L, 3L, 4L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L),
+                rates.stream().map(r -> r.getHeader().getToSequence()).toList());
+        for (SoftnetRates r : rates) {
+            assertEquals(1000, r.getHeader().getToMs() - r.getHeader().getFromMs(),
+                    "interval " + r.getHeader().getToSequence());
+        }
+        // and the squeezing after the step is detected
+        List<Hotspot> hotspots = kafka.readUntil(kafka.topics.hotspots,
+                        records -> records.stream().anyMatch(r -> host.equals(r.key())
+                                && r.value().getType() == HotspotType.SOFTNET_SQUEEZE), WAIT)
+                .stream().filter(r -> host.equals(r.key())).map(ConsumerRecord::value).toList();
+        assertTrue(hotspots.stream().anyMatch(h -> h.getType() == HotspotType.SOFTNET_SQUEEZE
+                && h.getState() == HotspotState.OPEN), "a squeeze hotspot opened after the step: " + hotspots);
     }
 
     @Test
