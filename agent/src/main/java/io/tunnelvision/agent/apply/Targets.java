@@ -41,6 +41,8 @@ final class Targets {
             case IRQ_AFFINITY -> irqAffinity(target);
             case CPU_GOVERNOR -> file(cpuDir(target).resolve("cpufreq"), "scaling_governor");
             case COALESCE_RX_USECS -> coalesce(target);
+            case ROOT_QDISC, RX_RING, COMBINED_CHANNELS -> throw Refusal.rejected("action " + action
+                    + ": this agent does not apply it yet");
             case UNKNOWN -> throw Refusal.rejected("action UNKNOWN: the command uses an action this agent does "
                     + "not know");
         };

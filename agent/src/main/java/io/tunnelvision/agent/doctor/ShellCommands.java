@@ -35,6 +35,9 @@ final class ShellCommands {
                  RP_FILTER -> "sysctl -w " + entry(change).sysctlName(t).orElseThrow() + "=" + v;
             case IRQ_AFFINITY -> irqAffinity(entry(change), t, v);
             case COALESCE_RX_USECS -> "ethtool -C " + t + " rx-usecs " + v;
+            case ROOT_QDISC -> "tc qdisc replace dev " + t + " root " + v;
+            case RX_RING -> "ethtool -G " + t + " rx " + v;
+            case COMBINED_CHANNELS -> "ethtool -L " + t + " combined " + v;
             case UNKNOWN -> throw new IllegalArgumentException("No command for an UNKNOWN action on " + t);
         };
     }

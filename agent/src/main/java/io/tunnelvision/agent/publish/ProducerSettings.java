@@ -26,6 +26,17 @@ public final class ProducerSettings {
 
     static final long BUFFER_MEMORY_BYTES = 2L * 1024 * 1024;
 
+    /**
+     * One produce request in flight per broker, so a partition never has two batches on the wire: with five (the
+     * idempotent default), a fresh producer whose first batch to a partition is answered NOT_LEADER_OR_FOLLOWER
+     * (a restarted broker still electing) can have its second batch accepted before the first (a broker that
+     * knows nothing of a producer id takes any first sequence number), and the first then fails out of order and
+     * is replayed behind it. Streams drops a sample that arrives behind a later one of its host as stale, so that
+     * sample got no rate of its own (BrokerKillIT, RELIABILITY.md "Kills"). A gateway sends a few KB a second and
+     * one request carries the batches of every partition on that broker, so one in flight costs nothing there.
+     */
+    static final int IN_FLIGHT_REQUESTS = 1;
+
     /** {@code hostId} names the client, so the broker's logs and quotas tell the agents apart. */
     public static Map<String, Object> forBootstrap(String bootstrapServers, String hostId) {
         return forBootstrap(bootstrapServers, hostId, DEFAULT_DELIVERY_TIMEOUT);
@@ -61,6 +72,7 @@ public final class ProducerSettings {
                 Map.entry(ProducerConfig.CLIENT_ID_CONFIG, "agent-" + hostId),
                 Map.entry(ProducerConfig.ACKS_CONFIG, "all"),
                 Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                Map.entry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, IN_FLIGHT_REQUESTS),
                 Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd"),
                 Map.entry(ProducerConfig.LINGER_MS_CONFIG, 20),
                 Map.entry(ProducerConfig.BUFFER_MEMORY_CONFIG, BUFFER_MEMORY_BYTES),

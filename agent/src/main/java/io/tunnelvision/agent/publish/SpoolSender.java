@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * producer after a backoff, so no sample is lost, even across broker outages and agent restarts; the records of a
  * failed batch that did land are sent twice, and consumers drop them by host, boot id and sequence number
  * (streams' {@code SampleOrder}, the api's primary keys). Within one producer the broker itself drops the
- * producer's retries. Between batches it waits the publish interval, so that one request carries the samples of
+ * producer's retries, and with one request in flight ({@link ProducerSettings}) a partition receives the records
+ * in spool order: the first copy of each record lands behind every earlier one. Between batches it waits the publish interval, so that one request carries the samples of
  * several rounds when the interval is longer than a round.
  *
  * <p>Not transactional: a transaction per batch (begin, add partitions, commit, a marker on every partition
