@@ -43,6 +43,7 @@ final class Values {
             case CPU_MASK -> rpsMask(raw);
             case CPU_LIST_SET -> affinities(target, raw);
             case GOVERNOR_NAME -> governor(target, raw);
+            case QDISC_KIND -> throw Refusal.rejected(action + ": this agent does not set a root qdisc yet");
             case POWER_OF_TWO -> powerOfTwo(action, decimal(action, raw, enforceBounds));
             case INTEGER -> Long.toString(decimal(action, raw, enforceBounds));
         };
@@ -54,7 +55,7 @@ final class Values {
             return switch (kind(action)) {
                 case CPU_MASK -> CpuMask.parse(current).equals(CpuMask.parse(expected));
                 case CPU_LIST_SET -> firstDifference(current, expected) < 0;
-                case GOVERNOR_NAME -> current.strip().equals(expected.strip());
+                case GOVERNOR_NAME, QDISC_KIND -> current.strip().equals(expected.strip());
                 case INTEGER, POWER_OF_TWO -> Long.parseLong(current.strip()) == Long.parseLong(expected.strip());
             };
         } catch (IllegalArgumentException e) {

@@ -108,6 +108,15 @@ public final class TuningCatalog {
                 file("sys/devices/system/cpu/cpu{cpu}/cpufreq/scaling_governor"), TargetKind.CPU,
                 ValueKind.GOVERNOR_NAME, new SampleReading.PerCpu(KernelSettingsSample::getCpuGovernors), List.of(),
                 Optional.empty()));
+        add(e, new TuningEntry(TuningAction.ROOT_QDISC, Optional.empty(), TargetKind.INTERFACE,
+                ValueKind.QDISC_KIND, new SampleReading.None("the samples do not carry the root qdisc yet"),
+                List.of(), Optional.empty()));
+        add(e, new TuningEntry(TuningAction.RX_RING, Optional.empty(), TargetKind.INTERFACE, ValueKind.INTEGER,
+                new SampleReading.None("the samples do not carry the NIC's ring sizes yet"),
+                List.of(), bounds(64, 16_384)));
+        add(e, new TuningEntry(TuningAction.COMBINED_CHANNELS, Optional.empty(), TargetKind.INTERFACE,
+                ValueKind.INTEGER, new SampleReading.None("the samples do not carry the NIC's channels yet"),
+                List.of(), bounds(1, 256)));
         return e;
     }
 

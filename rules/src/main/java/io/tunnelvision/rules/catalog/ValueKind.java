@@ -11,7 +11,9 @@ public enum ValueKind {
     /** One CPU list ({@code 0-3,8}) per IRQ of the target, separated by ';'. */
     CPU_LIST_SET,
     /** A cpufreq governor name ({@code performance}). */
-    GOVERNOR_NAME;
+    GOVERNOR_NAME,
+    /** A qdisc kind ({@code fq_codel}) set as an interface's root qdisc. */
+    QDISC_KIND;
 
     public boolean isNumeric() {
         return this == INTEGER || this == POWER_OF_TWO;

@@ -51,6 +51,8 @@ final class ChangeProposer {
             // Neither the current coalescing nor rp_filter's meaning for latency is something the samples give a
             // safe compare-and-set basis for: a policy naming them is reported, never executed.
             case COALESCE_RX_USECS, RP_FILTER, UNKNOWN -> List.of();
+            // The agent does not collect the root qdisc, ring sizes or channels yet: nothing to compare-and-set.
+            case ROOT_QDISC, RX_RING, COMBINED_CHANNELS -> List.of();
         };
     }
 
