@@ -76,6 +76,14 @@ public final class TopicAcls {
                 topics.wireguardSamples, topics.pmtuSamples, topics.qdiscSamples, topics.nicSamples);
     }
 
+    /**
+     * Sample topics the agent writes that the streams app has no detector for yet: it is granted no read on them
+     * (each leaves this list when streams consumes it). The api does not store them yet either.
+     */
+    private List<Topic<?, ?>> notReadByStreamsYet() {
+        return List.of(topics.pmtuSamples, topics.qdiscSamples, topics.nicSamples);
+    }
+
     public List<AclBinding> agent() {
         List<AclBinding> acls = new ArrayList<>();
         String agent = roles.agent();
@@ -93,6 +101,7 @@ public final class TopicAcls {
         List<AclBinding> acls = new ArrayList<>();
         String streams = roles.streams();
         List<Topic<?, ?>> reads = new ArrayList<>(sampleTopics());
+        reads.removeAll(notReadByStreamsYet());
         reads.add(topics.commandResults);
         reads.add(topics.commandDecisions);
         for (Topic<?, ?> topic : reads) {
@@ -121,7 +130,7 @@ public final class TopicAcls {
         String api = roles.api();
         for (Topic<?, ?> topic : List.of(topics.interruptRates, topics.softnetRates, topics.linkRates,
                 topics.kernelRates, topics.interfaceConfigSamples, topics.kernelSettingsSamples, topics.latencySamples,
-                topics.wireguardSamples, topics.pmtuSamples, topics.qdiscSamples, topics.nicSamples,
+                topics.wireguardSamples,
                 topics.hotspots, topics.commands, topics.commandProposals, topics.commandDecisions,
                 topics.commandResults, topics.commandOutcomes)) {
             acls.add(topic(api, topic, AclOperation.READ));
