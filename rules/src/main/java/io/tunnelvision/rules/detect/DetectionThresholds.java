@@ -47,6 +47,11 @@ import java.util.stream.Collectors;
  *                            idle: longer than WireGuard's handshake retry (REKEY_TIMEOUT 5 s plus up to 333 ms of
  *                            jitter), so a peer still trying to handshake shows its tx (the initiations) rising in
  *                            every such interval. The fleet keeps a host's WireGuard baseline at least this long.
+ * @param qdiscDropsPerSec    packets per second dropped by the root qdisc of a tunnel or its underlay: as for
+ *                            {@code rxOverrunsPerSec}, one a second is no burst any more but a queue that overflows
+ * @param qdiscStandingDelay  the queueing delay (backlog over send rate) of a standing queue in such a root qdisc:
+ *                            4 times CoDel's 5 ms target (RFC 8289), the delay fq_codel holds a standing queue at,
+ *                            so a queue under fq_codel is not flagged for doing what it is meant to
  */
 public record DetectionThresholds(
         int openAfter, int closeAfter, Duration updateEvery, int recentIntervals,
@@ -55,7 +60,8 @@ public record DetectionThresholds(
         double cpuSaturatedShare, double rxOverrunsPerSec, double udpRcvbufErrorsPerSec, double fragmentsPerSec,
         int largeProbeBytes, double largeProbeLoss,
         double fleetShare, int fleetMinHosts, Duration fleetWindow, int outlierMinHosts, double outlierZ,
-        Duration outlierEvery, Duration tunnelHandshakeMaxAge, Duration tunnelTrafficWindow) {
+        Duration outlierEvery, Duration tunnelHandshakeMaxAge, Duration tunnelTrafficWindow,
+        double qdiscDropsPerSec, Duration qdiscStandingDelay) {
 
     /** WireGuard's REJECT_AFTER_TIME: a session's keys are rejected this long after its handshake. */
     public static final Duration WIREGUARD_REJECT_AFTER_TIME = Duration.ofSeconds(180);
@@ -75,6 +81,9 @@ public record DetectionThresholds(
         if (tunnelHandshakeMaxAge.toMillis() < 1 || tunnelTrafficWindow.toMillis() < 1) {
             throw new IllegalArgumentException("tunnelHandshakeMaxAge and tunnelTrafficWindow must be at least 1ms");
         }
+        if (qdiscStandingDelay.toMillis() < 1) {
+            throw new IllegalArgumentException("qdiscStandingDelay must be at least 1ms");
+        }
     }
 
     public static DetectionThresholds defaults() {
@@ -84,7 +93,8 @@ public record DetectionThresholds(
                 0.5, 1, 1, 1,
                 1200, 0.5,
                 0.3, 3, Duration.ofMinutes(10), 5, 3.5,
-                Duration.ofSeconds(5), WIREGUARD_REJECT_AFTER_TIME, Duration.ofSeconds(10));
+                Duration.ofSeconds(5), WIREGUARD_REJECT_AFTER_TIME, Duration.ofSeconds(10),
+                1, Duration.ofMillis(20));
     }
 
     /** A copy with the named components replaced; unknown names and bad values fail with what is accepted. */

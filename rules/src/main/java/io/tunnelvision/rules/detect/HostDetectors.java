@@ -8,6 +8,7 @@ import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LatencySample;
 import io.tunnelvision.schemas.avro.LinkRates;
 import io.tunnelvision.schemas.avro.SoftnetRates;
+import io.tunnelvision.rules.rates.QdiscRates;
 import io.tunnelvision.rules.rates.WireguardRates;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,9 @@ public final class HostDetectors {
     private final FragmentationDetector fragmentation;
     private final UdpSendBufferErrorDetector udpSendBufferErrors;
     private final TunnelDownDetector tunnelDown;
+    private final QdiscDropDetector qdiscDrops;
+    private final QdiscBacklogDetector qdiscBacklog;
+    private final TxQueueLenZeroDetector txQueueLenZero = new TxQueueLenZeroDetector();
     private final RfsOffDetector rfsOff = new RfsOffDetector();
     private final RpFilterDetector rpFilter = new RpFilterDetector();
     private final CpuGovernorDetector governor = new CpuGovernorDetector();
@@ -53,6 +57,8 @@ public final class HostDetectors {
         this.fragmentation = new FragmentationDetector(thresholds);
         this.udpSendBufferErrors = new UdpSendBufferErrorDetector(thresholds);
         this.tunnelDown = new TunnelDownDetector(thresholds);
+        this.qdiscDrops = new QdiscDropDetector(thresholds);
+        this.qdiscBacklog = new QdiscBacklogDetector(thresholds);
     }
 
     /** @param config the latest interface configuration, or null before the first one arrived */
@@ -91,6 +97,19 @@ public final class HostDetectors {
     /** The WireGuard peers over one interval: whether each tunnel is down while traffic to it is expected. */
     public List<Finding> onWireguard(WireguardRates rates) {
         return tunnelDown.evaluate(rates);
+    }
+
+    /**
+     * The egress queues over one interval: root qdiscs of the tunnels and their underlays that drop or hold a
+     * standing queue, and tunnel devices whose txqueuelen 0 makes a queue of nothing.
+     *
+     * @param config the latest interface configuration (which interfaces are tunnels, their txqueuelen), or null
+     */
+    public List<Finding> onQdisc(QdiscRates rates, InterfaceConfigSample config) {
+        List<Finding> findings = new ArrayList<>(qdiscDrops.evaluate(rates, config));
+        findings.addAll(qdiscBacklog.evaluate(rates, config));
+        findings.addAll(txQueueLenZero.evaluate(rates, config));
+        return findings;
     }
 
     /**

@@ -8,6 +8,7 @@ import io.tunnelvision.schemas.avro.RxQueue;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** What the detectors need to know about interfaces: which are tunnels, their queues' RPS state. */
 public final class Tunnels {
@@ -31,6 +32,21 @@ public final class Tunnels {
             return Optional.empty();
         }
         return sample.getInterfaces().stream().filter(i -> i.getName().equals(name)).findFirst();
+    }
+
+    /**
+     * The names of the tunnels and of the interfaces carrying them (each tunnel's {@code underlay}, when the agent
+     * found it): the egress queues a tunnel's packets wait in.
+     */
+    public static Set<String> tunnelsAndUnderlays(InterfaceConfigSample sample) {
+        Set<String> names = new TreeSet<>();
+        for (InterfaceConfig tunnel : tunnels(sample)) {
+            names.add(tunnel.getName());
+            if (tunnel.getUnderlay() != null) {
+                names.add(tunnel.getUnderlay());
+            }
+        }
+        return names;
     }
 
     /** RPS is off when the interface reports queues and none has a CPU in its mask. */
