@@ -77,6 +77,9 @@ public final class AgentConfig {
     public static final Setting SETTINGS_EVERY = Setting.optional("TUNNELVISION_AGENT_SETTINGS_EVERY", "10",
             "Rounds between two reads of the settings only an administrator or the executor changes (MTU, txqueuelen,"
                     + " RPS, sysctls, rp_filter, governors; at once after a command); counters are read every round");
+    public static final Setting PMTU_EVERY = Setting.optional("TUNNELVISION_AGENT_PMTU_EVERY", "300",
+            "Rounds between two path-MTU probings of the WireGuard peers (DF pings through each tunnel, on a thread"
+                    + " of their own); every round publishes the latest result");
     public static final Setting PUBLISH_INTERVAL = Setting.optional("TUNNELVISION_AGENT_PUBLISH_INTERVAL", "1s",
             "How long spooled samples wait to go to Kafka together in one request, between 100ms and 1m;"
                     + " command results go at once (5s saves a little CPU but delays detection by as much)");
@@ -115,6 +118,7 @@ public final class AgentConfig {
     private final Topics topics;
     private final ProbeSettings probes;
     private final int settingsEvery;
+    private final int pmtuEvery;
     private final Duration publishInterval;
     private final InetAddress metricsBind;
     private final CrashPause crashPause;
@@ -146,6 +150,7 @@ public final class AgentConfig {
         this.topics = KafkaSettings.topics(env);
         this.probes = ProbeSettings.from(env);
         this.settingsEvery = env.integer(SETTINGS_EVERY, 1, 3600);
+        this.pmtuEvery = env.integer(PMTU_EVERY, 1, 86_400);
         this.publishInterval = env.duration(PUBLISH_INTERVAL);
         if (publishInterval.compareTo(MIN_INTERVAL) < 0 || publishInterval.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new ConfigException(PUBLISH_INTERVAL.env() + "=" + env.string(PUBLISH_INTERVAL)
@@ -163,7 +168,7 @@ public final class AgentConfig {
     public static List<Setting> settings() {
         List<Setting> all = new ArrayList<>(List.of(HOST_ID, PROC_ROOT, SYS_ROOT, SAMPLE_INTERVAL, SPOOL_DIR,
                 SPOOL_MAX_BYTES, SPOOL_FSYNC, SPOOL_FSYNC_INTERVAL, METRICS_PORT, IRQ_DEVICES, DISABLED_COLLECTORS, DRY_RUN, TRUSTED_KEYS_DIR, STATE_DIR,
-                APPLY_ACTIONS, APPLY_BOUNDS, SETTINGS_EVERY, PUBLISH_INTERVAL, METRICS_BIND, TEST_CRASH_PAUSE));
+                APPLY_ACTIONS, APPLY_BOUNDS, SETTINGS_EVERY, PMTU_EVERY, PUBLISH_INTERVAL, METRICS_BIND, TEST_CRASH_PAUSE));
         all.addAll(KafkaSettings.all());
         all.addAll(ProbeSettings.settings());
         return List.copyOf(all);
@@ -262,6 +267,11 @@ public final class AgentConfig {
     /** Rounds between two reads of the settings that only change by an administrator's or the executor's hand. */
     public int settingsEvery() {
         return settingsEvery;
+    }
+
+    /** Rounds between two path-MTU probings. */
+    public int pmtuEvery() {
+        return pmtuEvery;
     }
 
     /** How long the spool sender gathers samples into one produce request. */

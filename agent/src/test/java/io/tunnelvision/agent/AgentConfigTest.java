@@ -180,7 +180,7 @@ class AgentConfigTest {
         for (Setting kafka : KafkaSettings.all()) {
             assertTrue(names.contains(kafka.env()), "missing " + kafka.env());
         }
-        assertEquals(36, names.size());
+        assertEquals(37, names.size());
     }
 
     private void givenKernelHostname(String content) throws IOException {

@@ -5,6 +5,7 @@ import io.tunnelvision.agent.apply.CommandConsumer;
 import io.tunnelvision.agent.apply.CommandCounts;
 import io.tunnelvision.agent.apply.ExecutorWiring;
 import io.tunnelvision.agent.collect.CollectorRegistry;
+import io.tunnelvision.agent.collect.PmtuSchedule;
 import io.tunnelvision.agent.collect.SettingsRefresh;
 import io.tunnelvision.agent.metrics.AgentMetrics;
 import io.tunnelvision.agent.metrics.MetricsServer;
@@ -71,8 +72,9 @@ public final class RunCommand implements Callable<Integer> {
         LOG.info("starting: {}", config);
         Map<String, Object> kafkaSecurity = config.kafkaSecurity().clientProperties();
         SettingsRefresh refresh = new SettingsRefresh(config.settingsEvery());
+        PmtuSchedule pmtu = PmtuSchedule.background(config.pmtuEvery());
         CollectorRegistry registry = CollectorRegistry.standard(config.procRoot(), config.sysRoot(),
-                config.irqDevices(), refresh).without(config.disabledCollectors());
+                config.irqDevices(), refresh, pmtu).without(config.disabledCollectors());
         HostIdentity identity = HostIdentity.read(config.hostId(), config.procRoot());
         DiskSpool spool = DiskSpool.open(config.spoolDir(), config.spoolMaxBytes(), config.spoolFsync());
         SpoolSender sender = new SpoolSender(spool, () -> new KafkaProducer<>(
@@ -81,6 +83,7 @@ public final class RunCommand implements Callable<Integer> {
         // A command answered: its result goes out now, and the settings it may have changed are read next round.
         spool.onAppend(config.topics().commandResults.name(), () -> {
             refresh.requestNow();
+            pmtu.requestNow();
             sender.wake();
         });
         SampleRouting routing = new SampleRouting(config.topics(), new SamplePublisher(spool));

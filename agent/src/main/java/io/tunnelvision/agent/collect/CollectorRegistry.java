@@ -4,6 +4,7 @@ import io.tunnelvision.schemas.avro.InterfaceConfigSample;
 import io.tunnelvision.schemas.avro.InterruptSample;
 import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LinkSample;
+import io.tunnelvision.schemas.avro.PmtuSample;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.WireguardSample;
 import java.nio.file.Path;
@@ -43,6 +44,12 @@ public final class CollectorRegistry {
     /** {@link #standard(Path, Path, Pattern)} reading the settings (not the counters) when {@code refresh} says. */
     public static CollectorRegistry standard(Path procRoot, Path sysRoot, Pattern irqDevices,
                                              SettingsRefresh refresh) {
+        return standard(procRoot, sysRoot, irqDevices, refresh, PmtuSchedule.inline());
+    }
+
+    /** As above, probing path MTUs on {@code pmtu}'s schedule. */
+    public static CollectorRegistry standard(Path procRoot, Path sysRoot, Pattern irqDevices,
+                                             SettingsRefresh refresh, PmtuSchedule pmtu) {
         return new CollectorRegistry(List.of(
                 register(InterruptCollector.NAME, InterruptSample.class,
                         new InterruptCollector(procRoot, sysRoot, irqDevices, refresh)),
@@ -52,7 +59,8 @@ public final class CollectorRegistry {
                         new InterfaceConfigCollector(sysRoot, refresh, RoutedUnderlays.of(procRoot))),
                 register(KernelSettingsCollector.NAME, KernelSettingsSample.class,
                         new KernelSettingsCollector(procRoot, sysRoot, refresh)),
-                register(WireguardCollector.NAME, WireguardSample.class, WireguardCollector.of(procRoot, sysRoot))));
+                register(WireguardCollector.NAME, WireguardSample.class, WireguardCollector.of(procRoot, sysRoot)),
+                register(PmtuCollector.NAME, PmtuSample.class, PmtuCollector.of(procRoot, sysRoot, pmtu))));
     }
 
     /** {@link #standard(Path, Path, Pattern)} with {@link InterruptsParser#DEFAULT_DEVICES}. */

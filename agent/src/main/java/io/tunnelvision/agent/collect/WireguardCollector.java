@@ -3,11 +3,8 @@ package io.tunnelvision.agent.collect;
 import io.tunnelvision.schemas.avro.SampleHeader;
 import io.tunnelvision.schemas.avro.WireguardInterface;
 import io.tunnelvision.schemas.avro.WireguardSample;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,9 +38,8 @@ public final class WireguardCollector implements Collector<WireguardSample> {
     private static final Path LIVE_PROC = Path.of("/proc");
 
     private final Path classNet;
-    private final Path wireGuardSockets;
+    private final WireguardInterfaces wireGuard;
     private final Function<List<String>, String> commands;
-    private final SmallFiles files = new SmallFiles();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong unavailable = new AtomicLong();
     private boolean failing;
@@ -56,7 +52,7 @@ public final class WireguardCollector implements Collector<WireguardSample> {
      */
     public WireguardCollector(Path sysRoot, Path wireGuardSockets, Function<List<String>, String> commands) {
         this.classNet = sysRoot.resolve("class/net");
-        this.wireGuardSockets = wireGuardSockets;
+        this.wireGuard = new WireguardInterfaces(classNet, wireGuardSockets);
         this.commands = commands;
     }
 
@@ -71,7 +67,7 @@ public final class WireguardCollector implements Collector<WireguardSample> {
 
     @Override
     public synchronized WireguardSample collect(SampleHeader header) throws CollectException {
-        Set<String> local = localInterfaces();
+        Set<String> local = wireGuard.local();
         if (local.isEmpty() || commands == null) {
             return new WireguardSample(header, new ArrayList<>());
         }
@@ -117,25 +113,5 @@ public final class WireguardCollector implements Collector<WireguardSample> {
     @Override
     public long unavailableRounds() {
         return unavailable.get();
-    }
-
-    /** The names of this namespace's WireGuard interfaces: kernel ones by DEVTYPE, userspace ones by socket. */
-    private Set<String> localInterfaces() throws CollectException {
-        List<String> names = Dirs.interfaces(classNet);
-        Set<String> wireGuard = new HashSet<>();
-        for (String name : names) {
-            if (wireGuardSockets != null && Files.exists(wireGuardSockets.resolve(name + ".sock"))) {
-                wireGuard.add(name);
-                continue;
-            }
-            try {
-                if ("wireguard".equals(InterfaceKinds.devType(files.read(classNet.resolve(name).resolve("uevent"))))) {
-                    wireGuard.add(name);
-                }
-            } catch (IOException e) {
-                LOG.debug("Cannot read {}: skipped (interface gone?): {}", classNet.resolve(name), e.getMessage());
-            }
-        }
-        return wireGuard;
     }
 }

@@ -24,7 +24,8 @@ final class Checks {
             new FragmentationCheck(),
             new RpFilterCheck(),
             new GovernorCheck(),
-            new WireguardCheck());
+            new WireguardCheck(),
+            new PmtuCheck());
 
     private static final Map<HotspotType, Check> BY_TYPE = new EnumMap<>(HotspotType.class);
 

@@ -17,6 +17,7 @@ import io.tunnelvision.schemas.avro.KernelRates;
 import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LinkRate;
 import io.tunnelvision.schemas.avro.LinkRates;
+import io.tunnelvision.schemas.avro.PmtuSample;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,6 +68,7 @@ final class HostInterval {
         // every MTU finding behind the rules' tunnel-traffic condition (see MtuMismatchDetector)
         findings.addAll(detectors.onKernel(kernelRates, second.interfaces(), null, null));
         findings.addAll(detectors.onWireguard(wireguardRates));
+        findings.addAll(detectors.onPmtu(second.pmtu()));
         findings.addAll(detectors.hostOnly(interruptRates, kernelRates, second.interfaces(), second.kernel(),
                 Boolean.TRUE.equals(facts().ipForwarding()), ipv4Uplinks().size()));
         return findings;
@@ -89,6 +91,11 @@ final class HostInterval {
         return wireguardRates.peers().stream()
                 .filter(p -> TunnelDownDetector.target(p.iface(), p.peer().getPublicKey()).equals(target))
                 .findFirst();
+    }
+
+    /** The path-MTU probes of the later reading, or null. */
+    PmtuSample pmtu() {
+        return second.pmtu();
     }
 
     double seconds() {

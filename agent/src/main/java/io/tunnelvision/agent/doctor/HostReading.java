@@ -4,6 +4,7 @@ import io.tunnelvision.schemas.avro.InterfaceConfigSample;
 import io.tunnelvision.schemas.avro.InterruptSample;
 import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LinkSample;
+import io.tunnelvision.schemas.avro.PmtuSample;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.WireguardSample;
 import java.time.Instant;
@@ -17,9 +18,10 @@ import java.util.Optional;
  * @param takenAt   when the reading was made; the difference between two readings is the interval of every rate
  * @param wireguard the WireGuard interfaces and peers, or null when the agent has no WireGuard collector
  *                  registered (or it is switched off): the WireGuard check then finds nothing
+ * @param pmtu      the path-MTU probes of the WireGuard peers, or null when the agent has no such collector
  */
 public record HostReading(Instant takenAt, InterruptSample interrupts, SoftnetSample softnet, LinkSample links,
-        InterfaceConfigSample interfaces, KernelSettingsSample kernel, HostFacts facts, WireguardSample wireguard) {
+        InterfaceConfigSample interfaces, KernelSettingsSample kernel, HostFacts facts, WireguardSample wireguard, PmtuSample pmtu) {
 
     public HostReading {
         Objects.requireNonNull(takenAt, "takenAt");
@@ -34,12 +36,17 @@ public record HostReading(Instant takenAt, InterruptSample interrupts, SoftnetSa
     /** A reading without WireGuard samples. */
     public HostReading(Instant takenAt, InterruptSample interrupts, SoftnetSample softnet, LinkSample links,
             InterfaceConfigSample interfaces, KernelSettingsSample kernel, HostFacts facts) {
-        this(takenAt, interrupts, softnet, links, interfaces, kernel, facts, null);
+        this(takenAt, interrupts, softnet, links, interfaces, kernel, facts, null, null);
     }
 
     /** This reading with {@code sample} as its WireGuard sample. */
     public HostReading withWireguard(WireguardSample sample) {
-        return new HostReading(takenAt, interrupts, softnet, links, interfaces, kernel, facts, sample);
+        return new HostReading(takenAt, interrupts, softnet, links, interfaces, kernel, facts, sample, pmtu);
+    }
+
+    /** This reading with {@code sample} as its path-MTU sample. */
+    public HostReading withPmtu(PmtuSample sample) {
+        return new HostReading(takenAt, interrupts, softnet, links, interfaces, kernel, facts, wireguard, sample);
     }
 
     /** The WireGuard sample, empty when none was read. */

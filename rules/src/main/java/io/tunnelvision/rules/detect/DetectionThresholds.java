@@ -52,6 +52,9 @@ import java.util.stream.Collectors;
  * @param qdiscStandingDelay  the queueing delay (backlog over send rate) of a standing queue in such a root qdisc:
  *                            4 times CoDel's 5 ms target (RFC 8289), the delay fq_codel holds a standing queue at,
  *                            so a queue under fq_codel is not flagged for doing what it is meant to
+ * @param pmtuMarginBytes     bytes below the largest don't-fragment probe that passed a black-holed path that the
+ *                            remedy sets the tunnel's MTU to (a probe passing once is no promise for every packet of
+ *                            that size: 8 bytes leave room for an IP option or a VLAN-tagged hop)
  */
 public record DetectionThresholds(
         int openAfter, int closeAfter, Duration updateEvery, int recentIntervals,
@@ -61,7 +64,7 @@ public record DetectionThresholds(
         int largeProbeBytes, double largeProbeLoss,
         double fleetShare, int fleetMinHosts, Duration fleetWindow, int outlierMinHosts, double outlierZ,
         Duration outlierEvery, Duration tunnelHandshakeMaxAge, Duration tunnelTrafficWindow,
-        double qdiscDropsPerSec, Duration qdiscStandingDelay) {
+        double qdiscDropsPerSec, Duration qdiscStandingDelay, int pmtuMarginBytes) {
 
     /** WireGuard's REJECT_AFTER_TIME: a session's keys are rejected this long after its handshake. */
     public static final Duration WIREGUARD_REJECT_AFTER_TIME = Duration.ofSeconds(180);
@@ -84,6 +87,9 @@ public record DetectionThresholds(
         if (qdiscStandingDelay.toMillis() < 1) {
             throw new IllegalArgumentException("qdiscStandingDelay must be at least 1ms");
         }
+        if (pmtuMarginBytes < 0 || pmtuMarginBytes > 512) {
+            throw new IllegalArgumentException("pmtuMarginBytes must be between 0 and 512, not " + pmtuMarginBytes);
+        }
     }
 
     public static DetectionThresholds defaults() {
@@ -94,7 +100,7 @@ public record DetectionThresholds(
                 1200, 0.5,
                 0.3, 3, Duration.ofMinutes(10), 5, 3.5,
                 Duration.ofSeconds(5), WIREGUARD_REJECT_AFTER_TIME, Duration.ofSeconds(10),
-                1, Duration.ofMillis(20));
+                1, Duration.ofMillis(20), 8);
     }
 
     /** A copy with the named components replaced; unknown names and bad values fail with what is accepted. */

@@ -7,6 +7,7 @@ import io.tunnelvision.schemas.avro.KernelRates;
 import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LatencySample;
 import io.tunnelvision.schemas.avro.LinkRates;
+import io.tunnelvision.schemas.avro.PmtuSample;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.rules.rates.QdiscRates;
 import io.tunnelvision.rules.rates.WireguardRates;
@@ -39,6 +40,7 @@ public final class HostDetectors {
     private final QdiscDropDetector qdiscDrops;
     private final QdiscBacklogDetector qdiscBacklog;
     private final TxQueueLenZeroDetector txQueueLenZero = new TxQueueLenZeroDetector();
+    private final PmtuBlackholeDetector pmtuBlackhole;
     private final RfsOffDetector rfsOff = new RfsOffDetector();
     private final RpFilterDetector rpFilter = new RpFilterDetector();
     private final CpuGovernorDetector governor = new CpuGovernorDetector();
@@ -59,6 +61,7 @@ public final class HostDetectors {
         this.tunnelDown = new TunnelDownDetector(thresholds);
         this.qdiscDrops = new QdiscDropDetector(thresholds);
         this.qdiscBacklog = new QdiscBacklogDetector(thresholds);
+        this.pmtuBlackhole = new PmtuBlackholeDetector(thresholds);
     }
 
     /** @param config the latest interface configuration, or null before the first one arrived */
@@ -97,6 +100,11 @@ public final class HostDetectors {
     /** The WireGuard peers over one interval: whether each tunnel is down while traffic to it is expected. */
     public List<Finding> onWireguard(WireguardRates rates) {
         return tunnelDown.evaluate(rates);
+    }
+
+    /** The latest path-MTU probes: whether a tunnel's path swallows packets its MTU allows, unreported. */
+    public List<Finding> onPmtu(PmtuSample sample) {
+        return pmtuBlackhole.evaluate(sample);
     }
 
     /**
