@@ -116,10 +116,14 @@ final class AgentProcess {
         }
     }
 
-    /** The sample topics the agent writes (the probes' latency samples need peers, so they are not here). */
+    /**
+     * The sample topics the agent writes every round (the probes' latency samples need peers, so they are not
+     * here; the path-MTU collector answers an empty sample on a tree that is not /proc).
+     */
     static List<Topic<String, ? extends SpecificRecord>> sampleTopics(Topics topics) {
         return List.of(topics.interruptSamples, topics.softnetSamples, topics.linkSamples,
-                topics.interfaceConfigSamples, topics.kernelSettingsSamples, topics.wireguardSamples);
+                topics.interfaceConfigSamples, topics.kernelSettingsSamples, topics.wireguardSamples,
+                topics.pmtuSamples);
     }
 
     /** Each record of the topic as (boot id, sequence), in offset order. */
