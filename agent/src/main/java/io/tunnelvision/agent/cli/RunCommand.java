@@ -66,6 +66,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", description = "Overrides TUNNELVISION_KAFKA_BOOTSTRAP.")
     String bootstrap;
 
+    /** How often the qdisc collector runs {@code tc} (BENCHMARKS.md has its cost). */
+    static final int QDISC_EVERY_ROUNDS = 30;
+
     @Override
     public Integer call() throws InterruptedException {
         AgentConfig config = new AgentConfig(new Env(withFlags(System.getenv())));
@@ -73,8 +76,10 @@ public final class RunCommand implements Callable<Integer> {
         Map<String, Object> kafkaSecurity = config.kafkaSecurity().clientProperties();
         SettingsRefresh refresh = new SettingsRefresh(config.settingsEvery());
         PmtuSchedule pmtu = PmtuSchedule.background(config.pmtuEvery());
+        // qdiscs every 30 rounds, and in the round after a command was answered, like the settings
+        SettingsRefresh qdiscs = new SettingsRefresh(QDISC_EVERY_ROUNDS);
         CollectorRegistry registry = CollectorRegistry.standard(config.procRoot(), config.sysRoot(),
-                config.irqDevices(), refresh, pmtu).without(config.disabledCollectors());
+                config.irqDevices(), refresh, pmtu, qdiscs).without(config.disabledCollectors());
         HostIdentity identity = HostIdentity.read(config.hostId(), config.procRoot());
         DiskSpool spool = DiskSpool.open(config.spoolDir(), config.spoolMaxBytes(), config.spoolFsync());
         SpoolSender sender = new SpoolSender(spool, () -> new KafkaProducer<>(
@@ -84,6 +89,7 @@ public final class RunCommand implements Callable<Integer> {
         spool.onAppend(config.topics().commandResults.name(), () -> {
             refresh.requestNow();
             pmtu.requestNow();
+            qdiscs.requestNow();
             sender.wake();
         });
         SampleRouting routing = new SampleRouting(config.topics(), new SamplePublisher(spool));

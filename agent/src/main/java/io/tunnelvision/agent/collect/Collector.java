@@ -20,6 +20,7 @@ import org.apache.avro.specific.SpecificRecord;
 @FunctionalInterface
 public interface Collector<T extends SpecificRecord> {
 
+    /** The sample, or null for none this round (a collector that reads only every so many rounds). */
     T collect(SampleHeader header) throws CollectException;
 
     /** Lines skipped as malformed since this collector was made; only grows, so it can be published as a counter. */

@@ -5,6 +5,7 @@ import io.tunnelvision.schemas.avro.InterruptSample;
 import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LinkSample;
 import io.tunnelvision.schemas.avro.PmtuSample;
+import io.tunnelvision.schemas.avro.QdiscSample;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.WireguardSample;
 import java.nio.file.Path;
@@ -44,12 +45,13 @@ public final class CollectorRegistry {
     /** {@link #standard(Path, Path, Pattern)} reading the settings (not the counters) when {@code refresh} says. */
     public static CollectorRegistry standard(Path procRoot, Path sysRoot, Pattern irqDevices,
                                              SettingsRefresh refresh) {
-        return standard(procRoot, sysRoot, irqDevices, refresh, PmtuSchedule.inline());
+        return standard(procRoot, sysRoot, irqDevices, refresh, PmtuSchedule.inline(),
+                SettingsRefresh.everyRound());
     }
 
-    /** As above, probing path MTUs on {@code pmtu}'s schedule. */
+    /** As above, probing path MTUs on {@code pmtu}'s schedule and reading the qdiscs when {@code qdiscs} says. */
     public static CollectorRegistry standard(Path procRoot, Path sysRoot, Pattern irqDevices,
-                                             SettingsRefresh refresh, PmtuSchedule pmtu) {
+                                             SettingsRefresh refresh, PmtuSchedule pmtu, SettingsRefresh qdiscs) {
         return new CollectorRegistry(List.of(
                 register(InterruptCollector.NAME, InterruptSample.class,
                         new InterruptCollector(procRoot, sysRoot, irqDevices, refresh)),
@@ -60,7 +62,8 @@ public final class CollectorRegistry {
                 register(KernelSettingsCollector.NAME, KernelSettingsSample.class,
                         new KernelSettingsCollector(procRoot, sysRoot, refresh)),
                 register(WireguardCollector.NAME, WireguardSample.class, WireguardCollector.of(procRoot, sysRoot)),
-                register(PmtuCollector.NAME, PmtuSample.class, PmtuCollector.of(procRoot, sysRoot, pmtu))));
+                register(PmtuCollector.NAME, PmtuSample.class, PmtuCollector.of(procRoot, sysRoot, pmtu)),
+                register(QdiscCollector.NAME, QdiscSample.class, QdiscCollector.of(procRoot, sysRoot, qdiscs))));
     }
 
     /** {@link #standard(Path, Path, Pattern)} with {@link InterruptsParser#DEFAULT_DEVICES}. */

@@ -36,7 +36,10 @@ public final class CollectionRound {
         Map<String, String> failures = new LinkedHashMap<>();
         for (RegisteredCollector<?> collector : registry.collectors()) {
             try {
-                samples.add(collector.collect(header));
+                SpecificRecord sample = collector.collect(header);
+                if (sample != null) { // a collector that reads less often than every round (qdiscs)
+                    samples.add(sample);
+                }
             } catch (CollectException e) {
                 LOG.warn("collector {} failed: {}", collector.name(), e.getMessage());
                 failures.put(collector.name(), e.getMessage());

@@ -7,6 +7,7 @@ import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LatencySample;
 import io.tunnelvision.schemas.avro.LinkSample;
 import io.tunnelvision.schemas.avro.PmtuSample;
+import io.tunnelvision.schemas.avro.QdiscSample;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.WireguardSample;
 import io.tunnelvision.schemas.topic.Topics;
@@ -40,6 +41,8 @@ public final class SampleRouting {
             publisher.publish(topics.wireguardSamples, hostId, s);
         } else if (sample instanceof PmtuSample s) {
             publisher.publish(topics.pmtuSamples, hostId, s);
+        } else if (sample instanceof QdiscSample s) {
+            publisher.publish(topics.qdiscSamples, hostId, s);
         } else {
             throw new IllegalArgumentException("no topic for " + sample.getClass().getName());
         }
