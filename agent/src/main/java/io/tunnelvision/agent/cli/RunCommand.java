@@ -67,7 +67,7 @@ public final class RunCommand implements Callable<Integer> {
     String bootstrap;
 
     /** How often the qdisc collector runs {@code tc} (BENCHMARKS.md has its cost). */
-    static final int QDISC_EVERY_ROUNDS = 30;
+    public static final int QDISC_EVERY_ROUNDS = 30;
 
     @Override
     public Integer call() throws InterruptedException {

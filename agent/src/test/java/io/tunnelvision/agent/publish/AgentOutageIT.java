@@ -94,7 +94,8 @@ class AgentOutageIT {
         List<String> report = new ArrayList<>();
         long lost = 0;
         long duplicated = 0;
-        for (Topic<String, ? extends SpecificRecord> topic : AgentProcess.sampleTopics(topics)) {
+        AgentProcess.sampleTopics(topics); // every sample topic is one of the two kinds below
+        for (Topic<String, ? extends SpecificRecord> topic : AgentProcess.everyRoundTopics(topics)) {
             List<SampleHeader> headers = AgentProcess.headers(kafka.bootstrapServers(), topic);
             TreeMap<Long, Integer> perRound = new TreeMap<>();
             headers.forEach(h -> perRound.merge(h.getSequence(), 1, Integer::sum));
@@ -111,6 +112,39 @@ class AgentOutageIT {
             lastSequenceSent = Math.max(lastSequenceSent, perRound.lastKey());
             report.add(topic.name() + ": rounds " + perRound.firstKey() + ".." + perRound.lastKey() + ", missing "
                     + missing + ", rounds with resent records " + extra);
+        }
+        // A slower topic has a sample every so many rounds: a gap wider than that is a lost sample
+        for (Map.Entry<Topic<String, ? extends SpecificRecord>, Integer> slower
+                : AgentProcess.slowerTopics(topics).entrySet()) {
+            Topic<String, ? extends SpecificRecord> topic = slower.getKey();
+            int every = slower.getValue();
+            List<SampleHeader> headers = AgentProcess.headers(kafka.bootstrapServers(), topic);
+            TreeMap<Long, Integer> perRound = new TreeMap<>();
+            headers.forEach(h -> perRound.merge(h.getSequence(), 1, Integer::sum));
+            if (perRound.isEmpty()) {
+                report.add(topic.name() + ": no collector writes it");
+                continue;
+            }
+            List<String> gaps = new ArrayList<>();
+            Long previous = null;
+            for (long seq : perRound.keySet()) {
+                if (previous != null && seq - previous > every) {
+                    gaps.add(previous + ".." + seq);
+                    lost += (seq - previous - 1) / every;
+                }
+                previous = seq;
+            }
+            // and up to the last round sent (stopped in the middle of a round, its slower sample may be missing)
+            if (lastSequenceSent - perRound.lastKey() > every) {
+                gaps.add(perRound.lastKey() + "..end " + (long) lastSequenceSent);
+                lost += (long) (lastSequenceSent - perRound.lastKey() - 1) / every;
+            }
+            int perRoundCopies = perRound.firstEntry().getValue();
+            long extra = perRound.values().stream().filter(c -> c > perRoundCopies).count();
+            duplicated += extra;
+            report.add(topic.name() + ": " + perRound.size() + " samples in rounds " + perRound.firstKey() + ".."
+                    + perRound.lastKey() + " (every " + every + "), gaps " + gaps + ", rounds with resent records "
+                    + extra);
         }
         String summary = String.format("agent outage %ds: %.0f samples spooled during it, %.0f pending at its end,"
                         + " spool max %.0f bytes (bound %d), drained in %.1f s, failed batches %.0f, lost %d, rounds"

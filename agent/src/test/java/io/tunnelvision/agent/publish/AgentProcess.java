@@ -1,8 +1,10 @@
 package io.tunnelvision.agent.publish;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tunnelvision.agent.AgentMain;
+import io.tunnelvision.agent.cli.RunCommand;
 import io.tunnelvision.schemas.avro.SampleHeader;
 import io.tunnelvision.schemas.topic.Topic;
 import io.tunnelvision.schemas.topic.Topics;
@@ -17,8 +19,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -117,13 +122,48 @@ final class AgentProcess {
     }
 
     /**
-     * The sample topics the agent writes every round (the probes' latency samples need peers, so they are not
-     * here; the path-MTU collector answers an empty sample on a tree that is not /proc).
+     * The sample topics the agent writes every round (the path-MTU collector answers an empty sample on a tree that
+     * is not /proc): every round's sequence is on each of them.
      */
-    static List<Topic<String, ? extends SpecificRecord>> sampleTopics(Topics topics) {
+    static List<Topic<String, ? extends SpecificRecord>> everyRoundTopics(Topics topics) {
         return List.of(topics.interruptSamples, topics.softnetSamples, topics.linkSamples,
                 topics.interfaceConfigSamples, topics.kernelSettingsSamples, topics.wireguardSamples,
                 topics.pmtuSamples);
+    }
+
+    /**
+     * The sample topics the agent writes only every so many rounds (and in the round after a command), each with
+     * that many rounds: no two of their consecutive samples are further apart. The NIC topic stays empty while no
+     * collector writes it.
+     */
+    static Map<Topic<String, ? extends SpecificRecord>, Integer> slowerTopics(Topics topics) {
+        Map<Topic<String, ? extends SpecificRecord>, Integer> slower = new LinkedHashMap<>();
+        slower.put(topics.qdiscSamples, RunCommand.QDISC_EVERY_ROUNDS);
+        slower.put(topics.nicSamples, 30);
+        return slower;
+    }
+
+    /**
+     * Every sample topic of the registry (a name {@code ...samples-...}), written or not: the probes' latency
+     * samples need peers, so this agent writes none, and the topic is read all the same. Fails when a sample topic
+     * is neither in {@link #everyRoundTopics} nor in {@link #slowerTopics}, so that a new one is classified.
+     */
+    @SuppressWarnings("unchecked")
+    static List<Topic<String, ? extends SpecificRecord>> sampleTopics(Topics topics) {
+        List<Topic<String, ? extends SpecificRecord>> all = new ArrayList<>();
+        for (Topic<?, ?> topic : topics.all()) {
+            if (topic.name().contains("tunnelvision-samples-")) {
+                all.add((Topic<String, ? extends SpecificRecord>) topic);
+            }
+        }
+        Set<String> classified = new HashSet<>();
+        everyRoundTopics(topics).forEach(t -> classified.add(t.name()));
+        slowerTopics(topics).keySet().forEach(t -> classified.add(t.name()));
+        classified.add(topics.latencySamples.name());
+        Set<String> names = new HashSet<>();
+        all.forEach(t -> names.add(t.name()));
+        assertEquals(classified, names, "every sample topic is either written every round or every so many rounds");
+        return all;
     }
 
     /** Each record of the topic as (boot id, sequence), in offset order. */
