@@ -58,7 +58,10 @@ public final class AgentConfig {
             InterruptsParser.DEFAULT_DEVICES.pattern(),
             "Regular expression: /proc/interrupts rows whose device names match are sent one by one, the rest as per-CPU totals");
     public static final Setting DISABLED_COLLECTORS = Setting.optional("TUNNELVISION_AGENT_DISABLED_COLLECTORS", "",
-            "Comma-separated collectors to switch off: interrupts, softnet, link, interface-config, kernel-settings, wireguard");
+            "Comma-separated collectors to switch off: interrupts, softnet, link, interface-config, kernel-settings, wireguard, nic");
+    public static final Setting NIC_INTERFACES = Setting.optional("TUNNELVISION_AGENT_NIC_INTERFACES", "",
+            "Comma-separated interfaces the nic collector reads with ethtool besides those backed by a bus device "
+                    + "(sysfs device link): a veth underlay in a container or a namespace");
     public static final Setting DRY_RUN = Setting.optional("TUNNELVISION_AGENT_DRY_RUN", "true",
             "When true the agent answers every acceptable tuning command DRY_RUN with what it would change, and changes nothing");
     public static final Setting TRUSTED_KEYS_DIR = Setting.optional("TUNNELVISION_AGENT_TRUSTED_KEYS_DIR",
@@ -113,6 +116,7 @@ public final class AgentConfig {
     private final ApplyBounds applyBounds;
     private final Pattern irqDevices;
     private final List<String> disabledCollectors;
+    private final Set<String> nicInterfaces;
     private final String kafkaBootstrap;
     private final KafkaSecurity kafkaSecurity;
     private final Topics topics;
@@ -145,6 +149,7 @@ public final class AgentConfig {
         this.irqDevices = pattern(env, IRQ_DEVICES);
         this.disabledCollectors = Arrays.stream(env.string(DISABLED_COLLECTORS).split(","))
                 .map(String::trim).filter(name -> !name.isEmpty()).toList();
+        this.nicInterfaces = nicInterfaces(env);
         this.kafkaBootstrap = env.string(KafkaSettings.BOOTSTRAP);
         this.kafkaSecurity = KafkaSecurity.from(env);
         this.topics = KafkaSettings.topics(env);
@@ -167,7 +172,7 @@ public final class AgentConfig {
 
     public static List<Setting> settings() {
         List<Setting> all = new ArrayList<>(List.of(HOST_ID, PROC_ROOT, SYS_ROOT, SAMPLE_INTERVAL, SPOOL_DIR,
-                SPOOL_MAX_BYTES, SPOOL_FSYNC, SPOOL_FSYNC_INTERVAL, METRICS_PORT, IRQ_DEVICES, DISABLED_COLLECTORS, DRY_RUN, TRUSTED_KEYS_DIR, STATE_DIR,
+                SPOOL_MAX_BYTES, SPOOL_FSYNC, SPOOL_FSYNC_INTERVAL, METRICS_PORT, IRQ_DEVICES, DISABLED_COLLECTORS, NIC_INTERFACES, DRY_RUN, TRUSTED_KEYS_DIR, STATE_DIR,
                 APPLY_ACTIONS, APPLY_BOUNDS, SETTINGS_EVERY, PMTU_EVERY, PUBLISH_INTERVAL, METRICS_BIND, TEST_CRASH_PAUSE));
         all.addAll(KafkaSettings.all());
         all.addAll(ProbeSettings.settings());
@@ -219,6 +224,16 @@ public final class AgentConfig {
 
     public Pattern irqDevices() {
         return irqDevices;
+    }
+
+    /** {@link #NIC_INTERFACES} of {@code env}: the collect and doctor commands read it too. */
+    public static Set<String> nicInterfaces(Env env) {
+        return Arrays.stream(env.string(NIC_INTERFACES).split(",")).map(String::trim)
+                .filter(name -> !name.isEmpty()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    public Set<String> nicInterfaces() {
+        return nicInterfaces;
     }
 
     public List<String> disabledCollectors() {

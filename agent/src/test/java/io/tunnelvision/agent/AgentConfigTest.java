@@ -180,7 +180,15 @@ class AgentConfigTest {
         for (Setting kafka : KafkaSettings.all()) {
             assertTrue(names.contains(kafka.env()), "missing " + kafka.env());
         }
-        assertEquals(37, names.size());
+        assertEquals(38, names.size());
+    }
+
+    @Test
+    void nicInterfacesAreACommaSeparatedSetEmptyByDefault() {
+        assertEquals(java.util.Set.of(), new AgentConfig(new Env(Map.of("TUNNELVISION_AGENT_HOST_ID", "gw")))
+                .nicInterfaces());
+        assertEquals(java.util.Set.of("u0", "eth1"), new AgentConfig(new Env(Map.of("TUNNELVISION_AGENT_HOST_ID", "gw",
+                "TUNNELVISION_AGENT_NIC_INTERFACES", " u0, eth1 ,"))).nicInterfaces());
     }
 
     private void givenKernelHostname(String content) throws IOException {

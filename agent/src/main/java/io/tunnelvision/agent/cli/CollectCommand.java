@@ -1,6 +1,11 @@
 package io.tunnelvision.agent.cli;
 
+import io.tunnelvision.agent.AgentConfig;
 import io.tunnelvision.agent.collect.CollectorRegistry;
+import io.tunnelvision.agent.collect.InterruptsParser;
+import io.tunnelvision.agent.collect.PmtuSchedule;
+import io.tunnelvision.agent.collect.SettingsRefresh;
+import io.tunnelvision.config.Env;
 import io.tunnelvision.agent.run.CollectionRound;
 import io.tunnelvision.agent.run.HostIdentity;
 import io.tunnelvision.schemas.avro.SampleHeader;
@@ -43,7 +48,9 @@ public final class CollectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        CollectorRegistry registry = CollectorRegistry.standard(procRoot, sysRoot);
+        CollectorRegistry registry = CollectorRegistry.standard(procRoot, sysRoot, InterruptsParser.DEFAULT_DEVICES,
+                SettingsRefresh.everyRound(), PmtuSchedule.inline(), SettingsRefresh.everyRound(),
+                AgentConfig.nicInterfaces(Env.system()));
         CollectionRound round = new CollectionRound(registry);
         HostIdentity identity = HostIdentity.read(Hostname.of(procRoot), procRoot);
         long sequence = 0;

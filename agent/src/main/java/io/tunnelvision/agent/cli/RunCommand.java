@@ -79,7 +79,8 @@ public final class RunCommand implements Callable<Integer> {
         // qdiscs every 30 rounds, and in the round after a command was answered, like the settings
         SettingsRefresh qdiscs = new SettingsRefresh(QDISC_EVERY_ROUNDS);
         CollectorRegistry registry = CollectorRegistry.standard(config.procRoot(), config.sysRoot(),
-                config.irqDevices(), refresh, pmtu, qdiscs).without(config.disabledCollectors());
+                config.irqDevices(), refresh, pmtu, qdiscs,
+                config.nicInterfaces()).without(config.disabledCollectors());
         HostIdentity identity = HostIdentity.read(config.hostId(), config.procRoot());
         DiskSpool spool = DiskSpool.open(config.spoolDir(), config.spoolMaxBytes(), config.spoolFsync());
         SpoolSender sender = new SpoolSender(spool, () -> new KafkaProducer<>(

@@ -4,6 +4,7 @@ import io.tunnelvision.schemas.avro.InterfaceConfigSample;
 import io.tunnelvision.schemas.avro.InterruptSample;
 import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LinkSample;
+import io.tunnelvision.schemas.avro.NicSample;
 import io.tunnelvision.schemas.avro.PmtuSample;
 import io.tunnelvision.schemas.avro.QdiscSample;
 import io.tunnelvision.schemas.avro.SoftnetSample;
@@ -52,6 +53,13 @@ public final class CollectorRegistry {
     /** As above, probing path MTUs on {@code pmtu}'s schedule and reading the qdiscs when {@code qdiscs} says. */
     public static CollectorRegistry standard(Path procRoot, Path sysRoot, Pattern irqDevices,
                                              SettingsRefresh refresh, PmtuSchedule pmtu, SettingsRefresh qdiscs) {
+        return standard(procRoot, sysRoot, irqDevices, refresh, pmtu, qdiscs, Set.of());
+    }
+
+    /** As above, the NIC collector reading {@code nicInterfaces} too (veth underlays have no bus device). */
+    public static CollectorRegistry standard(Path procRoot, Path sysRoot, Pattern irqDevices,
+                                             SettingsRefresh refresh, PmtuSchedule pmtu, SettingsRefresh qdiscs,
+                                             Set<String> nicInterfaces) {
         return new CollectorRegistry(List.of(
                 register(InterruptCollector.NAME, InterruptSample.class,
                         new InterruptCollector(procRoot, sysRoot, irqDevices, refresh)),
@@ -63,7 +71,9 @@ public final class CollectorRegistry {
                         new KernelSettingsCollector(procRoot, sysRoot, refresh)),
                 register(WireguardCollector.NAME, WireguardSample.class, WireguardCollector.of(procRoot, sysRoot)),
                 register(PmtuCollector.NAME, PmtuSample.class, PmtuCollector.of(procRoot, sysRoot, pmtu)),
-                register(QdiscCollector.NAME, QdiscSample.class, QdiscCollector.of(procRoot, sysRoot, qdiscs))));
+                register(QdiscCollector.NAME, QdiscSample.class, QdiscCollector.of(procRoot, sysRoot, qdiscs)),
+                register(NicCollector.NAME, NicSample.class, NicCollector.of(procRoot, sysRoot, refresh,
+                        refresh.everyRounds() == 1 ? NicCadence.EVERY_ROUND : NicCadence.AGENT, nicInterfaces))));
     }
 
     /** {@link #standard(Path, Path, Pattern)} with {@link InterruptsParser#DEFAULT_DEVICES}. */

@@ -45,19 +45,35 @@ public final class SettingsRefresh {
 
     /** The countdown of one collector. */
     public Clock clock() {
-        return new Clock();
+        return new Clock(everyRounds);
+    }
+
+    /**
+     * A countdown with its own period that still reads at once after {@link #requestNow()}: for a source whose
+     * reads cost more than a file (the NIC's ethtool settings).
+     */
+    public Clock clock(int rounds) {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be at least 1, not " + rounds);
+        }
+        return new Clock(rounds);
     }
 
     /** One collector's view: {@link #due()} once per round. Not thread-safe (collectors are synchronized). */
     public final class Clock {
+        private final int period;
         private long seenRequests = -1; // the first round always reads
         private int roundsSinceRead;
+
+        private Clock(int period) {
+            this.period = period;
+        }
 
         /** Whether this round reads the settings; counts the round. */
         public boolean due() {
             long now = requests.get();
             roundsSinceRead++;
-            if (now != seenRequests || roundsSinceRead >= everyRounds) {
+            if (now != seenRequests || roundsSinceRead >= period) {
                 seenRequests = now;
                 roundsSinceRead = 0;
                 return true;

@@ -37,7 +37,7 @@ public final class CollectionRound {
         for (RegisteredCollector<?> collector : registry.collectors()) {
             try {
                 SpecificRecord sample = collector.collect(header);
-                if (sample != null) { // a collector that reads less often than every round (qdiscs)
+                if (sample != null) { // a collector that reads less often than every round (qdiscs, NIC)
                     samples.add(sample);
                 }
             } catch (CollectException e) {

@@ -6,6 +6,7 @@ import io.tunnelvision.schemas.avro.InterruptSample;
 import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LatencySample;
 import io.tunnelvision.schemas.avro.LinkSample;
+import io.tunnelvision.schemas.avro.NicSample;
 import io.tunnelvision.schemas.avro.PmtuSample;
 import io.tunnelvision.schemas.avro.QdiscSample;
 import io.tunnelvision.schemas.avro.SoftnetSample;
@@ -43,6 +44,8 @@ public final class SampleRouting {
             publisher.publish(topics.pmtuSamples, hostId, s);
         } else if (sample instanceof QdiscSample s) {
             publisher.publish(topics.qdiscSamples, hostId, s);
+        } else if (sample instanceof NicSample s) {
+            publisher.publish(topics.nicSamples, hostId, s);
         } else {
             throw new IllegalArgumentException("no topic for " + sample.getClass().getName());
         }

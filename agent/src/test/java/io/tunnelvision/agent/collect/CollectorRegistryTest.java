@@ -20,7 +20,7 @@ class CollectorRegistryTest {
 
     @Test
     void standardRegistryListsEverySourceOnce() {
-        assertEquals(List.of("interrupts", "softnet", "link", "interface-config", "kernel-settings", "wireguard", "pmtu", "qdisc"),
+        assertEquals(List.of("interrupts", "softnet", "link", "interface-config", "kernel-settings", "wireguard", "pmtu", "qdisc", "nic"),
                 List.copyOf(registry.names()));
     }
 
@@ -37,7 +37,7 @@ class CollectorRegistryTest {
     void collectorsCanBeSwitchedOffByName() {
         CollectorRegistry smaller = registry.without(Set.of("softnet", "link"));
 
-        assertEquals(List.of("interrupts", "interface-config", "kernel-settings", "wireguard", "pmtu", "qdisc"),
+        assertEquals(List.of("interrupts", "interface-config", "kernel-settings", "wireguard", "pmtu", "qdisc", "nic"),
                 List.copyOf(smaller.names()));
         assertFalse(smaller.find(SoftnetSample.class).isPresent());
         assertTrue(smaller.find(InterruptSample.class).isPresent());

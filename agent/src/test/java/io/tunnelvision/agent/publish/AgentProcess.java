@@ -133,13 +133,13 @@ final class AgentProcess {
 
     /**
      * The sample topics the agent writes only every so many rounds (and in the round after a command), each with
-     * that many rounds: no two of their consecutive samples are further apart. The NIC topic stays empty while no
-     * collector writes it.
+     * that many rounds: no two of their consecutive samples are further apart (the NIC collector: its counters'
+     * period; its samples are empty on a tree that is not /proc).
      */
     static Map<Topic<String, ? extends SpecificRecord>, Integer> slowerTopics(Topics topics) {
         Map<Topic<String, ? extends SpecificRecord>, Integer> slower = new LinkedHashMap<>();
         slower.put(topics.qdiscSamples, RunCommand.QDISC_EVERY_ROUNDS);
-        slower.put(topics.nicSamples, 30);
+        slower.put(topics.nicSamples, io.tunnelvision.agent.collect.NicCadence.AGENT.countersEvery());
         return slower;
     }
 

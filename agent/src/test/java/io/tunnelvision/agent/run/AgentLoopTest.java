@@ -31,17 +31,17 @@ class AgentLoopTest {
         try (DiskSpool spool = DiskSpool.open(dir.resolve("spool"), 1 << 20)) {
             AgentLoop loop = loop(tree, topics, spool, new SequenceStore(dir));
 
-            assertEquals(8, loop.tick());
-            assertEquals(8, loop.tick());
+            assertEquals(9, loop.tick());
+            assertEquals(9, loop.tick());
 
             List<DiskSpool.Entry> entries = spool.peek(100);
-            assertEquals(16, entries.size());
+            assertEquals(18, entries.size());
             Set<String> topicNames = new HashSet<>();
             entries.forEach(e -> topicNames.add(e.record().topic()));
             assertEquals(Set.of(topics.interruptSamples.name(), topics.softnetSamples.name(), topics.linkSamples.name(),
                     topics.interfaceConfigSamples.name(), topics.kernelSettingsSamples.name(),
                     topics.wireguardSamples.name(), topics.pmtuSamples.name(),
-                    topics.qdiscSamples.name()), topicNames);
+                    topics.qdiscSamples.name(), topics.nicSamples.name()), topicNames);
             SoftnetSample second = entries.stream().filter(e -> e.record().topic().equals(topics.softnetSamples.name()))
                     .map(e -> topics.softnetSamples.valueSerde().deserializer().deserialize("", e.record().value()))
                     .toList().get(1);

@@ -5,6 +5,7 @@ import io.tunnelvision.agent.apply.CommandExecutor;
 import io.tunnelvision.agent.apply.ExecutorSettings;
 import io.tunnelvision.agent.collect.CollectorRegistry;
 import io.tunnelvision.agent.collect.RegisteredCollector;
+import io.tunnelvision.agent.collect.NicCollector;
 import io.tunnelvision.agent.collect.WireguardCollector;
 import io.tunnelvision.agent.run.CollectionRound;
 import io.tunnelvision.agent.run.HostIdentity;
@@ -70,7 +71,7 @@ final class FleetGateway {
      */
     static CollectorRegistry collectors(Path proc, Path sys, SimulatedGateway model, Clock clock) {
         List<RegisteredCollector<?>> collectors = new ArrayList<>(CollectorRegistry.standard(proc, sys)
-                .without(List.of(WireguardCollector.NAME)).collectors());
+                .without(List.of(WireguardCollector.NAME, NicCollector.NAME)).collectors());
         collectors.add(CollectorRegistry.register(WireguardCollector.NAME, WireguardSample.class,
                 new WireguardCollector(sys, null, command -> model.wireguardDump(clock.millis()))));
         return CollectorRegistry.of(collectors);
