@@ -25,7 +25,8 @@ final class Checks {
             new RpFilterCheck(),
             new GovernorCheck(),
             new WireguardCheck(),
-            new PmtuCheck());
+            new PmtuCheck(),
+            new NicCheck());
 
     private static final Map<HotspotType, Check> BY_TYPE = new EnumMap<>(HotspotType.class);
 

@@ -9,6 +9,8 @@ import io.tunnelvision.rules.rates.InterruptRateCalculator;
 import io.tunnelvision.rules.rates.KernelRateCalculator;
 import io.tunnelvision.rules.rates.LinkRateCalculator;
 import io.tunnelvision.rules.rates.SoftnetRateCalculator;
+import io.tunnelvision.rules.rates.NicRateCalculator;
+import io.tunnelvision.rules.rates.NicRates;
 import io.tunnelvision.rules.rates.WireguardRateCalculator;
 import io.tunnelvision.rules.rates.WireguardRates;
 import io.tunnelvision.schemas.avro.InterfaceConfig;
@@ -17,6 +19,7 @@ import io.tunnelvision.schemas.avro.KernelRates;
 import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LinkRate;
 import io.tunnelvision.schemas.avro.LinkRates;
+import io.tunnelvision.schemas.avro.NicSample;
 import io.tunnelvision.schemas.avro.PmtuSample;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import java.time.Duration;
@@ -39,6 +42,8 @@ final class HostInterval {
     private final KernelRates kernelRates;
     /** Null unless both readings have a WireGuard sample. */
     private final WireguardRates wireguardRates;
+    /** Null unless both readings have a NIC sample. */
+    private final NicRates nicRates;
 
     HostInterval(HostReading first, HostReading second) {
         Duration between = Duration.between(first.takenAt(), second.takenAt());
@@ -54,6 +59,8 @@ final class HostInterval {
         this.kernelRates = new KernelRateCalculator().between(first.kernel(), second.kernel());
         this.wireguardRates = first.wireguard() == null || second.wireguard() == null ? null
                 : new WireguardRateCalculator().between(first.wireguard(), second.wireguard());
+        this.nicRates = first.nic() == null || second.nic() == null ? null
+                : new NicRateCalculator().between(first.nic(), second.nic());
     }
 
     /**
@@ -69,6 +76,7 @@ final class HostInterval {
         findings.addAll(detectors.onKernel(kernelRates, second.interfaces(), null, null));
         findings.addAll(detectors.onWireguard(wireguardRates));
         findings.addAll(detectors.onPmtu(second.pmtu()));
+        findings.addAll(detectors.onNic(nicRates, second.nic(), interruptRates, second.interrupts()));
         findings.addAll(detectors.hostOnly(interruptRates, kernelRates, second.interfaces(), second.kernel(),
                 Boolean.TRUE.equals(facts().ipForwarding()), ipv4Uplinks().size()));
         return findings;
@@ -96,6 +104,17 @@ final class HostInterval {
     /** The path-MTU probes of the later reading, or null. */
     PmtuSample pmtu() {
         return second.pmtu();
+    }
+
+    /** The NIC sample of the later reading, or null. */
+    NicSample nic() {
+        return second.nic();
+    }
+
+    /** Each NIC's drop rates over the interval, or empty when a reading had no NIC sample. */
+    Optional<NicRates.NicRate> nicRate(String iface) {
+        return nicRates == null ? Optional.empty()
+                : nicRates.nics().stream().filter(n -> n.iface().equals(iface)).findFirst();
     }
 
     double seconds() {

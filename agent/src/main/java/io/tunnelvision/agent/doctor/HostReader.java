@@ -8,6 +8,7 @@ import io.tunnelvision.schemas.avro.InterruptSample;
 import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LinkSample;
 import io.tunnelvision.schemas.avro.SampleHeader;
+import io.tunnelvision.schemas.avro.NicSample;
 import io.tunnelvision.schemas.avro.PmtuSample;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.WireguardSample;
@@ -60,7 +61,8 @@ public final class HostReader {
         return new HostReading(at, interrupts, collect(SoftnetSample.class, header),
                 collect(LinkSample.class, header), collect(InterfaceConfigSample.class, header),
                 collect(KernelSettingsSample.class, header), facts.read(interrupts.getOnlineCpus()),
-                optional(WireguardSample.class, header), optional(PmtuSample.class, header));
+                optional(WireguardSample.class, header), optional(PmtuSample.class, header),
+                optional(NicSample.class, header));
     }
 
     /**

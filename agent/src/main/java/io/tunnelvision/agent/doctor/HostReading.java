@@ -4,6 +4,7 @@ import io.tunnelvision.schemas.avro.InterfaceConfigSample;
 import io.tunnelvision.schemas.avro.InterruptSample;
 import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LinkSample;
+import io.tunnelvision.schemas.avro.NicSample;
 import io.tunnelvision.schemas.avro.PmtuSample;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.WireguardSample;
@@ -19,9 +20,11 @@ import java.util.Optional;
  * @param wireguard the WireGuard interfaces and peers, or null when the agent has no WireGuard collector
  *                  registered (or it is switched off): the WireGuard check then finds nothing
  * @param pmtu      the path-MTU probes of the WireGuard peers, or null when the agent has no such collector
+ * @param nic       the NICs' rings, channels, coalescing and drop counters, or null without a NIC collector
  */
 public record HostReading(Instant takenAt, InterruptSample interrupts, SoftnetSample softnet, LinkSample links,
-        InterfaceConfigSample interfaces, KernelSettingsSample kernel, HostFacts facts, WireguardSample wireguard, PmtuSample pmtu) {
+        InterfaceConfigSample interfaces, KernelSettingsSample kernel, HostFacts facts, WireguardSample wireguard, PmtuSample pmtu,
+        NicSample nic) {
 
     public HostReading {
         Objects.requireNonNull(takenAt, "takenAt");
@@ -36,17 +39,22 @@ public record HostReading(Instant takenAt, InterruptSample interrupts, SoftnetSa
     /** A reading without WireGuard samples. */
     public HostReading(Instant takenAt, InterruptSample interrupts, SoftnetSample softnet, LinkSample links,
             InterfaceConfigSample interfaces, KernelSettingsSample kernel, HostFacts facts) {
-        this(takenAt, interrupts, softnet, links, interfaces, kernel, facts, null, null);
+        this(takenAt, interrupts, softnet, links, interfaces, kernel, facts, null, null, null);
     }
 
     /** This reading with {@code sample} as its WireGuard sample. */
     public HostReading withWireguard(WireguardSample sample) {
-        return new HostReading(takenAt, interrupts, softnet, links, interfaces, kernel, facts, sample, pmtu);
+        return new HostReading(takenAt, interrupts, softnet, links, interfaces, kernel, facts, sample, pmtu, nic);
     }
 
     /** This reading with {@code sample} as its path-MTU sample. */
     public HostReading withPmtu(PmtuSample sample) {
-        return new HostReading(takenAt, interrupts, softnet, links, interfaces, kernel, facts, wireguard, sample);
+        return new HostReading(takenAt, interrupts, softnet, links, interfaces, kernel, facts, wireguard, sample, nic);
+    }
+
+    /** This reading with {@code sample} as its NIC sample. */
+    public HostReading withNic(NicSample sample) {
+        return new HostReading(takenAt, interrupts, softnet, links, interfaces, kernel, facts, wireguard, pmtu, sample);
     }
 
     /** The WireGuard sample, empty when none was read. */

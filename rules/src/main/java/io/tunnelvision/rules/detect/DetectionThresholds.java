@@ -55,6 +55,19 @@ import java.util.stream.Collectors;
  * @param pmtuMarginBytes     bytes below the largest don't-fragment probe that passed a black-holed path that the
  *                            remedy sets the tunnel's MTU to (a probe passing once is no promise for every packet of
  *                            that size: 8 bytes leave room for an IP option or a VLAN-tagged hop)
+ * @param nicRxDropsPerSec    packets per second a NIC drops before or at its receive ring (ethtool -S rx_missed and
+ *                            rx_no_buffer, mlx5's out-of-buffer): as {@code rxOverrunsPerSec}, one a second over the
+ *                            NIC counters' 30 s interval is 30 drops, no single burst
+ * @param nicRxUsecsMax       rx-usecs above which a NIC that coalesces with adaptive-rx off holds packets against
+ *                            latency: 100 µs is the 10,000 interrupts/s end of the per-queue interrupt-rate band
+ *                            (a queue that waits longer than that cannot interrupt more often), and below the
+ *                            125 µs of the static 8,000 interrupts/s e1000 used as its "good fallback for all
+ *                            traffic types" before adaptive moderation (e1000 dynamic ITR, netdev 2006); every
+ *                            adaptive driver's own starting value is lower (i40e/ice 50 µs, mlx5 8 µs, ena 0)
+ * @param nicIrqMinPerQueue   the low end of the per-queue interrupt rate band (1,000/s): below it, with traffic, the
+ *                            queue batches more than a millisecond of packets per interrupt
+ * @param nicIrqMaxPerQueue   the high end (10,000/s): above it the interrupts themselves cost the CPU that serves
+ *                            them, which counts only when that CPU is busy with softirqs ({@code busySoftirqShare})
  */
 public record DetectionThresholds(
         int openAfter, int closeAfter, Duration updateEvery, int recentIntervals,
@@ -64,7 +77,8 @@ public record DetectionThresholds(
         int largeProbeBytes, double largeProbeLoss,
         double fleetShare, int fleetMinHosts, Duration fleetWindow, int outlierMinHosts, double outlierZ,
         Duration outlierEvery, Duration tunnelHandshakeMaxAge, Duration tunnelTrafficWindow,
-        double qdiscDropsPerSec, Duration qdiscStandingDelay, int pmtuMarginBytes) {
+        double qdiscDropsPerSec, Duration qdiscStandingDelay, int pmtuMarginBytes,
+        double nicRxDropsPerSec, int nicRxUsecsMax, double nicIrqMinPerQueue, double nicIrqMaxPerQueue) {
 
     /** WireGuard's REJECT_AFTER_TIME: a session's keys are rejected this long after its handshake. */
     public static final Duration WIREGUARD_REJECT_AFTER_TIME = Duration.ofSeconds(180);
@@ -90,6 +104,10 @@ public record DetectionThresholds(
         if (pmtuMarginBytes < 0 || pmtuMarginBytes > 512) {
             throw new IllegalArgumentException("pmtuMarginBytes must be between 0 and 512, not " + pmtuMarginBytes);
         }
+        if (nicRxUsecsMax < 1 || nicIrqMinPerQueue >= nicIrqMaxPerQueue) {
+            throw new IllegalArgumentException("nicRxUsecsMax must be at least 1 and nicIrqMinPerQueue below "
+                    + "nicIrqMaxPerQueue");
+        }
     }
 
     public static DetectionThresholds defaults() {
@@ -100,7 +118,8 @@ public record DetectionThresholds(
                 1200, 0.5,
                 0.3, 3, Duration.ofMinutes(10), 5, 3.5,
                 Duration.ofSeconds(5), WIREGUARD_REJECT_AFTER_TIME, Duration.ofSeconds(10),
-                1, Duration.ofMillis(20), 8);
+                1, Duration.ofMillis(20), 8,
+                1, 100, 1_000, 10_000);
     }
 
     /** A copy with the named components replaced; unknown names and bad values fail with what is accepted. */

@@ -7,8 +7,10 @@ import io.tunnelvision.schemas.avro.KernelRates;
 import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LatencySample;
 import io.tunnelvision.schemas.avro.LinkRates;
+import io.tunnelvision.schemas.avro.NicSample;
 import io.tunnelvision.schemas.avro.PmtuSample;
 import io.tunnelvision.schemas.avro.SoftnetRates;
+import io.tunnelvision.rules.rates.NicRates;
 import io.tunnelvision.rules.rates.QdiscRates;
 import io.tunnelvision.rules.rates.WireguardRates;
 import java.util.ArrayList;
@@ -41,6 +43,10 @@ public final class HostDetectors {
     private final QdiscBacklogDetector qdiscBacklog;
     private final TxQueueLenZeroDetector txQueueLenZero = new TxQueueLenZeroDetector();
     private final PmtuBlackholeDetector pmtuBlackhole;
+    private final NicRxDropDetector nicRxDrops;
+    private final NicChannelDetector nicChannels = new NicChannelDetector();
+    private final NicCoalescingDetector nicCoalescing;
+    private final NicIrqRateDetector nicIrqRate;
     private final RfsOffDetector rfsOff = new RfsOffDetector();
     private final RpFilterDetector rpFilter = new RpFilterDetector();
     private final CpuGovernorDetector governor = new CpuGovernorDetector();
@@ -62,6 +68,9 @@ public final class HostDetectors {
         this.qdiscDrops = new QdiscDropDetector(thresholds);
         this.qdiscBacklog = new QdiscBacklogDetector(thresholds);
         this.pmtuBlackhole = new PmtuBlackholeDetector(thresholds);
+        this.nicRxDrops = new NicRxDropDetector(thresholds);
+        this.nicCoalescing = new NicCoalescingDetector(thresholds);
+        this.nicIrqRate = new NicIrqRateDetector(thresholds);
     }
 
     /** @param config the latest interface configuration, or null before the first one arrived */
@@ -117,6 +126,26 @@ public final class HostDetectors {
         List<Finding> findings = new ArrayList<>(qdiscDrops.evaluate(rates, config));
         findings.addAll(qdiscBacklog.evaluate(rates, config));
         findings.addAll(txQueueLenZero.evaluate(rates, config));
+        return findings;
+    }
+
+    /**
+     * The NICs: receive drops while the ring could grow, a single channel where more are possible, coalescing
+     * against latency, and each queue's interrupt rate against the si% of its CPU.
+     *
+     * @param rates          the NIC drop rates over the interval, or null when there is only one NIC sample yet
+     * @param sample         the latest NIC sample (rings, channels, coalescing), or null
+     * @param interruptRates the latest interrupt rates (CPUs, queue interrupts, si%), or null
+     * @param interrupts     the interrupt sample those rates end with (placements), or null
+     */
+    public List<Finding> onNic(NicRates rates, NicSample sample, InterruptRates interruptRates,
+                               InterruptSample interrupts) {
+        List<Finding> findings = new ArrayList<>(nicRxDrops.evaluate(rates));
+        int cpus = interrupts != null ? interrupts.getOnlineCpus().size()
+                : interruptRates != null ? interruptRates.getCpus().size() : 0;
+        findings.addAll(nicChannels.evaluate(sample, cpus));
+        findings.addAll(nicCoalescing.evaluate(sample));
+        findings.addAll(nicIrqRate.evaluate(interruptRates, interrupts, sample));
         return findings;
     }
 
