@@ -21,6 +21,9 @@ import io.tunnelvision.schemas.avro.HotspotScope;
 import io.tunnelvision.schemas.avro.HotspotType;
 import io.tunnelvision.schemas.avro.InterruptRates;
 import io.tunnelvision.schemas.avro.KernelRates;
+import io.tunnelvision.schemas.avro.PmtuPath;
+import io.tunnelvision.schemas.avro.PmtuSample;
+import io.tunnelvision.schemas.avro.PmtuStep;
 import io.tunnelvision.schemas.avro.SampleHeader;
 import io.tunnelvision.schemas.avro.TuningCommand;
 import io.tunnelvision.schemas.avro.WireguardInterface;
@@ -56,7 +59,7 @@ class DoctorParityTest {
     private static final Set<HotspotType> FLEET_TYPES = EnumSet.of(HotspotType.IRQ_CONCENTRATION,
             HotspotType.SOFTIRQ_CONCENTRATION, HotspotType.RPS_OFF, HotspotType.SOFTNET_SQUEEZE,
             HotspotType.BACKLOG_DROPS, HotspotType.TX_DROPS, HotspotType.RX_OVERRUNS, HotspotType.UDP_BUFFER_ERRORS,
-            HotspotType.MTU_MISMATCH);
+            HotspotType.MTU_MISMATCH, HotspotType.PMTU_BLACKHOLE);
 
     static Stream<Arguments> fixtures() {
         List<Arguments> cases = new ArrayList<>();
@@ -185,6 +188,53 @@ class DoctorParityTest {
         assertTrue(report.findings().stream().anyMatch(f -> f.check().equals("wireguard")), report.renderText());
     }
 
+    /**
+     * Path-MTU probes (no fixture tree has them: the agent's prober pings, it reads no file) added to a healthy
+     * fixture host whose wg0 has MTU 1420: one peer's path swallows what the MTU allows and no ICMP reports it,
+     * another's router reports its MTU, a third is unreachable. Both must find wg0's black hole and propose the same
+     * MTU, compared and set on the 1420 the host reports.
+     */
+    @Test
+    void theDoctorFindsThePathMtuBlackHolesThatTheFleetWouldAndProposesTheSameMtu() {
+        Path dir = FIXTURES.resolve("doctor").resolve("healthy-gateway");
+        HostReading first = read(dir.resolve("before"), 0, 0);
+        HostReading second = read(dir.resolve("after"), SECONDS, 1);
+        second = second.withPmtu(new PmtuSample(second.interrupts().getHeader(), List.of(
+                new PmtuPath("gw-far", "wg0", "10.9.0.2:0", 1420, List.of(new PmtuStep(1328, 1, 1),
+                        new PmtuStep(1329, 2, 0)), 1328, 1329, null),
+                new PmtuPath("gw-reported", "wg0", "10.9.0.3:0", 1420, List.of(new PmtuStep(1400, 2, 0)), 1380, 1400,
+                        1380),
+                new PmtuPath("gw-gone", "wg0", "10.9.0.4:0", 1420, List.of(new PmtuStep(576, 2, 0)), null, 576,
+                        null))));
+
+        Set<String> doctor = new TreeSet<>();
+        DoctorReport report = Doctor.examine(first, second);
+        for (DoctorReport.Diagnosis d : report.diagnoses()) {
+            if (d.finding().type() == HotspotType.PMTU_BLACKHOLE) {
+                doctor.add(key(d.finding()) + " " + d.finding().severity() + " " + keys(d.changes()));
+            }
+        }
+        Set<String> fleet = new TreeSet<>();
+        try (Harness harness = new Harness(DetectionThresholds.defaults().withOverrides("openAfter=1"),
+                PlannerSettings.defaults().withMaxUnverified(1000))) {
+            pipe(harness, first, 0);
+            pipe(harness, second, SECONDS * 1000);
+            List<String> sent = new ArrayList<>();
+            for (TuningCommand c : harness.commands.readValuesToList()) {
+                sent.add(c.getAction() + "|" + c.getTarget() + "|" + c.getExpectedValue() + "->" + c.getNewValue());
+            }
+            for (Hotspot h : harness.hotspots.readValuesToList()) {
+                if (h.getScope() == HotspotScope.HOST && h.getType() == HotspotType.PMTU_BLACKHOLE) {
+                    fleet.add(h.getType() + "|" + h.getTarget() + " " + h.getSeverity() + " " + sent);
+                }
+            }
+        }
+        assertEquals(Set.of("PMTU_BLACKHOLE|wg0 CRITICAL [MTU|wg0|1420->1320]"), fleet,
+                "gw-far's path: 1328 passes, less the 8-byte margin; the reported and the unreachable paths are no hole");
+        assertEquals(fleet, doctor);
+        assertTrue(report.findings().stream().anyMatch(f -> f.check().equals("pmtu")), report.renderText());
+    }
+
     private static WireguardSample wireguard(HostReading reading, long sequence, WireguardPeer... peers) {
         SampleHeader h = reading.interrupts().getHeader();
         return new WireguardSample(new SampleHeader(h.getHostId(), h.getBootId(), sequence, h.getSampleTimeMs(),
@@ -233,6 +283,9 @@ class DoctorParityTest {
         fleet.pipe(host, r.links(), timeMs);
         if (r.wireguard() != null) {
             fleet.pipe(host, r.wireguard(), timeMs);
+        }
+        if (r.pmtu() != null) {
+            fleet.pipe(host, r.pmtu(), timeMs);
         }
     }
 

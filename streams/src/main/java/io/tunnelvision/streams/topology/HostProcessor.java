@@ -14,6 +14,7 @@ import io.tunnelvision.schemas.avro.LatencySample;
 import io.tunnelvision.schemas.avro.LinkRates;
 import io.tunnelvision.schemas.avro.LinkSample;
 import io.tunnelvision.schemas.avro.ManualCommand;
+import io.tunnelvision.schemas.avro.PmtuSample;
 import io.tunnelvision.schemas.avro.SoftnetCpuRate;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.SoftnetSample;
@@ -97,6 +98,8 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
     private DecodedStore<LatencySample> latencies;
     private DecodedStore<InterruptRates> interruptRates;
     private DecodedStore<LinkRates> linkRates;
+    private DecodedStore<PmtuSample> latestPmtu;
+    private DecodedStore<PmtuSample> pmtuProbings;
     private DecodedStore<HostState> hostStates;
     private FleetReports fleetReports;
     private RefusedDecisions refusedDecisions;
@@ -131,6 +134,8 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
         latencies = decoded(TunnelvisionTopology.LATEST_LATENCY);
         interruptRates = decoded(TunnelvisionTopology.LATEST_INTERRUPT_RATES);
         linkRates = decoded(TunnelvisionTopology.LATEST_LINK_RATES);
+        latestPmtu = decoded(TunnelvisionTopology.LATEST_PMTU);
+        pmtuProbings = decoded(TunnelvisionTopology.PMTU_PROBING);
         hostStates = decoded(TunnelvisionTopology.HOST_STATE);
         fleetReports = new FleetReports(thresholds.outlierEvery());
         refusedDecisions = new RefusedDecisions(context.metrics(), decisionsTopic);
@@ -170,6 +175,8 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
             onKernel(host, sample, now);
         } else if (value instanceof WireguardSample sample) {
             onWireguard(host, sample, now);
+        } else if (value instanceof PmtuSample sample) {
+            onPmtu(host, sample, now);
         } else if (value instanceof InterfaceConfigSample sample) {
             keepLatest(interfaceConfigs, host, sample, sample.getHeader(), interfaceConfigs.get(host) == null ? null
                     : interfaceConfigs.get(host).getHeader());
@@ -276,6 +283,27 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
     private void onWireguard(String host, WireguardSample sample, long now) {
         wireguard.accept(host, sample).rates().ifPresent(rates ->
                 handle(host, detectors.onWireguard(rates), Map.of(), rates.header().getFromMs(), now));
+    }
+
+    /**
+     * The latest probing's paths, which the agent publishes every round: every sample is an interval of the
+     * tunnels' hysteresis, judged from when its probing's result was first seen. A change's verdict counts only
+     * probings first seen after it was applied (a changed MTU changes every path of its tunnel, so the probing
+     * after it is always a new one), never the stale paths published until the agent probed again.
+     */
+    private void onPmtu(String host, PmtuSample sample, long now) {
+        PmtuSample latest = latestPmtu.get(host);
+        if (!SampleOrder.of(latest == null ? null : latest.getHeader(), sample.getHeader()).keep()) {
+            return; // a duplicate, or older than the latest: not another round
+        }
+        latestPmtu.put(host, sample);
+        PmtuSample probing = pmtuProbings.get(host);
+        if (probing == null || !probing.getPaths().equals(sample.getPaths())
+                || SampleOrder.of(probing.getHeader(), sample.getHeader()) != SampleOrder.NEXT) {
+            pmtuProbings.put(host, sample);
+            probing = sample;
+        }
+        handle(host, detectors.onPmtu(sample), Map.of(), probing.getHeader().getSampleTimeMs(), now);
     }
 
     private void onLatency(String host, LatencySample sample) {

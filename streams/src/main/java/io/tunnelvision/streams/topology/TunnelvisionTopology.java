@@ -14,6 +14,7 @@ import io.tunnelvision.schemas.avro.LinkSample;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.schemas.avro.PmtuSample;
 import io.tunnelvision.schemas.avro.WireguardSample;
 import io.tunnelvision.schemas.codec.AvroSerde;
 import io.tunnelvision.schemas.sign.CommandSigner;
@@ -77,6 +78,14 @@ public final class TunnelvisionTopology {
      * staying flat over the interval tells idleness from handshakes retried every 5 s.
      */
     public static final String PREVIOUS_WIREGUARD = "previous-wireguard";
+    /**
+     * Path-MTU probes: the first sample of the host's latest probing. The agent publishes the latest probing's
+     * paths every round, so equal paths are one probing; its first sample's time is when that probing's result
+     * began to hold, which tells the verifier whether a probe came after a change.
+     */
+    public static final String PMTU_PROBING = "pmtu-probing";
+    /** Path-MTU probes: the host's latest sample, so that a duplicate or an older one is not taken for a round. */
+    public static final String LATEST_PMTU = "latest-pmtu";
     /** Also the planner's view of the host's sysctls (expected values). */
     public static final String PREVIOUS_KERNEL = "previous-kernel";
     /** Latest interface settings per host: tunnels, RPS masks, MTUs, the planner's expected values. */
@@ -146,6 +155,7 @@ public final class TunnelvisionTopology {
                 .merge(source(builder, topics.interfaceConfigSamples), Named.as("merge-interface-config"))
                 .merge(source(builder, topics.latencySamples), Named.as("merge-latency"))
                 .merge(source(builder, topics.wireguardSamples), Named.as("merge-wireguard"))
+                .merge(source(builder, topics.pmtuSamples), Named.as("merge-pmtu"))
                 .merge(source(builder, topics.commandResults), Named.as("merge-results"))
                 .merge(decisions.filter((host, d) -> isManual(d), Named.as("select-manual-commands")),
                         Named.as("merge-manual-commands"));
@@ -153,7 +163,8 @@ public final class TunnelvisionTopology {
                 () -> new HostProcessor(thresholds, policy, plannerSettings, decisionCheck,
                         topics.commandDecisions.name()), Named.as("host-stage"),
                 PREVIOUS_INTERRUPTS, PREVIOUS_SOFTNET, PREVIOUS_LINK, PREVIOUS_KERNEL, LATEST_INTERFACE_CONFIG,
-                LATEST_LATENCY, LATEST_INTERRUPT_RATES, LATEST_LINK_RATES, PREVIOUS_WIREGUARD, HOST_STATE);
+                LATEST_LATENCY, LATEST_INTERRUPT_RATES, LATEST_LINK_RATES, PREVIOUS_WIREGUARD, LATEST_PMTU,
+                PMTU_PROBING, HOST_STATE);
         route(hostOutput, Destination.INTERRUPT_RATES, topics.interruptRates, InterruptRates.class);
         route(hostOutput, Destination.SOFTNET_RATES, topics.softnetRates, SoftnetRates.class);
         route(hostOutput, Destination.LINK_RATES, topics.linkRates, LinkRates.class);
@@ -207,6 +218,8 @@ public final class TunnelvisionTopology {
         builder.addStateStore(store(LATEST_INTERRUPT_RATES, contract(InterruptRates.class)));
         builder.addStateStore(store(LATEST_LINK_RATES, contract(LinkRates.class)));
         builder.addStateStore(store(PREVIOUS_WIREGUARD, contract(WireguardSample.class)));
+        builder.addStateStore(store(LATEST_PMTU, contract(PmtuSample.class)));
+        builder.addStateStore(store(PMTU_PROBING, contract(PmtuSample.class)));
         builder.addStateStore(store(HOST_STATE, internal(HostState.class)));
     }
 

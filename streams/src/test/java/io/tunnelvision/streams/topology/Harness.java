@@ -15,6 +15,7 @@ import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LatencySample;
 import io.tunnelvision.schemas.avro.LinkRates;
 import io.tunnelvision.schemas.avro.LinkSample;
+import io.tunnelvision.schemas.avro.PmtuSample;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.TuningCommand;
@@ -180,6 +181,8 @@ public final class Harness implements AutoCloseable {
             input(topics.latencySamples).pipeInput(host, v, timeMs);
         } else if (value instanceof WireguardSample v) {
             input(topics.wireguardSamples).pipeInput(host, v, timeMs);
+        } else if (value instanceof PmtuSample v) {
+            input(topics.pmtuSamples).pipeInput(host, v, timeMs);
         } else if (value instanceof CommandResult v) {
             input(topics.commandResults).pipeInput(host, v, timeMs);
         } else if (value instanceof CommandDecision v) {
