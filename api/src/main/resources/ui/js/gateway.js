@@ -1,6 +1,6 @@
 // Gateway: one gateway in depth over a chosen range: throughput, drops and latency of its tunnel and underlay,
-// per-CPU NET_RX and IRQ share (a single-core storm is one hot row), softnet squeeze/drops, WireGuard peers, settings
-// and their history.
+// per-CPU NET_RX and IRQ share (a single-core storm is one hot row), softnet squeeze/drops, WireGuard peers and their
+// path MTU, settings and their history.
 import { api, query } from "./api.js";
 import { ago, badge, clear, el, param, pct, si, time } from "./format.js";
 import { align, cpuHeat, lineChart, sharesOfTotal } from "./charts.js";
@@ -168,6 +168,27 @@ function wireguard(body) {
     + `${body.staleAfterSeconds} s is stale`;
 }
 
+const PMTU_STATUS = { blackhole: "black hole", reported: "ICMP reported", unreachable: "unreachable", ok: "ok" };
+
+/** Each WireGuard peer's path MTU as the latest probing found it; the panel stays hidden without probes. */
+function pmtu(body) {
+  const panel = document.getElementById("pmtu-panel");
+  window.tv = Object.assign(window.tv || {}, { pmtu: body });
+  panel.hidden = !body.paths.length;
+  if (panel.hidden) return;
+  const rows = body.paths.map((p) => el("tr", { class: "path " + p.status, "data-peer": p.peer },
+    el("td", { text: p.iface }), el("td", { text: p.peer }), el("td", { text: p.address }),
+    el("td", { class: "num", text: p.tunnelMtu }), el("td", { class: "num passed", text: p.largestPassed ?? "–" }),
+    el("td", { class: "num failed", text: p.smallestFailed ?? "–" }), el("td", { class: "num", text: p.reportedMtu ?? "–" }),
+    el("td", {}, badge(PMTU_STATUS[p.status] || p.status, p.status))));
+  clear(document.getElementById("pmtu"), el("table", { id: "pmtu-table" },
+    el("tr", {}, ["tunnel", "peer", "probed", "tunnel MTU", "largest passed", "smallest failed", "ICMP-reported MTU", "status"]
+      .map((h) => el("th", { text: h, class: ["tunnel MTU", "largest passed", "smallest failed", "ICMP-reported MTU"].includes(h) ? "num" : null }))),
+    rows));
+  document.getElementById("pmtu-note").textContent = `sampled ${time(body.sampledAt)}; sizes are whole IP packets sent `
+    + "with don't-fragment through the tunnel; a size the tunnel's MTU allows that vanishes with no ICMP report is a black hole";
+}
+
 function rps(rxQueues) {
   if (!rxQueues || !rxQueues.length) return "–";
   const masks = [...new Set(rxQueues.map((q) => q.rpsCpus || "0"))];
@@ -239,8 +260,9 @@ async function refresh() {
   const history = api(`/api/v1/hosts/${encodeURIComponent(host)}/settings` + query({ from: new Date(Math.min(w.from.getTime(),
     Date.now() - 7 * 86400e3)), to: w.to }));
   const peers = api(`/api/v1/hosts/${encodeURIComponent(host)}/wireguard`);
+  const paths = api(`/api/v1/hosts/${encodeURIComponent(host)}/pmtu`);
   await Promise.all([linkCharts(w, underlay), latencyChart(w), softnetChart(w), cpuCharts(w),
-    history.then(settingsHistory), peers.then(wireguard)]);
+    history.then(settingsHistory), peers.then(wireguard), paths.then(pmtu)]);
 }
 
 function render(whoami) {

@@ -15,6 +15,14 @@ public record PartitionedTable(String name, Tier tier) {
         return new PartitionedTable(WIREGUARD_PEERS + tier.suffix(), tier);
     }
 
+    /** Path-MTU probes: the raw samples' paths and their rollups, retained like the rate tiers. */
+    public static final String PMTU_PATHS = "pmtu_paths";
+
+    /** The path-MTU table of a tier: {@code pmtu_paths}, {@code _1m}, {@code _1h}. */
+    public static PartitionedTable pmtu(Tier tier) {
+        return new PartitionedTable(PMTU_PATHS + tier.suffix(), tier);
+    }
+
     public static PartitionedTable of(MetricFamily family, Tier tier) {
         return new PartitionedTable(family.table(tier), tier);
     }
@@ -30,6 +38,9 @@ public record PartitionedTable(String name, Tier tier) {
         tables.add(LATENCY);
         for (Tier tier : Tier.values()) {
             tables.add(wireguard(tier));
+        }
+        for (Tier tier : Tier.values()) {
+            tables.add(pmtu(tier));
         }
         return List.copyOf(tables);
     }

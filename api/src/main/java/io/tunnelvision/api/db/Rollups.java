@@ -40,10 +40,12 @@ public final class Rollups {
     private final PartitionMaintenance partitions;
     private final Clock clock;
     private final WireguardDao wireguard;
+    private final PmtuDao pmtu;
 
     public Rollups(Jdbi jdbi, PartitionMaintenance partitions, Clock clock) {
         this.jdbi = jdbi;
         this.wireguard = new WireguardDao(jdbi);
+        this.pmtu = new PmtuDao(jdbi);
         this.partitions = partitions;
         this.clock = clock;
     }
@@ -64,6 +66,7 @@ public final class Rollups {
                 saveProgress(table, to);
             }
             rows += rollUpWireguardUntil(target, to);
+            rows += rollUpPmtuUntil(target, to);
         }
         return rows;
     }
@@ -86,6 +89,27 @@ public final class Rollups {
         partitions.ensureRange(PartitionedTable.wireguard(target), from, to);
         int rows = wireguard.rollUp(target, from, to);
         LOG.debug("Rolled {} rows of {} for [{}, {})", rows, PartitionedTable.wireguard(target).name(), from, to);
+        return rows;
+    }
+
+    /** The path-MTU probes of the tier, with their own progress row. */
+    private int rollUpPmtuUntil(Tier target, Instant to) {
+        PartitionedTable table = PartitionedTable.pmtu(target);
+        Instant done = progress(table.name()).orElse(to.minus(Duration.ofDays(1)));
+        Instant from = min(done, to.minus(target == Tier.MINUTE ? REDO : Duration.ofHours(2)));
+        int rows = 0;
+        for (Instant start = from; start.isBefore(to); start = start.plus(SLICE)) {
+            rows += rollUpPmtu(target, start, min(start.plus(SLICE), to));
+        }
+        saveProgress(table.name(), to);
+        return rows;
+    }
+
+    /** Rolls the path-MTU probes of the tier below {@code target} up for {@code [from, to)}; returns the rows. */
+    public int rollUpPmtu(Tier target, Instant from, Instant to) {
+        partitions.ensureRange(PartitionedTable.pmtu(target), from, to);
+        int rows = pmtu.rollUp(target, from, to);
+        LOG.debug("Rolled {} rows of {} for [{}, {})", rows, PartitionedTable.pmtu(target).name(), from, to);
         return rows;
     }
 

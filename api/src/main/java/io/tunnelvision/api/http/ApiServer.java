@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tunnelvision.api.db.CommandEventDao;
 import io.tunnelvision.api.db.CpuSeriesDao;
+import io.tunnelvision.api.db.PmtuDao;
 import io.tunnelvision.api.db.ReadDao;
 import io.tunnelvision.api.db.Retention;
 import io.tunnelvision.api.db.SeriesDao;
@@ -69,6 +70,7 @@ public final class ApiServer implements AutoCloseable {
                 parts.retention(), parts.clock());
         WireguardRoutes wireguard = new WireguardRoutes(read, new WireguardDao(parts.jdbi()), parts.retention(),
                 parts.clock());
+        PmtuRoutes pmtu = new PmtuRoutes(read, new PmtuDao(parts.jdbi()), parts.retention(), parts.clock());
         String openApi = resource(OPENAPI_RESOURCE);
         String swaggerPage = swaggerPage(swaggerUiVersion());
         String fleetPage = resource(UI_PATH + "/index.html");
@@ -112,6 +114,8 @@ public final class ApiServer implements AutoCloseable {
             routes.get("/api/v1/command-events", dashboard::commandEvents, Role.VIEWER);
             routes.get("/api/v1/hosts/{host}/wireguard", wireguard::latest, Role.VIEWER);
             routes.get("/api/v1/hosts/{host}/wireguard/history", wireguard::history, Role.VIEWER);
+            routes.get("/api/v1/hosts/{host}/pmtu", pmtu::latest, Role.VIEWER);
+            routes.get("/api/v1/hosts/{host}/pmtu/history", pmtu::history, Role.VIEWER);
             // The dashboard's pages are public like any static file; every number on them needs a token.
             routes.get("/", ctx -> ctx.redirect(UI_PATH + "/"));
             // Routes ignore a trailing slash, so this one sees /ui/ as well: the fleet page there, a redirect without it.

@@ -26,6 +26,7 @@ import io.tunnelvision.schemas.avro.KernelRates;
 import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LatencySample;
 import io.tunnelvision.schemas.avro.LinkRates;
+import io.tunnelvision.schemas.avro.PmtuSample;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.TuningCommand;
 import io.tunnelvision.schemas.avro.WireguardSample;
@@ -191,6 +192,7 @@ public final class IngestWriter {
         RowBatch kernel = RowBatch.of(MetricFamily.KERNEL, Tier.RAW);
         RowBatch latency = new RowBatch(PartitionedTable.LATENCY.name(), RecordRows.LATENCY_COLUMNS);
         RowBatch wireguard = new RowBatch(PartitionedTable.wireguard(Tier.RAW).name(), RecordRows.WIREGUARD_COLUMNS);
+        RowBatch pmtu = new RowBatch(PartitionedTable.pmtu(Tier.RAW).name(), RecordRows.PMTU_COLUMNS);
         List<EventRows.Hotspot> hotspots = new ArrayList<>();
         List<EventRows.Command> commands = new ArrayList<>();
         List<EventRows.Decision> decisions = new ArrayList<>();
@@ -212,6 +214,8 @@ public final class IngestWriter {
                 RecordRows.addLatencyRows(latency, s, keys.get(s.getHeader().getHostId()));
             } else if (value instanceof WireguardSample s) {
                 RecordRows.addWireguardRows(wireguard, s, keys.get(s.getHeader().getHostId()));
+            } else if (value instanceof PmtuSample s) {
+                RecordRows.addPmtuRows(pmtu, s, keys.get(s.getHeader().getHostId()));
             } else if (value instanceof InterfaceConfigSample s) {
                 configs.addAll(RecordRows.interfaceConfigs(s, keys.get(s.getHeader().getHostId())));
             } else if (value instanceof KernelSettingsSample s) {
@@ -229,7 +233,7 @@ public final class IngestWriter {
             }
         }
         int metricRows = 0;
-        for (RowBatch batch : List.of(interrupts, softnet, link, kernel, latency, wireguard)) {
+        for (RowBatch batch : List.of(interrupts, softnet, link, kernel, latency, wireguard, pmtu)) {
             metricRows += sink.write(handle.getConnection(), batch);
         }
         EventDao events = handle.attach(EventDao.class);

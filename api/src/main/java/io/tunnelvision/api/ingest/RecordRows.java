@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tunnelvision.api.db.EventRows;
 import io.tunnelvision.api.db.HostSighting;
 import io.tunnelvision.api.db.MetricFamily;
+import io.tunnelvision.rules.detect.PmtuBlackholeDetector;
 import io.tunnelvision.api.db.PartitionedTable;
 import io.tunnelvision.api.db.RowBatch;
 import io.tunnelvision.api.db.Tier;
@@ -25,6 +26,8 @@ import io.tunnelvision.schemas.avro.PeerLatency;
 import io.tunnelvision.schemas.avro.ProbeStats;
 import io.tunnelvision.schemas.avro.RateHeader;
 import io.tunnelvision.schemas.avro.RxQueue;
+import io.tunnelvision.schemas.avro.PmtuPath;
+import io.tunnelvision.schemas.avro.PmtuSample;
 import io.tunnelvision.schemas.avro.SampleHeader;
 import io.tunnelvision.schemas.avro.SoftnetCpuRate;
 import io.tunnelvision.schemas.avro.SoftnetRates;
@@ -74,6 +77,8 @@ public final class RecordRows {
             return sampleSighting(s.getHeader());
         } else if (value instanceof WireguardSample s) {
             return sampleSighting(s.getHeader());
+        } else if (value instanceof PmtuSample s) {
+            return sampleSighting(s.getHeader());
         }
         return null;
     }
@@ -87,6 +92,7 @@ public final class RecordRows {
             case KERNEL_RATES -> PartitionedTable.of(MetricFamily.KERNEL, Tier.RAW);
             case LATENCY -> PartitionedTable.LATENCY;
             case WIREGUARD -> PartitionedTable.wireguard(Tier.RAW);
+            case PMTU -> PartitionedTable.pmtu(Tier.RAW);
             default -> null;
         };
     }
@@ -104,6 +110,8 @@ public final class RecordRows {
             r.getCpus().forEach(c -> checkCpu(c.getCpu()));
         } else if (value instanceof WireguardSample s) {
             checkWireguard(s);
+        } else if (value instanceof PmtuSample s) {
+            checkPmtu(s);
         } else if (value instanceof Hotspot h && h.getHostId() != null) {
             checkHost(h.getHostId());
         } else if (value instanceof TuningCommand c) {
@@ -220,6 +228,25 @@ public final class RecordRows {
     /** Whole seconds from the handshake to the sample; 0 when the handshake is stamped after the sample. */
     static int handshakeAgeSeconds(long sampleMs, long handshakeMs) {
         return (int) Math.min(Integer.MAX_VALUE, Math.max(0, (sampleMs - handshakeMs) / 1000));
+    }
+
+    public static final List<String> PMTU_COLUMNS = List.of("host_key", "ts", "tunnel_mtu", "largest_passed",
+            "smallest_failed", "reported_mtu", "blackholed", "iface", "peer", "address");
+
+    /**
+     * One row per probed path (a path without its tunnel's name cannot be told from another tunnel's and is not
+     * stored: the agent always names it); blackholed as the rules judge one path.
+     */
+    public static void addPmtuRows(RowBatch batch, PmtuSample s, int hostKey) {
+        Instant ts = Instant.ofEpochMilli(s.getHeader().getSampleTimeMs());
+        for (PmtuPath p : s.getPaths()) {
+            if (p.getTunnelInterface() == null) {
+                continue;
+            }
+            batch.add(hostKey, ts, p.getTunnelMtu(), p.getLargestPassedBytes(), p.getSmallestFailedBytes(),
+                    p.getReportedMtu(), PmtuBlackholeDetector.blackholed(p), p.getTunnelInterface(), p.getPeer(),
+                    p.getAddress());
+        }
     }
 
     // ---- event rows ---------------------------------------------------------------------------------------
@@ -365,6 +392,26 @@ public final class RecordRows {
                     throw new InvalidRecordException("peer " + p.getPublicKey() + " on " + i.getName()
                             + " has a negative counter or allowed-IP count (rx " + p.getRxBytes() + ", tx "
                             + p.getTxBytes() + ", allowed IPs " + p.getAllowedIps() + ")");
+                }
+            }
+        }
+    }
+
+    /** The largest IP packet there is: a size above it is corruption, not a path. */
+    static final int MAX_PACKET_BYTES = 65_535;
+
+    private static void checkPmtu(PmtuSample s) {
+        for (PmtuPath p : s.getPaths()) {
+            checkText("path-MTU peer name", p.getPeer(), MAX_KEY_LENGTH, false);
+            checkText("tunnel of peer " + p.getPeer(), p.getTunnelInterface(), MAX_IFACE_LENGTH, true);
+            checkText("probed address of peer " + p.getPeer(), p.getAddress(), MAX_ENDPOINT_LENGTH, false);
+            for (Integer size : java.util.Arrays.asList(p.getTunnelMtu(), p.getLargestPassedBytes(),
+                    p.getSmallestFailedBytes(), p.getReportedMtu())) {
+                if (size != null && (size < 1 || size > MAX_PACKET_BYTES)) {
+                    throw new InvalidRecordException("path to peer " + p.getPeer() + " on " + p.getTunnelInterface()
+                            + " has a size outside 1.." + MAX_PACKET_BYTES + " (tunnel MTU " + p.getTunnelMtu()
+                            + ", largest passed " + p.getLargestPassedBytes() + ", smallest failed "
+                            + p.getSmallestFailedBytes() + ", reported " + p.getReportedMtu() + ")");
                 }
             }
         }
