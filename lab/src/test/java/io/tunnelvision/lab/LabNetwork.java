@@ -2,12 +2,15 @@ package io.tunnelvision.lab;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * Two gateways as network namespaces of the lab's own ({@code tvlab-<run>-a}, {@code -b}), joined by a veth
+ * Two gateways as network namespaces of the lab's own ({@code tvlab-<pid>-<run>-a}, {@code -b}, where pid is the
+ * test JVM's, so that a cleanup removes only what a dead JVM left), joined by a veth
  * underlay ({@code u0}, MTU 1500, 10.231.0.0/24); a {@link LabTunnel} then adds the tunnel over it
  * (10.232.0.0/24) with its MTU set too large, 1500 over 1500. Both ends of the veth are created inside the
  * namespaces, so no interface of the host is touched; removing the namespaces removes everything.
@@ -21,9 +24,12 @@ final class LabNetwork implements AutoCloseable {
     record Gateway(String hostId, String ns, String underlayIp, String overlayIp) {
     }
 
+    /** This JVM's namespaces start with it. */
+    static final String OWN_PREFIX = PREFIX + ProcessHandle.current().pid() + "-";
+
     final String run = UUID.randomUUID().toString().substring(0, 8);
-    final Gateway a = new Gateway("gw-a", PREFIX + run + "-a", "10.231.0.1", "10.232.0.1");
-    final Gateway b = new Gateway("gw-b", PREFIX + run + "-b", "10.231.0.2", "10.232.0.2");
+    final Gateway a = new Gateway("gw-a", OWN_PREFIX + run + "-a", "10.231.0.1", "10.232.0.1");
+    final Gateway b = new Gateway("gw-b", OWN_PREFIX + run + "-b", "10.231.0.2", "10.232.0.2");
     private final List<String> created = new ArrayList<>();
 
     /** Fails, never skips, when this machine cannot run the lab: it needs root and iproute2 (tunnels: their tools). */
@@ -45,21 +51,38 @@ final class LabNetwork implements AutoCloseable {
     }
 
     /**
-     * Removes namespaces a crashed earlier run left behind, the processes still in them, and the WireGuard sockets
-     * of their interfaces (wireguard-go removes its own when stopped, not when killed).
+     * Removes namespaces a crashed earlier run left behind (their JVM is gone), the processes still in them, and the
+     * WireGuard sockets of runs that have no live namespace (wireguard-go removes its own when stopped, not when
+     * killed). A concurrent run's namespaces and sockets are left alone: their JVM is alive.
      */
     static List<String> removeStale() {
         List<String> removed = new ArrayList<>();
-        WireGuardTunnel.removeStaleSockets();
+        Set<String> liveRuns = new HashSet<>();
         for (String line : Shell.run(List.of("ip", "netns", "list")).split("\n")) {
             String name = line.strip().split("\\s+")[0];
-            if (name.startsWith(PREFIX)) {
+            if (!name.startsWith(PREFIX)) {
+                continue;
+            }
+            String[] parts = name.substring(PREFIX.length()).split("-");
+            if (parts.length == 3 && ownerAlive(parts[0])) {
+                liveRuns.add(parts[1]);
+            } else {
                 killProcessesIn(name);
                 Shell.run(List.of("ip", "netns", "del", name));
                 removed.add(name);
             }
         }
+        WireGuardTunnel.removeStaleSockets(liveRuns);
         return removed;
+    }
+
+    /** Whether the JVM whose pid a namespace name carries still runs (a name without one is an older run's). */
+    static boolean ownerAlive(String pid) {
+        try {
+            return ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static void killProcessesIn(String ns) {

@@ -151,7 +151,7 @@ class MtuLabIT {
             }
         }
         assertTrue(Shell.run(List.of("ip", "netns", "list")).lines().noneMatch(l -> l.startsWith(
-                LabNetwork.PREFIX)), "the lab's namespaces are gone after the test");
+                LabNetwork.OWN_PREFIX)), "the lab's namespaces are gone after the test");
     }
 
     /** Every latency sample seen, one line per series, next to the agents' logs: what to read when a step fails. */

@@ -88,14 +88,22 @@ final class WireGuardTunnel implements LabTunnel {
         }
     }
 
-    /** Sockets of the lab's devices left by a killed wireguard-go: only names this class makes. */
-    static void removeStaleSockets() {
+    /**
+     * Sockets of the lab's devices left by a killed wireguard-go: only names this class makes, and only of runs not
+     * in {@code liveRuns} (a device is {@code tvwg<run><a|b>}).
+     */
+    static void removeStaleSockets(java.util.Set<String> liveRuns) {
         if (!Files.isDirectory(SOCKETS)) {
             return;
         }
         try (DirectoryStream<Path> sockets = Files.newDirectoryStream(SOCKETS, DEVICE_PREFIX + "*.sock")) {
             for (Path socket : sockets) {
-                Files.deleteIfExists(socket);
+                String device = socket.getFileName().toString().replace(".sock", "");
+                String run = device.substring(DEVICE_PREFIX.length(), Math.max(DEVICE_PREFIX.length(),
+                        device.length() - 1));
+                if (!liveRuns.contains(run)) {
+                    Files.deleteIfExists(socket);
+                }
             }
         } catch (IOException e) {
             System.err.println("could not remove stale lab sockets in " + SOCKETS + ": " + e.getMessage());
