@@ -11,8 +11,9 @@ import java.util.List;
 /**
  * The byte queue limits of each transmit queue, {@code <sys>/class/net/<if>/queues/tx-<n>/byte_queue_limits/}
  * {@code limit}, {@code inflight} and {@code limit_max}: the bytes the driver may hold in its ring, which BQL keeps
- * small so that the queue stands in the qdisc, where it can be managed. The directory exists for every device, but
- * only drivers that report completed bytes (most physical NICs; not veth or tun) move the values.
+ * small so that the queue stands in the qdisc, where it can be managed. The kernel (6.x) makes the directory only
+ * for devices that may use BQL (physical NICs, ifb; not veth, tun or vxlan, which have none), and only drivers that
+ * report completed bytes move the values.
  */
 final class ByteQueueLimits {
 

@@ -26,7 +26,8 @@ final class Checks {
             new GovernorCheck(),
             new WireguardCheck(),
             new PmtuCheck(),
-            new NicCheck());
+            new NicCheck(),
+            new QdiscCheck());
 
     private static final Map<HotspotType, Check> BY_TYPE = new EnumMap<>(HotspotType.class);
 

@@ -11,6 +11,8 @@ import io.tunnelvision.rules.rates.LinkRateCalculator;
 import io.tunnelvision.rules.rates.SoftnetRateCalculator;
 import io.tunnelvision.rules.rates.NicRateCalculator;
 import io.tunnelvision.rules.rates.NicRates;
+import io.tunnelvision.rules.rates.QdiscRateCalculator;
+import io.tunnelvision.rules.rates.QdiscRates;
 import io.tunnelvision.rules.rates.WireguardRateCalculator;
 import io.tunnelvision.rules.rates.WireguardRates;
 import io.tunnelvision.schemas.avro.InterfaceConfig;
@@ -44,6 +46,8 @@ final class HostInterval {
     private final WireguardRates wireguardRates;
     /** Null unless both readings have a NIC sample. */
     private final NicRates nicRates;
+    /** Null unless both readings have a qdisc sample. */
+    private final QdiscRates qdiscRates;
 
     HostInterval(HostReading first, HostReading second) {
         Duration between = Duration.between(first.takenAt(), second.takenAt());
@@ -61,6 +65,8 @@ final class HostInterval {
                 : new WireguardRateCalculator().between(first.wireguard(), second.wireguard());
         this.nicRates = first.nic() == null || second.nic() == null ? null
                 : new NicRateCalculator().between(first.nic(), second.nic());
+        this.qdiscRates = first.qdisc() == null || second.qdisc() == null ? null
+                : new QdiscRateCalculator().between(first.qdisc(), second.qdisc());
     }
 
     /**
@@ -77,6 +83,7 @@ final class HostInterval {
         findings.addAll(detectors.onWireguard(wireguardRates));
         findings.addAll(detectors.onPmtu(second.pmtu()));
         findings.addAll(detectors.onNic(nicRates, second.nic(), interruptRates, second.interrupts()));
+        findings.addAll(detectors.onQdisc(qdiscRates, second.interfaces()));
         findings.addAll(detectors.hostOnly(interruptRates, kernelRates, second.interfaces(), second.kernel(),
                 Boolean.TRUE.equals(facts().ipForwarding()), ipv4Uplinks().size()));
         return findings;
@@ -107,6 +114,11 @@ final class HostInterval {
     }
 
     /** The NIC sample of the later reading, or null. */
+    /** The qdiscs over the interval, or null when a reading had no qdisc sample. */
+    QdiscRates qdiscRates() {
+        return qdiscRates;
+    }
+
     NicSample nic() {
         return second.nic();
     }

@@ -10,6 +10,7 @@ import io.tunnelvision.schemas.avro.LinkSample;
 import io.tunnelvision.schemas.avro.SampleHeader;
 import io.tunnelvision.schemas.avro.NicSample;
 import io.tunnelvision.schemas.avro.PmtuSample;
+import io.tunnelvision.schemas.avro.QdiscSample;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.WireguardSample;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ public final class HostReader {
                 collect(LinkSample.class, header), collect(InterfaceConfigSample.class, header),
                 collect(KernelSettingsSample.class, header), facts.read(interrupts.getOnlineCpus()),
                 optional(WireguardSample.class, header), optional(PmtuSample.class, header),
-                optional(NicSample.class, header));
+                optional(NicSample.class, header), optional(QdiscSample.class, header));
     }
 
     /**

@@ -6,6 +6,7 @@ import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LinkSample;
 import io.tunnelvision.schemas.avro.NicSample;
 import io.tunnelvision.schemas.avro.PmtuSample;
+import io.tunnelvision.schemas.avro.QdiscSample;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.WireguardSample;
 import java.time.Instant;
@@ -21,10 +22,11 @@ import java.util.Optional;
  *                  registered (or it is switched off): the WireGuard check then finds nothing
  * @param pmtu      the path-MTU probes of the WireGuard peers, or null when the agent has no such collector
  * @param nic       the NICs' rings, channels, coalescing and drop counters, or null without a NIC collector
+ * @param qdisc     every qdisc and BQL queue, or null when the agent has no qdisc collector or {@code tc} failed
  */
 public record HostReading(Instant takenAt, InterruptSample interrupts, SoftnetSample softnet, LinkSample links,
         InterfaceConfigSample interfaces, KernelSettingsSample kernel, HostFacts facts, WireguardSample wireguard, PmtuSample pmtu,
-        NicSample nic) {
+        NicSample nic, QdiscSample qdisc) {
 
     public HostReading {
         Objects.requireNonNull(takenAt, "takenAt");
@@ -39,22 +41,31 @@ public record HostReading(Instant takenAt, InterruptSample interrupts, SoftnetSa
     /** A reading without WireGuard samples. */
     public HostReading(Instant takenAt, InterruptSample interrupts, SoftnetSample softnet, LinkSample links,
             InterfaceConfigSample interfaces, KernelSettingsSample kernel, HostFacts facts) {
-        this(takenAt, interrupts, softnet, links, interfaces, kernel, facts, null, null, null);
+        this(takenAt, interrupts, softnet, links, interfaces, kernel, facts, null, null, null, null);
     }
 
     /** This reading with {@code sample} as its WireGuard sample. */
     public HostReading withWireguard(WireguardSample sample) {
-        return new HostReading(takenAt, interrupts, softnet, links, interfaces, kernel, facts, sample, pmtu, nic);
+        return new HostReading(takenAt, interrupts, softnet, links, interfaces, kernel, facts, sample, pmtu, nic,
+                qdisc);
     }
 
     /** This reading with {@code sample} as its path-MTU sample. */
     public HostReading withPmtu(PmtuSample sample) {
-        return new HostReading(takenAt, interrupts, softnet, links, interfaces, kernel, facts, wireguard, sample, nic);
+        return new HostReading(takenAt, interrupts, softnet, links, interfaces, kernel, facts, wireguard, sample, nic,
+                qdisc);
     }
 
     /** This reading with {@code sample} as its NIC sample. */
     public HostReading withNic(NicSample sample) {
-        return new HostReading(takenAt, interrupts, softnet, links, interfaces, kernel, facts, wireguard, pmtu, sample);
+        return new HostReading(takenAt, interrupts, softnet, links, interfaces, kernel, facts, wireguard, pmtu, sample,
+                qdisc);
+    }
+
+    /** This reading with {@code sample} as its qdisc sample. */
+    public HostReading withQdisc(QdiscSample sample) {
+        return new HostReading(takenAt, interrupts, softnet, links, interfaces, kernel, facts, wireguard, pmtu, nic,
+                sample);
     }
 
     /** The WireGuard sample, empty when none was read. */
