@@ -24,6 +24,8 @@ import io.tunnelvision.schemas.avro.KernelRates;
 import io.tunnelvision.schemas.avro.PmtuPath;
 import io.tunnelvision.schemas.avro.PmtuSample;
 import io.tunnelvision.schemas.avro.PmtuStep;
+import io.tunnelvision.schemas.avro.Qdisc;
+import io.tunnelvision.schemas.avro.QdiscSample;
 import io.tunnelvision.schemas.avro.SampleHeader;
 import io.tunnelvision.schemas.avro.TuningCommand;
 import io.tunnelvision.schemas.avro.WireguardInterface;
@@ -59,7 +61,8 @@ class DoctorParityTest {
     private static final Set<HotspotType> FLEET_TYPES = EnumSet.of(HotspotType.IRQ_CONCENTRATION,
             HotspotType.SOFTIRQ_CONCENTRATION, HotspotType.RPS_OFF, HotspotType.SOFTNET_SQUEEZE,
             HotspotType.BACKLOG_DROPS, HotspotType.TX_DROPS, HotspotType.RX_OVERRUNS, HotspotType.UDP_BUFFER_ERRORS,
-            HotspotType.MTU_MISMATCH, HotspotType.PMTU_BLACKHOLE);
+            HotspotType.MTU_MISMATCH, HotspotType.PMTU_BLACKHOLE,
+            HotspotType.QDISC_DROPS, HotspotType.QDISC_BACKLOG, HotspotType.TXQUEUELEN_ZERO);
 
     static Stream<Arguments> fixtures() {
         List<Arguments> cases = new ArrayList<>();
@@ -242,6 +245,61 @@ class DoctorParityTest {
                 "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=", 51820, List.of(peers))));
     }
 
+    /**
+     * Egress queues (no fixture tree has qdisc statistics: the agent's collector runs `tc`, not a file) added to a
+     * healthy fixture host's two readings with its tun0 set to txqueuelen 0: eth0, vxlan0's underlay, is shaped by
+     * a tbf that drops and holds a standing queue. The doctor and the fleet find the same three problems and
+     * propose the same txqueuelen step.
+     */
+    @Test
+    void theDoctorFindsTheQueueProblemsThatTheFleetWould() {
+        Path dir = FIXTURES.resolve("doctor").resolve("healthy-gateway");
+        HostReading first = read(dir.resolve("before"), 0, 0);
+        HostReading second = read(dir.resolve("after"), SECONDS, 1);
+        for (HostReading r : List.of(first, second)) {
+            r.interfaces().getInterfaces().stream().filter(i -> i.getName().equals("tun0"))
+                    .forEach(i -> i.setTxQueueLen(0));
+        }
+        // 5 s: 625,000 bytes sent (125,000 B/s), 10,000 dropped, 30 KB still queued (240 ms)
+        first = first.withQdisc(qdiscs(first, new Qdisc("eth0", "tbf", "1:", null, 0L, 0L, 0L, 0L, 0L, 30_000L, 30L),
+                new Qdisc("tun0", "pfifo_fast", "0:", null, 0L, 0L, 0L, 0L, 0L, 0L, 0L)));
+        second = second.withQdisc(qdiscs(second,
+                new Qdisc("eth0", "tbf", "1:", null, 625_000L, 625L, 10_000L, 0L, 0L, 30_000L, 30L),
+                new Qdisc("tun0", "pfifo_fast", "0:", null, 0L, 0L, 0L, 0L, 0L, 0L, 0L)));
+        Set<HotspotType> types = EnumSet.of(HotspotType.QDISC_DROPS, HotspotType.QDISC_BACKLOG,
+                HotspotType.TXQUEUELEN_ZERO);
+
+        Set<String> doctor = new TreeSet<>();
+        for (DoctorReport.Diagnosis d : Doctor.examine(first, second).diagnoses()) {
+            if (types.contains(d.finding().type())) {
+                doctor.add(key(d.finding()) + " " + d.finding().severity() + " " + keys(d.changes()));
+            }
+        }
+        Set<String> fleet = new TreeSet<>();
+        try (Harness harness = new Harness(DetectionThresholds.defaults().withOverrides("openAfter=1"),
+                PlannerSettings.defaults().withMaxUnverified(1000))) {
+            pipe(harness, first, 0);
+            pipe(harness, second, SECONDS * 1000);
+            List<String> sent = new ArrayList<>();
+            for (TuningCommand c : harness.commands.readValuesToList()) {
+                sent.add(c.getAction() + "|" + c.getTarget() + "|" + c.getExpectedValue() + "->" + c.getNewValue());
+            }
+            for (Hotspot h : harness.hotspots.readValuesToList()) {
+                if (h.getScope() == HotspotScope.HOST && types.contains(h.getType())) {
+                    fleet.add(h.getType() + "|" + h.getTarget() + " " + h.getSeverity() + " "
+                            + (h.getType() == HotspotType.TXQUEUELEN_ZERO ? sent : List.of()));
+                }
+            }
+        }
+        assertEquals(Set.of("QDISC_BACKLOG|eth0 CRITICAL []", "QDISC_DROPS|eth0 CRITICAL []",
+                "TXQUEUELEN_ZERO|tun0 CRITICAL [TXQUEUELEN|tun0|0->1000]"), fleet);
+        assertEquals(fleet, doctor);
+    }
+
+    private static QdiscSample qdiscs(HostReading reading, Qdisc... qdiscs) {
+        return new QdiscSample(reading.interrupts().getHeader(), new ArrayList<>(List.of(qdiscs)), new ArrayList<>());
+    }
+
     /** The detectors the fleet does not run yet, called directly over the rules' own rates. */
     private static Set<String> hostOnlyByTheRules(HostReading first, HostReading second) {
         InterruptRates interrupts = new InterruptRateCalculator().between(first.interrupts(), second.interrupts());
@@ -270,6 +328,9 @@ class DoctorParityTest {
                 r.interfaces().getHeader(), r.kernel().getHeader())) {
             h.setSequence(sequence);
         }
+        if (r.qdisc() != null) {
+            r.qdisc().getHeader().setSequence(sequence);
+        }
         return r;
     }
 
@@ -286,6 +347,9 @@ class DoctorParityTest {
         }
         if (r.pmtu() != null) {
             fleet.pipe(host, r.pmtu(), timeMs);
+        }
+        if (r.qdisc() != null) {
+            fleet.pipe(host, r.qdisc(), timeMs);
         }
     }
 

@@ -81,7 +81,7 @@ public final class TopicAcls {
      * (each leaves this list when streams consumes it). The api does not store them yet either.
      */
     private List<Topic<?, ?>> notReadByStreamsYet() {
-        return List.of(topics.qdiscSamples, topics.nicSamples);
+        return List.of(topics.nicSamples);
     }
 
     public List<AclBinding> agent() {

@@ -19,6 +19,7 @@ import io.tunnelvision.schemas.avro.SoftnetCpuRate;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.schemas.avro.QdiscSample;
 import io.tunnelvision.schemas.avro.WireguardSample;
 import io.tunnelvision.rules.avro.HostState;
 import io.tunnelvision.rules.avro.Track;
@@ -41,6 +42,8 @@ import io.tunnelvision.rules.rates.LinkRateCalculator;
 import io.tunnelvision.streams.rates.RateTracker;
 import io.tunnelvision.rules.rates.SampleOrder;
 import io.tunnelvision.rules.rates.SoftnetRateCalculator;
+import io.tunnelvision.rules.rates.QdiscRateCalculator;
+import io.tunnelvision.rules.rates.QdiscRates;
 import io.tunnelvision.rules.rates.WireguardRateCalculator;
 import io.tunnelvision.rules.rates.WireguardRates;
 import io.tunnelvision.streams.state.DecodedStore;
@@ -94,6 +97,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
     private RateTracker<LinkSample, LinkRates> links;
     private RateTracker<KernelSettingsSample, KernelRates> kernel;
     private RateTracker<WireguardSample, WireguardRates> wireguard;
+    private RateTracker<QdiscSample, QdiscRates> qdiscs;
     private DecodedStore<InterfaceConfigSample> interfaceConfigs;
     private DecodedStore<LatencySample> latencies;
     private DecodedStore<InterruptRates> interruptRates;
@@ -130,6 +134,8 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
                 KernelSettingsSample::getHeader, new KernelRateCalculator());
         wireguard = new RateTracker<>(decoded(TunnelvisionTopology.PREVIOUS_WIREGUARD),
                 WireguardSample::getHeader, new WireguardRateCalculator(), thresholds.tunnelTrafficWindow());
+        qdiscs = new RateTracker<>(decoded(TunnelvisionTopology.PREVIOUS_QDISC),
+                QdiscSample::getHeader, new QdiscRateCalculator());
         interfaceConfigs = decoded(TunnelvisionTopology.LATEST_INTERFACE_CONFIG);
         latencies = decoded(TunnelvisionTopology.LATEST_LATENCY);
         interruptRates = decoded(TunnelvisionTopology.LATEST_INTERRUPT_RATES);
@@ -177,6 +183,8 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
             onWireguard(host, sample, now);
         } else if (value instanceof PmtuSample sample) {
             onPmtu(host, sample, now);
+        } else if (value instanceof QdiscSample sample) {
+            onQdisc(host, sample, now);
         } else if (value instanceof InterfaceConfigSample sample) {
             keepLatest(interfaceConfigs, host, sample, sample.getHeader(), interfaceConfigs.get(host) == null ? null
                     : interfaceConfigs.get(host).getHeader());
@@ -304,6 +312,16 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
             probing = sample;
         }
         handle(host, detectors.onPmtu(sample), Map.of(), probing.getHeader().getSampleTimeMs(), now);
+    }
+
+    /**
+     * No rates are published (the contract has no qdisc rates topic): the egress queues' findings only, judged
+     * with the latest interface configuration (which interfaces are tunnels and underlays, their txqueuelen).
+     */
+    private void onQdisc(String host, QdiscSample sample, long now) {
+        qdiscs.accept(host, sample).rates().ifPresent(rates ->
+                handle(host, detectors.onQdisc(rates, interfaceConfigs.get(host)), Map.of(),
+                        rates.header().getFromMs(), now));
     }
 
     private void onLatency(String host, LatencySample sample) {

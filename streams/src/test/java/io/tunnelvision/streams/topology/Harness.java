@@ -19,6 +19,7 @@ import io.tunnelvision.schemas.avro.PmtuSample;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.schemas.avro.QdiscSample;
 import io.tunnelvision.schemas.avro.WireguardSample;
 import io.tunnelvision.schemas.sign.CommandSignatureVerifier;
 import io.tunnelvision.schemas.sign.CommandSigner;
@@ -183,6 +184,8 @@ public final class Harness implements AutoCloseable {
             input(topics.wireguardSamples).pipeInput(host, v, timeMs);
         } else if (value instanceof PmtuSample v) {
             input(topics.pmtuSamples).pipeInput(host, v, timeMs);
+        } else if (value instanceof QdiscSample v) {
+            input(topics.qdiscSamples).pipeInput(host, v, timeMs);
         } else if (value instanceof CommandResult v) {
             input(topics.commandResults).pipeInput(host, v, timeMs);
         } else if (value instanceof CommandDecision v) {
