@@ -100,7 +100,10 @@ class LocalSystemIT {
                 new Expectation("gw-two-faults", "UDP_BUFFER_ERRORS", "RMEM_MAX", "VERIFIED"),
                 // routed tunnels: the underlay from the default route, fragments as the evidence
                 new Expectation("gw-mtu-wireguard", "MTU_MISMATCH", "MTU", "VERIFIED"),
-                new Expectation("gw-mtu-tun", "MTU_MISMATCH", "MTU", "VERIFIED")));
+                new Expectation("gw-mtu-tun", "MTU_MISMATCH", "MTU", "VERIFIED"),
+                // a path-MTU black hole: the agent's probes find it, the MTU that fits is verified by the probing
+                // after the change
+                new Expectation("gw-pmtu-blackhole", "PMTU_BLACKHOLE", "MTU", "VERIFIED")));
         List<String> regression = new ArrayList<>();
         for (GatewayPlan g : FleetLayout.of(scenario)) {
             if (g.faults().stream().anyMatch(f -> f.share() > 0)) {

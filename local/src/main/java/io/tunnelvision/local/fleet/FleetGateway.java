@@ -4,6 +4,8 @@ import io.tunnelvision.agent.apply.ApplyBounds;
 import io.tunnelvision.agent.apply.CommandExecutor;
 import io.tunnelvision.agent.apply.ExecutorSettings;
 import io.tunnelvision.agent.collect.CollectorRegistry;
+import io.tunnelvision.agent.collect.PmtuCollector;
+import io.tunnelvision.agent.collect.PmtuSchedule;
 import io.tunnelvision.agent.collect.RegisteredCollector;
 import io.tunnelvision.agent.collect.NicCollector;
 import io.tunnelvision.agent.collect.WireguardCollector;
@@ -17,6 +19,7 @@ import io.tunnelvision.local.sim.SimulatedGateway;
 import io.tunnelvision.local.sim.SimulatedHost;
 import io.tunnelvision.local.sim.TrafficLoad;
 import io.tunnelvision.schemas.avro.CommandResult;
+import io.tunnelvision.schemas.avro.PmtuSample;
 import io.tunnelvision.schemas.avro.SampleHeader;
 import io.tunnelvision.schemas.avro.TuningCommand;
 import io.tunnelvision.schemas.avro.WireguardSample;
@@ -42,6 +45,7 @@ final class FleetGateway {
     private final SequenceStore sequences;
     private final CommandExecutor executor;
     private final FaultSchedule faults;
+    private final PmtuSchedule pmtu = pmtuSchedule();
 
     /**
      * @param dir  this gateway's directory: {@code tree/} (its /proc and /sys), {@code agent/} (sequence) and
@@ -59,21 +63,36 @@ final class FleetGateway {
         Path proc = host.tree().procRoot();
         Path sys = host.tree().sysRoot();
         this.identity = HostIdentity.read(plan.name(), proc);
-        this.round = new CollectionRound(collectors(proc, sys, model, clock));
+        this.round = new CollectionRound(collectors(proc, sys, model, clock, pmtu));
         this.sequences = new SequenceStore(dir.resolve("agent"));
         this.executor = new CommandExecutor(ExecutorSettings.of(plan.name(), sys, proc, dir.resolve("executor"),
                 ExecutorSettings.allActions(), ApplyBounds.standard(), false), verifier, clock);
     }
 
     /**
-     * The agent's collectors over the gateway's tree; {@code wg} is the model's: a simulated tunnel has no UAPI
-     * socket or netlink family to ask, so the WireGuard collector gets what {@code wg show all dump} would print.
+     * Rounds between two path-MTU probings of a simulated gateway. The agent's default (300) spaces real pings; the
+     * model's answers cost nothing, and a demo should show a black hole within seconds of its start, not minutes.
+     * As the agent does, a gateway also probes in the round after it answered a command.
      */
-    static CollectorRegistry collectors(Path proc, Path sys, SimulatedGateway model, Clock clock) {
+    static final int PMTU_EVERY = 10;
+
+    /** Probes in the calling round, as the model answers at once. */
+    static PmtuSchedule pmtuSchedule() {
+        return new PmtuSchedule(PMTU_EVERY, Runnable::run);
+    }
+
+    /**
+     * The agent's collectors over the gateway's tree; {@code wg}, {@code ping} and {@code ip route get} are the
+     * model's: a simulated tunnel has no UAPI socket or netlink family to ask and no path to ping, so the WireGuard
+     * collector gets what {@code wg show all dump} would print and the path-MTU collector what its commands would.
+     */
+    static CollectorRegistry collectors(Path proc, Path sys, SimulatedGateway model, Clock clock, PmtuSchedule pmtu) {
         List<RegisteredCollector<?>> collectors = new ArrayList<>(CollectorRegistry.standard(proc, sys)
-                .without(List.of(WireguardCollector.NAME, NicCollector.NAME)).collectors());
+                .without(List.of(WireguardCollector.NAME, NicCollector.NAME, PmtuCollector.NAME)).collectors());
         collectors.add(CollectorRegistry.register(WireguardCollector.NAME, WireguardSample.class,
                 new WireguardCollector(sys, null, command -> model.wireguardDump(clock.millis()))));
+        collectors.add(CollectorRegistry.register(PmtuCollector.NAME, PmtuSample.class,
+                new PmtuCollector(sys, null, model::pmtuCommand, pmtu)));
         return CollectorRegistry.of(collectors);
     }
 
@@ -107,7 +126,10 @@ final class FleetGateway {
         return n;
     }
 
+    /** As the agent does: a command answered, the next round probes the path MTU again (a changed MTU shows). */
     synchronized CommandResult handle(TuningCommand command) {
-        return executor.handle(command);
+        CommandResult result = executor.handle(command);
+        pmtu.requestNow();
+        return result;
     }
 }

@@ -22,7 +22,9 @@ enum FaultType {
     TXQUEUELEN_BACKFIRE("txqueuelen-backfire", List.of("dropShare"),
             p -> new Fault.TxQueueBackfire(p.or("dropShare", 0.002))),
     WIREGUARD_PEER_DOWN("wireguard-peer-down", List.of("peer"),
-            p -> new Fault.WireguardPeerDown((int) p.or("peer", 1)));
+            p -> new Fault.WireguardPeerDown((int) p.or("peer", 1))),
+    PMTU_BLACKHOLE("pmtu-blackhole", List.of("passBytes"),
+            p -> new Fault.PmtuBlackhole((int) p.or("passBytes", 1328)));
 
     /** The parameters given in the file; null for one left out. */
     interface Parameters {

@@ -24,4 +24,9 @@ final class Conditions {
     double txBackfireShare = 0;
     /** WireGuard peers that answer nothing: bit i for peer i ({@link WireguardPeers}). */
     long unreachablePeers = 0;
+    /**
+     * The largest packet (whole inner IP packet) the tunnel's path carries; larger ones vanish on the way and no
+     * ICMP "fragmentation needed" comes back. 0: no such limit.
+     */
+    int pathMtuBytes = 0;
 }

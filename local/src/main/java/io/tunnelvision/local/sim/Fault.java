@@ -134,6 +134,27 @@ public sealed interface Fault {
         }
     }
 
+    /**
+     * A path-MTU black hole behind a WireGuard tunnel: a hop on the way carries inner packets of at most
+     * {@code passBytes} and drops larger ones without the ICMP "fragmentation needed" (a filter that blocks all
+     * ICMP), so the tunnel's MTU promises more than the path carries and nothing tells the senders. 1328 by default,
+     * what PmtuBlackholeLabIT measures through wireguard-go across a router at MTU 1400. Only the prober's view is
+     * modelled (what its DF pings through the tunnel see); the tunnel's counters do not change.
+     */
+    record PmtuBlackhole(int passBytes) implements Fault {
+        public PmtuBlackhole {
+            if (passBytes < 576 || passBytes > 9000) {
+                throw new IllegalArgumentException("passBytes must be between 576 and 9000, not " + passBytes);
+            }
+        }
+
+        @Override
+        public void shape(Conditions conditions) {
+            conditions.pathMtuBytes = conditions.pathMtuBytes == 0 ? passBytes
+                    : Math.min(conditions.pathMtuBytes, passBytes);
+        }
+    }
+
     /** Receivers that fall behind, needing {@code pressure} times the normal socket buffer. */
     record BufferErrors(double pressure) implements Fault {
         @Override

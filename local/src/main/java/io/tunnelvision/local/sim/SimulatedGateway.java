@@ -69,6 +69,9 @@ public final class SimulatedGateway {
     final LinkCounts underlay = new LinkCounts();
     /** The tunnel's peers when it is WireGuard, else null. */
     private final WireguardPeers wireguard;
+    /** As the last step's faults left them: what the path-MTU prober's pings see. */
+    private int pathMtuBytes;
+    private long unreachablePeers;
     double udpInDatagrams;
     double udpOutDatagrams;
     double udpInErrors;
@@ -183,6 +186,8 @@ public final class SimulatedGateway {
         for (Fault fault : faults) {
             fault.shape(c);
         }
+        pathMtuBytes = c.pathMtuBytes;
+        unreachablePeers = c.unreachablePeers;
         double jitter = 1 + JITTER * (2 * random.nextDouble() - 1);
         double rx = load.rxPacketsPerSecond() * jitter;
         double tx = load.txPacketsPerSecond() * jitter;
@@ -311,6 +316,38 @@ public final class SimulatedGateway {
      */
     public String wireguardDump(long nowEpochMs) {
         return wireguard == null ? null : wireguard.dump(nowEpochMs);
+    }
+
+    /**
+     * What the path-MTU prober's commands print on this gateway, or null where they fail (as {@code ping} exits 1
+     * when no echo came back): {@code wg show all allowed-ips} and {@code endpoints}, and the don't-fragment
+     * {@code ping} of a peer's overlay address through the tunnel, which comes back when the packet fits the tunnel's
+     * MTU (a larger one is refused by the tunnel itself), the path (a black hole swallows larger ones) and the peer
+     * answers. No router ever reports an MTU here: {@code ip route get} shows no exception.
+     */
+    public String pmtuCommand(List<String> command) {
+        if (wireguard == null) {
+            return null;
+        }
+        if (command.equals(List.of("wg", "show", "all", "allowed-ips"))) {
+            return wireguard.show(false);
+        }
+        if (command.equals(List.of("wg", "show", "all", "endpoints"))) {
+            return wireguard.show(true);
+        }
+        int s = command.indexOf("-s");
+        if (command.contains("ping") && s > 0 && s + 2 < command.size()) {
+            int peer = wireguard.peerAt(command.get(command.size() - 1));
+            int size = Integer.parseInt(command.get(s + 1)) + (command.contains("-6") ? 48 : 28);
+            boolean back = peer >= 0 && (unreachablePeers & (1L << peer)) == 0 && size <= settings.tunnelMtu()
+                    && (pathMtuBytes == 0 || size <= pathMtuBytes);
+            return back ? "2 packets transmitted, 2 received, 0% packet loss, time 201ms\n" : null;
+        }
+        if (command.size() > 3 && command.get(0).equals("ip") && command.contains("route")) {
+            return "[{\"dst\":\"" + command.get(command.size() - 1) + "\",\"dev\":\"" + kind.interfaceName()
+                    + "\",\"flags\":[],\"uid\":0,\"cache\":[]}]";
+        }
+        return null;
     }
 
     private static double txDrops(double pps, double burst, int queueLen) {

@@ -117,12 +117,43 @@ public final class WireguardPeers {
         return out.toString();
     }
 
+    /** The peer's own address (a /32, which the path-MTU prober probes) first, then the site's networks. */
     private static String allowedIps(int peer, int count) {
         List<String> prefixes = new ArrayList<>();
-        for (int k = 0; k < count; k++) {
+        prefixes.add(overlay(peer) + "/32");
+        for (int k = 1; k < count; k++) {
             prefixes.add("10." + (100 + peer) + "." + k + ".0/24");
         }
         return String.join(",", prefixes);
+    }
+
+    /** Peer {@code peer}'s address inside the tunnel. */
+    static String overlay(int peer) {
+        return "10." + (100 + peer) + ".0.1";
+    }
+
+    /** The peer whose overlay address is {@code address}, or -1. */
+    int peerAt(String address) {
+        for (int i = 0; i < peers.size(); i++) {
+            if (overlay(i).equals(address)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * What {@code wg show all allowed-ips} ({@code space}-separated prefixes) or {@code wg show all endpoints}
+     * prints: {@code <interface> TAB <public key> TAB <value>} per peer.
+     */
+    String show(boolean endpoints) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < peers.size(); i++) {
+            Peer p = peers.get(i);
+            out.append(iface).append('\t').append(p.publicKey).append('\t')
+                    .append(endpoints ? p.endpoint : allowedIps(i, p.allowedIps).replace(',', ' ')).append('\n');
+        }
+        return out.toString();
     }
 
     /** A stable base64 key of 32 bytes, as WireGuard's are. */
