@@ -18,6 +18,7 @@ import io.tunnelvision.schemas.avro.PmtuSample;
 import io.tunnelvision.schemas.avro.SoftnetCpuRate;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.SoftnetSample;
+import io.tunnelvision.schemas.avro.TuningAction;
 import io.tunnelvision.schemas.avro.TuningCommand;
 import io.tunnelvision.schemas.avro.QdiscSample;
 import io.tunnelvision.schemas.avro.WireguardSample;
@@ -311,7 +312,34 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
             pmtuProbings.put(host, sample);
             probing = sample;
         }
-        handle(host, detectors.onPmtu(sample), Map.of(), probing.getHeader().getSampleTimeMs(), now);
+        handle(host, detectors.onPmtu(sample), Map.of(), probingStart(host, probing), now);
+    }
+
+    /**
+     * When a probing's result began to hold: its first sample's time, or, for a probing that shows a tunnel at the
+     * MTU a change of this host set, no earlier than that change's application. The tunnel's MTU is the ladder's
+     * top, so such a probing was made after the change even when its round began before the result was written
+     * (a round's time is taken at its start; a command can land while it runs).
+     */
+    private long probingStart(String host, PmtuSample probing) {
+        long start = probing.getHeader().getSampleTimeMs();
+        HostState state = hostStates.get(host);
+        if (state == null) {
+            return start;
+        }
+        for (var pending : state.getPending().values()) {
+            if (pending.getAppliedAtMs() == null || pending.getAppliedAtMs() <= start
+                    || !TuningAction.MTU.name().equals(pending.getAction())) {
+                continue;
+            }
+            for (var path : probing.getPaths()) {
+                if (pending.getTarget().equals(path.getTunnelInterface())
+                        && pending.getNewValue().equals(Integer.toString(path.getTunnelMtu()))) {
+                    start = pending.getAppliedAtMs();
+                }
+            }
+        }
+        return start;
     }
 
     /**

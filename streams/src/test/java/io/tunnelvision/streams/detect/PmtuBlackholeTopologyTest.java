@@ -138,6 +138,21 @@ class PmtuBlackholeTopologyTest {
     }
 
     @Test
+    void aProbingAtTheNewMtuCountsAfterTheChangeEvenFromARoundThatBeganBeforeTheResult() {
+        TuningCommand mtu = openedAndAnswered();
+        long roundStart = sim.timeMs();
+        // the round began, the command landed while it ran, and its probe saw the new MTU
+        harness.pipe(HOST, Harness.applied(mtu, roundStart + 500), roundStart + 500);
+        interfaces(1320);
+        PmtuPath fresh = path(1320, 1320, null, null);
+        rounds(5, fresh);
+
+        List<CommandOutcome> outcomes = harness.outcomes.readValuesToList();
+        assertEquals(1, outcomes.size(), outcomes.toString());
+        assertEquals(Verdict.VERIFIED, outcomes.get(0).getOutcome());
+    }
+
+    @Test
     void aChangeAfterWhichThePathSwallowsMoreIsRolledBackToTheMtuBeforeIt() {
         TuningCommand mtu = openedAndAnswered();
         harness.pipe(HOST, Harness.applied(mtu, sim.timeMs()), sim.timeMs());
