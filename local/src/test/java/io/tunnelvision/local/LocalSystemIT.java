@@ -148,7 +148,12 @@ class LocalSystemIT {
                         "an IRQ change was rolled back: " + detail);
             }
         }
-        // the transient fault closes without harm: its hotspots closed, nothing of it rolled back
+        // the transient fault closes without harm: its hotspots closed, nothing of it rolled back. Its fleet-outlier
+        // hotspot closes on the outlier reports after the fault, which may come after the last loop closed
+        while (items("hotspots?host=gw-transient&limit=20").stream()
+                .anyMatch(h -> !h.path("state").asText().equals("CLOSED")) && System.nanoTime() < deadline) {
+            Thread.sleep(2_000);
+        }
         for (JsonNode h : items("hotspots?host=gw-transient&limit=20")) {
             assertEquals("CLOSED", h.path("state").asText(), "gw-transient: " + h);
         }
