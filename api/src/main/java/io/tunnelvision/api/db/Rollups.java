@@ -57,31 +57,36 @@ public final class Rollups {
         for (Tier target : List.of(Tier.MINUTE, Tier.HOUR)) {
             Instant to = now.truncatedTo(target == Tier.MINUTE ? ChronoUnit.MINUTES : ChronoUnit.HOURS);
             for (MetricFamily family : MetricFamily.values()) {
-                String table = family.table(target);
-                Instant done = progress(table).orElse(to.minus(Duration.ofDays(1)));
-                Instant from = min(done, to.minus(target == Tier.MINUTE ? REDO : Duration.ofHours(2)));
-                for (Instant start = from; start.isBefore(to); start = start.plus(SLICE)) {
-                    rows += rollUp(family, target, start, min(start.plus(SLICE), to));
-                }
-                saveProgress(table, to);
+                rows += rollUpUntil(family.table(target), target, to,
+                        (from, until) -> rollUp(family, target, from, until));
             }
-            rows += rollUpWireguardUntil(target, to);
-            rows += rollUpPmtuUntil(target, to);
+            rows += rollUpUntil(PartitionedTable.wireguard(target).name(), target, to,
+                    (from, until) -> rollUpWireguard(target, from, until));
+            rows += rollUpUntil(PartitionedTable.pmtu(target).name(), target, to,
+                    (from, until) -> rollUpPmtu(target, from, until));
         }
         return rows;
     }
 
-    /** The WireGuard peers of the tier, with their own progress row (rates need the rows before each bucket). */
-    private int rollUpWireguardUntil(Tier target, Instant to) {
-        PartitionedTable table = PartitionedTable.wireguard(target);
-        Instant done = progress(table.name()).orElse(to.minus(Duration.ofDays(1)));
+    /**
+     * A table of the tier, each with its own progress row (a family's, the WireGuard peers', whose rates need the
+     * rows before each bucket, the path-MTU probes'), rolled up slice by slice from where it got to {@code to}.
+     */
+    private int rollUpUntil(String table, Tier target, Instant to, SliceRollUp slice) {
+        Instant done = progress(table).orElse(to.minus(Duration.ofDays(1)));
         Instant from = min(done, to.minus(target == Tier.MINUTE ? REDO : Duration.ofHours(2)));
         int rows = 0;
         for (Instant start = from; start.isBefore(to); start = start.plus(SLICE)) {
-            rows += rollUpWireguard(target, start, min(start.plus(SLICE), to));
+            rows += slice.rollUp(start, min(start.plus(SLICE), to));
         }
-        saveProgress(table.name(), to);
+        saveProgress(table, to);
         return rows;
+    }
+
+    /** Rolls one slice {@code [from, to)} of a table up; returns the rows. */
+    @FunctionalInterface
+    private interface SliceRollUp {
+        int rollUp(Instant from, Instant to);
     }
 
     /** Rolls the WireGuard peers of the tier below {@code target} up for {@code [from, to)}; returns the rows. */
@@ -89,19 +94,6 @@ public final class Rollups {
         partitions.ensureRange(PartitionedTable.wireguard(target), from, to);
         int rows = wireguard.rollUp(target, from, to);
         LOG.debug("Rolled {} rows of {} for [{}, {})", rows, PartitionedTable.wireguard(target).name(), from, to);
-        return rows;
-    }
-
-    /** The path-MTU probes of the tier, with their own progress row. */
-    private int rollUpPmtuUntil(Tier target, Instant to) {
-        PartitionedTable table = PartitionedTable.pmtu(target);
-        Instant done = progress(table.name()).orElse(to.minus(Duration.ofDays(1)));
-        Instant from = min(done, to.minus(target == Tier.MINUTE ? REDO : Duration.ofHours(2)));
-        int rows = 0;
-        for (Instant start = from; start.isBefore(to); start = start.plus(SLICE)) {
-            rows += rollUpPmtu(target, start, min(start.plus(SLICE), to));
-        }
-        saveProgress(table.name(), to);
         return rows;
     }
 
