@@ -1,11 +1,10 @@
 package io.tunnelvision.api.db;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import static io.tunnelvision.api.db.RollupUpdate.instant;
+import static io.tunnelvision.api.db.RollupUpdate.utc;
+
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 
@@ -74,12 +73,7 @@ public final class PmtuDao {
 
     /** Rolls the tier below {@code target} up into it for {@code [from, to)}; returns the rows upserted. */
     public int rollUp(Tier target, Instant from, Instant to) {
-        String sql = rollupSql(target);
-        return jdbi.withHandle(handle -> handle.createUpdate(sql)
-                .bind("from", utc(from))
-                .bind("to", utc(to))
-                .bind("bucketSeconds", target.resolution().toSeconds())
-                .execute());
+        return RollupUpdate.execute(jdbi, rollupSql(target), target, from, to);
     }
 
     /** Every path of the host's latest path-MTU sample still in the raw tier, by interface, then peer. */
@@ -114,14 +108,5 @@ public final class PmtuDao {
                         (Integer) rs.getObject("largest_passed_min"), (Integer) rs.getObject("smallest_failed_min"),
                         (Integer) rs.getObject("reported_mtu_min")))
                 .list());
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
     }
 }

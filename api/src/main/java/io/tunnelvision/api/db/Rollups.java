@@ -91,30 +91,25 @@ public final class Rollups {
 
     /** Rolls the WireGuard peers of the tier below {@code target} up for {@code [from, to)}; returns the rows. */
     public int rollUpWireguard(Tier target, Instant from, Instant to) {
-        partitions.ensureRange(PartitionedTable.wireguard(target), from, to);
-        int rows = wireguard.rollUp(target, from, to);
-        LOG.debug("Rolled {} rows of {} for [{}, {})", rows, PartitionedTable.wireguard(target).name(), from, to);
-        return rows;
+        return rollUpSlice(PartitionedTable.wireguard(target), from, to, (f, t) -> wireguard.rollUp(target, f, t));
     }
 
     /** Rolls the path-MTU probes of the tier below {@code target} up for {@code [from, to)}; returns the rows. */
     public int rollUpPmtu(Tier target, Instant from, Instant to) {
-        partitions.ensureRange(PartitionedTable.pmtu(target), from, to);
-        int rows = pmtu.rollUp(target, from, to);
-        LOG.debug("Rolled {} rows of {} for [{}, {})", rows, PartitionedTable.pmtu(target).name(), from, to);
-        return rows;
+        return rollUpSlice(PartitionedTable.pmtu(target), from, to, (f, t) -> pmtu.rollUp(target, f, t));
     }
 
     /** Aggregates the source tier's rows in {@code [from, to)} into {@code target}; returns the rows upserted. */
     public int rollUp(MetricFamily family, Tier target, Instant from, Instant to) {
-        PartitionedTable table = PartitionedTable.of(family, target);
-        partitions.ensureRange(table, from, to);
         String sql = sql(family, target);
-        int rows = jdbi.withHandle(handle -> handle.createUpdate(sql)
-                .bind("from", OffsetDateTime.ofInstant(from, ZoneOffset.UTC))
-                .bind("to", OffsetDateTime.ofInstant(to, ZoneOffset.UTC))
-                .bind("bucketSeconds", target.resolution().toSeconds())
-                .execute());
+        return rollUpSlice(PartitionedTable.of(family, target), from, to,
+                (f, t) -> RollupUpdate.execute(jdbi, sql, target, f, t));
+    }
+
+    /** Makes the target table's partitions for {@code [from, to)}, then rolls the slice up into it. */
+    private int rollUpSlice(PartitionedTable table, Instant from, Instant to, SliceRollUp rollUp) {
+        partitions.ensureRange(table, from, to);
+        int rows = rollUp.rollUp(from, to);
         LOG.debug("Rolled {} rows of {} for [{}, {})", rows, table.name(), from, to);
         return rows;
     }

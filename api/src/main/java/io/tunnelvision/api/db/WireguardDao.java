@@ -1,11 +1,11 @@
 package io.tunnelvision.api.db;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import static io.tunnelvision.api.db.RollupUpdate.instant;
+import static io.tunnelvision.api.db.RollupUpdate.real;
+import static io.tunnelvision.api.db.RollupUpdate.utc;
+
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 
@@ -109,12 +109,7 @@ public final class WireguardDao {
 
     /** Rolls the tier below {@code target} up into it for {@code [from, to)}; returns the rows upserted. */
     public int rollUp(Tier target, Instant from, Instant to) {
-        String sql = rollupSql(target);
-        return jdbi.withHandle(handle -> handle.createUpdate(sql)
-                .bind("from", utc(from))
-                .bind("to", utc(to))
-                .bind("bucketSeconds", target.resolution().toSeconds())
-                .execute());
+        return RollupUpdate.execute(jdbi, rollupSql(target), target, from, to);
     }
 
     /**
@@ -203,19 +198,5 @@ public final class WireguardDao {
                 .map((rs, ctx) -> new EndpointChange(instant(rs, "ts"), rs.getString("iface"), rs.getString("prev"),
                         rs.getString("endpoint")))
                 .list());
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
-
-    private static Double real(ResultSet rs, String column) throws SQLException {
-        float value = rs.getFloat(column);
-        return rs.wasNull() ? null : (double) value;
     }
 }

@@ -68,9 +68,9 @@ public final class ApiServer implements AutoCloseable {
         DashboardRoutes dashboard = new DashboardRoutes(read, new CpuSeriesDao(parts.jdbi()),
                 parts.jdbi().onDemand(SettingsDao.class), parts.jdbi().onDemand(CommandEventDao.class),
                 parts.retention(), parts.clock());
-        WireguardRoutes wireguard = new WireguardRoutes(read, new WireguardDao(parts.jdbi()), parts.retention(),
-                parts.clock());
-        PmtuRoutes pmtu = new PmtuRoutes(read, new PmtuDao(parts.jdbi()), parts.retention(), parts.clock());
+        HostRequests hostRequests = new HostRequests(read, parts.retention(), parts.clock());
+        WireguardRoutes wireguard = new WireguardRoutes(hostRequests, new WireguardDao(parts.jdbi()));
+        PmtuRoutes pmtu = new PmtuRoutes(hostRequests, new PmtuDao(parts.jdbi()));
         String openApi = resource(OPENAPI_RESOURCE);
         String swaggerPage = swaggerPage(swaggerUiVersion());
         String fleetPage = resource(UI_PATH + "/index.html");

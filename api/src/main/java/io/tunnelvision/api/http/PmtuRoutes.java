@@ -2,27 +2,18 @@ package io.tunnelvision.api.http;
 
 import io.javalin.http.Context;
 import io.tunnelvision.api.db.PmtuDao;
-import io.tunnelvision.api.db.ReadDao;
-import io.tunnelvision.api.db.Retention;
-import io.tunnelvision.api.db.Tier;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 /** A host's path-MTU probes of its WireGuard peers: the latest probing's paths, and their history. */
 final class PmtuRoutes {
 
-    private final ReadDao read;
+    private final HostRequests requests;
     private final PmtuDao pmtu;
-    private final Retention retention;
-    private final Clock clock;
 
-    PmtuRoutes(ReadDao read, PmtuDao pmtu, Retention retention, Clock clock) {
-        this.read = read;
+    PmtuRoutes(HostRequests requests, PmtuDao pmtu) {
+        this.requests = requests;
         this.pmtu = pmtu;
-        this.retention = retention;
-        this.clock = clock;
     }
 
     /**
@@ -37,12 +28,11 @@ final class PmtuRoutes {
     }
 
     void latest(Context ctx) {
-        String hostId = Params.checkHost("host", ctx.pathParam("host"));
-        int hostKey = read.hostKey(hostId).orElseThrow(() -> QueryRoutes.unknownHost(hostId));
-        List<PmtuDao.PathState> rows = pmtu.latest(hostKey);
+        HostRequests.Host host = requests.host(ctx);
+        List<PmtuDao.PathState> rows = pmtu.latest(host.key());
         List<Path> paths = rows.stream().map(p -> new Path(p.iface(), p.peer(), p.address(), p.tunnelMtu(),
                 p.largestPassed(), p.smallestFailed(), p.reportedMtu(), status(p))).toList();
-        ctx.json(new Latest(hostId, rows.isEmpty() ? null : rows.get(0).sampledAt(), paths));
+        ctx.json(new Latest(host.id(), rows.isEmpty() ? null : rows.get(0).sampledAt(), paths));
     }
 
     static String status(PmtuDao.PathState p) {
@@ -60,14 +50,8 @@ final class PmtuRoutes {
     }
 
     void history(Context ctx) {
-        String hostId = Params.checkHost("host", ctx.pathParam("host"));
-        String iface = Params.optionalText(ctx, "iface", 64);
-        Instant now = clock.instant();
-        Instant[] range = Params.range(ctx, now, Duration.ofHours(1));
-        Duration step = Params.step(ctx, Duration.ofMinutes(1));
-        Tier tier = TierChoice.choose(step, range[0], range[1], now, retention);
-        int hostKey = read.hostKey(hostId).orElseThrow(() -> QueryRoutes.unknownHost(hostId));
-        ctx.json(new History(hostId, iface, range[0], range[1], step.toSeconds(), tier.label(),
-                pmtu.history(tier, hostKey, iface, range[0], range[1], step)));
+        HostRequests.History q = requests.history(ctx);
+        ctx.json(new History(q.host().id(), q.iface(), q.from(), q.to(), q.step().toSeconds(), q.tier().label(),
+                pmtu.history(q.tier(), q.host().key(), q.iface(), q.from(), q.to(), q.step())));
     }
 }

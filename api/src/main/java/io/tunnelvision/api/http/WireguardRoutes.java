@@ -1,12 +1,7 @@
 package io.tunnelvision.api.http;
 
 import io.javalin.http.Context;
-import io.tunnelvision.api.db.ReadDao;
-import io.tunnelvision.api.db.Retention;
-import io.tunnelvision.api.db.Tier;
 import io.tunnelvision.api.db.WireguardDao;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,16 +14,12 @@ final class WireguardRoutes {
     static final int MAX_KEY_LENGTH = 128;
     static final int MAX_ENDPOINT_CHANGES = 1000;
 
-    private final ReadDao read;
+    private final HostRequests requests;
     private final WireguardDao wireguard;
-    private final Retention retention;
-    private final Clock clock;
 
-    WireguardRoutes(ReadDao read, WireguardDao wireguard, Retention retention, Clock clock) {
-        this.read = read;
+    WireguardRoutes(HostRequests requests, WireguardDao wireguard) {
+        this.requests = requests;
         this.wireguard = wireguard;
-        this.retention = retention;
-        this.clock = clock;
     }
 
     /** up: handshake within {@link WireguardDao#STALE_AFTER}; stale: older; never: no handshake yet. */
@@ -44,11 +35,10 @@ final class WireguardRoutes {
     }
 
     void latest(Context ctx) {
-        String hostId = Params.checkHost("host", ctx.pathParam("host"));
-        int hostKey = read.hostKey(hostId).orElseThrow(() -> QueryRoutes.unknownHost(hostId));
+        HostRequests.Host host = requests.host(ctx);
         Map<String, List<Peer>> byIface = new LinkedHashMap<>();
         Instant sampledAt = null;
-        for (WireguardDao.PeerState p : wireguard.latest(hostKey)) {
+        for (WireguardDao.PeerState p : wireguard.latest(host.key())) {
             sampledAt = p.sampledAt();
             byIface.computeIfAbsent(p.iface(), i -> new ArrayList<>()).add(new Peer(p.peerKey(), shortKey(p.peerKey()),
                     p.endpoint(), p.allowedIps(), p.latestHandshake(), p.handshakeAgeSeconds(), p.keepaliveSeconds(),
@@ -57,7 +47,7 @@ final class WireguardRoutes {
         }
         List<Interface> interfaces = byIface.entrySet().stream().map(e -> new Interface(e.getKey(), e.getValue()))
                 .toList();
-        ctx.json(new Latest(hostId, sampledAt, WireguardDao.STALE_AFTER.toSeconds(), interfaces));
+        ctx.json(new Latest(host.id(), sampledAt, WireguardDao.STALE_AFTER.toSeconds(), interfaces));
     }
 
     static String status(Integer handshakeAgeSeconds) {
@@ -78,20 +68,15 @@ final class WireguardRoutes {
     }
 
     void history(Context ctx) {
-        String hostId = Params.checkHost("host", ctx.pathParam("host"));
         String peer = peerKey(ctx);
-        String iface = Params.optionalText(ctx, "iface", 64);
-        Instant now = clock.instant();
-        Instant[] range = Params.range(ctx, now, Duration.ofHours(1));
-        Duration step = Params.step(ctx, Duration.ofMinutes(1));
-        Tier tier = TierChoice.choose(step, range[0], range[1], now, retention);
-        int hostKey = read.hostKey(hostId).orElseThrow(() -> QueryRoutes.unknownHost(hostId));
-        List<WireguardDao.Bucket> points = wireguard.history(tier, hostKey, peer, iface, range[0], range[1], step);
-        List<WireguardDao.EndpointChange> changes = wireguard.endpointChanges(tier, hostKey, peer, iface, range[0],
-                range[1], MAX_ENDPOINT_CHANGES + 1);
+        HostRequests.History q = requests.history(ctx);
+        List<WireguardDao.Bucket> points = wireguard.history(q.tier(), q.host().key(), peer, q.iface(), q.from(),
+                q.to(), q.step());
+        List<WireguardDao.EndpointChange> changes = wireguard.endpointChanges(q.tier(), q.host().key(), peer,
+                q.iface(), q.from(), q.to(), MAX_ENDPOINT_CHANGES + 1);
         boolean more = changes.size() > MAX_ENDPOINT_CHANGES;
-        ctx.json(new History(hostId, peer, iface, range[0], range[1], step.toSeconds(), tier.label(), points,
-                more ? changes.subList(0, MAX_ENDPOINT_CHANGES) : changes, more));
+        ctx.json(new History(q.host().id(), peer, q.iface(), q.from(), q.to(), q.step().toSeconds(), q.tier().label(),
+                points, more ? changes.subList(0, MAX_ENDPOINT_CHANGES) : changes, more));
     }
 
     /**
