@@ -82,7 +82,7 @@ public final class CommandExecutor {
         this.settings = settings;
         this.verifier = verifier;
         this.clock = clock;
-        this.targets = new Targets(settings.sysRoot(), settings.procRoot(), new Ethtool(settings.ethtoolLocations()));
+        this.targets = new Targets(settings.sysRoot(), settings.procRoot(), settings.tools());
         this.values = new Values(settings.sysRoot(), settings.bounds());
         this.replay = new ReplayGuard(settings.stateDir());
         this.handled = new HandledCommands(settings.stateDir());

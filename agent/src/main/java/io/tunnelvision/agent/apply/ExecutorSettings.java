@@ -13,10 +13,11 @@ import java.util.Set;
  *
  * @param dryRun when true (the default until an operator says otherwise) nothing is written, whatever the command
  *               says; a command's own dryRun flag can only add caution, never remove it
+ * @param tools  runs ethtool and tc for the settings that have no file: {@link InstalledTools#standard()} in
+ *               production, a model's answers in a simulation ({@link ToolRunner})
  */
 public record ExecutorSettings(String hostId, Path sysRoot, Path procRoot, Path stateDir, Set<TuningAction> allowed,
-                               ApplyBounds bounds, boolean dryRun, List<Path> ethtoolLocations,
-                               Duration clockSkew) {
+                               ApplyBounds bounds, boolean dryRun, ToolRunner tools, Duration clockSkew) {
 
     /** How far this host's clock may be from the planner's before a fresh command looks stale or early. */
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
@@ -29,7 +30,7 @@ public record ExecutorSettings(String hostId, Path sysRoot, Path procRoot, Path 
         Objects.requireNonNull(bounds, "bounds");
         Objects.requireNonNull(clockSkew, "clockSkew");
         allowed = allowed.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(allowed));
-        ethtoolLocations = List.copyOf(ethtoolLocations);
+        Objects.requireNonNull(tools, "tools");
     }
 
     /** Every action this agent knows; UNKNOWN (a newer planner's action) never. */
@@ -37,20 +38,24 @@ public record ExecutorSettings(String hostId, Path sysRoot, Path procRoot, Path 
         return EnumSet.complementOf(EnumSet.of(TuningAction.UNKNOWN));
     }
 
-    /** The production layout: the given roots, the standard ethtool locations, the default clock skew. */
+    /** The production layout: the given roots, the installed ethtool and tc, the default clock skew. */
     public static ExecutorSettings of(String hostId, Path sysRoot, Path procRoot, Path stateDir,
                                       Set<TuningAction> allowed, ApplyBounds bounds, boolean dryRun) {
         return new ExecutorSettings(hostId, sysRoot, procRoot, stateDir, allowed, bounds, dryRun,
-                Ethtool.STANDARD_LOCATIONS, DEFAULT_CLOCK_SKEW);
+                InstalledTools.standard(), DEFAULT_CLOCK_SKEW);
     }
 
     public ExecutorSettings withDryRun(boolean value) {
-        return new ExecutorSettings(hostId, sysRoot, procRoot, stateDir, allowed, bounds, value, ethtoolLocations,
-                clockSkew);
+        return new ExecutorSettings(hostId, sysRoot, procRoot, stateDir, allowed, bounds, value, tools, clockSkew);
     }
 
+    /** The same settings with ethtool and tc run by {@code runner}: a simulated gateway's model of them. */
+    public ExecutorSettings withTools(ToolRunner runner) {
+        return new ExecutorSettings(hostId, sysRoot, procRoot, stateDir, allowed, bounds, dryRun, runner, clockSkew);
+    }
+
+    /** The installed tools, ethtool looked for only at {@code locations} (tests: a stand-in, or none). */
     public ExecutorSettings withEthtoolLocations(List<Path> locations) {
-        return new ExecutorSettings(hostId, sysRoot, procRoot, stateDir, allowed, bounds, dryRun, locations,
-                clockSkew);
+        return withTools(InstalledTools.standard().with(ToolRunner.Tool.ETHTOOL, locations));
     }
 }

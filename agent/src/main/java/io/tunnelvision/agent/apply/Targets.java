@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -23,12 +24,14 @@ final class Targets {
 
     private final Path sysRoot;
     private final Path procRoot;
+    private final ToolRunner tools;
     private final Ethtool ethtool;
 
-    Targets(Path sysRoot, Path procRoot, Ethtool ethtool) {
+    Targets(Path sysRoot, Path procRoot, ToolRunner tools) {
         this.sysRoot = sysRoot;
         this.procRoot = procRoot;
-        this.ethtool = ethtool;
+        this.tools = tools;
+        this.ethtool = new Ethtool(tools);
     }
 
     SettingAccess resolve(TuningAction action, String target) throws Refusal {
@@ -163,10 +166,16 @@ final class Targets {
 
     private SettingAccess coalesce(String target) throws Refusal {
         interfaceDir(target);
-        Path binary = ethtool.binary().orElseThrow(() -> Refusal.rejected("ethtool is not installed (looked for "
-                + ethtool.locations() + "): interrupt coalescing can only be changed through it; install the "
-                + "ethtool package or remove COALESCE_RX_USECS from TUNNELVISION_AGENT_APPLY_ACTIONS"));
-        return ethtool.rxUsecs(binary, target);
+        requireTool(ToolRunner.Tool.ETHTOOL, "interrupt coalescing", TuningAction.COALESCE_RX_USECS, "ethtool");
+        return ethtool.rxUsecs(target);
+    }
+
+    private void requireTool(ToolRunner.Tool tool, String what, TuningAction action, String pkg) throws Refusal {
+        Optional<String> missing = tools.missing(tool);
+        if (missing.isPresent()) {
+            throw Refusal.rejected(missing.get() + ": " + what + " can only be changed through it; install the "
+                    + pkg + " package or remove " + action + " from TUNNELVISION_AGENT_APPLY_ACTIONS");
+        }
     }
 
     private static SettingAccess file(Path dir, String name) throws Refusal {

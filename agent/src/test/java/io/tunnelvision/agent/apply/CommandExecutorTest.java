@@ -399,7 +399,7 @@ class CommandExecutorTest {
         Map<String, String> before = host.snapshot();
         CommandExecutor onlyTxqueuelen = new CommandExecutor(new ExecutorSettings(HOST, host.sys, host.proc,
                 dir.resolve("state"), EnumSet.of(TuningAction.TXQUEUELEN), ApplyBounds.standard(), false,
-                List.of(), ExecutorSettings.DEFAULT_CLOCK_SKEW), Commands.trusting(), CLOCK);
+                InstalledTools.standard(), ExecutorSettings.DEFAULT_CLOCK_SKEW), Commands.trusting(), CLOCK);
 
         CommandResult result = onlyTxqueuelen.handle(planner.signed(TuningAction.MTU, "tun0", "1500", "1400"));
 

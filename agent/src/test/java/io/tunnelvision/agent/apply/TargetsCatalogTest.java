@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import io.tunnelvision.rules.catalog.TuningCatalog;
 import io.tunnelvision.schemas.avro.TuningAction;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +22,7 @@ class TargetsCatalogTest {
     @BeforeEach
     void givenAGateway() {
         host = new FakeHost(dir);
-        targets = new Targets(host.sys, host.proc, new Ethtool(List.of()));
+        targets = new Targets(host.sys, host.proc, InstalledTools.standard());
     }
 
     @ParameterizedTest
