@@ -60,6 +60,8 @@ import org.junit.jupiter.api.Test;
 class StreamsRuntimeIT {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
+    /** The broker's default group.min.session.timeout.ms. */
+    private static final int SESSION_TIMEOUT_MS = 6_000;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static KafkaFixture kafka;
 
@@ -97,6 +99,9 @@ class StreamsRuntimeIT {
 
         runtime.start();
         assertTrue(runtime.awaitRunning(WAIT), "not RUNNING: " + runtime.streams().state());
+        // a first start creates the internal topics, and the group leader then asks for a follow-up rebalance:
+        // RUNNING can turn back to REBALANCING within milliseconds, and readiness rightly follows the state
+        awaitStatus(runtime, "/health/ready", 200);
         HttpResponse<String> ready = get(runtime, "/health/ready");
         assertEquals(200, ready.statusCode(), ready.body());
         assertTrue(ready.body().startsWith("{\"status\":\"UP\""), ready.body());
@@ -198,6 +203,10 @@ class StreamsRuntimeIT {
     private StreamsRuntime runtime(StreamsAppConfig config, Topology topology) throws IOException {
         Properties props = StreamsProperties.of(config);
         props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("tv-runtime-it-").toString());
+        // a stream thread that dies does not leave the group: its replacement's rebalance waits for the dead
+        // member's session to time out (45 s by default). The broker's minimum keeps the tests' waits short.
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION_TIMEOUT_MS);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), SESSION_TIMEOUT_MS / 3);
         StreamsRuntime runtime = StreamsRuntime.create(config, topology, props, Clock.systemUTC());
         runtimes.add(runtime);
         return runtime;
