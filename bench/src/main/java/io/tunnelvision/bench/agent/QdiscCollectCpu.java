@@ -7,7 +7,6 @@ import io.tunnelvision.schemas.avro.QdiscSample;
 import io.tunnelvision.schemas.avro.SampleHeader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.StringJoiner;
@@ -61,16 +60,15 @@ public final class QdiscCollectCpu {
         if (sample == null || collector.unavailableRounds() > 0) {
             throw new IllegalStateException("tc -s -j qdisc show did not work on this host");
         }
-        long[] before = cpuTicks();
+        ProcessCpu before = ProcessCpu.now();
         long wall = System.nanoTime();
         for (int i = 0; i < collections; i++) {
             sample = collector.collect(header(i));
         }
         double wallMs = (System.nanoTime() - wall) / 1e6 / collections;
-        long[] after = cpuTicks();
-        double tick = 1000.0 / 100; // USER_HZ
-        double jvmMs = (after[0] - before[0]) * tick / collections;
-        double tcMs = (after[1] - before[1]) * tick / collections;
+        ProcessCpu after = ProcessCpu.now();
+        double jvmMs = after.selfMsSince(before, collections);
+        double tcMs = after.childrenMsSince(before, collections);
         System.out.printf("QdiscCollector.collect on this host (%d qdiscs, %d tx queues), %d collections: %.2f ms "
                         + "wall, CPU %.2f ms in the JVM + %.2f ms in tc = %.2f ms per collection; per agent round "
                         + "(one in %d): %.3f ms, %.4f %% of a core at 1 round/s%n", sample.getQdiscs().size(),
@@ -80,15 +78,6 @@ public final class QdiscCollectCpu {
 
     private static SampleHeader header(long sequence) {
         return new SampleHeader("bench", "boot", sequence, System.currentTimeMillis(), "bench");
-    }
-
-    /** utime + stime of this process, and cutime + cstime of its reaped children, in clock ticks. */
-    private static long[] cpuTicks() throws Exception {
-        String stat = Files.readString(Path.of("/proc/self/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        // after the command: state is field 3, utime 14, stime 15, cutime 16, cstime 17 (1-based)
-        return new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[13])
-                + Long.parseLong(f[14])};
     }
 
     /**
