@@ -21,6 +21,8 @@ import io.tunnelvision.schemas.avro.HotspotScope;
 import io.tunnelvision.schemas.avro.HotspotType;
 import io.tunnelvision.schemas.avro.InterruptRates;
 import io.tunnelvision.schemas.avro.KernelRates;
+import io.tunnelvision.schemas.avro.Nic;
+import io.tunnelvision.schemas.avro.NicSample;
 import io.tunnelvision.schemas.avro.PmtuPath;
 import io.tunnelvision.schemas.avro.PmtuSample;
 import io.tunnelvision.schemas.avro.PmtuStep;
@@ -37,7 +39,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -62,7 +66,11 @@ class DoctorParityTest {
             HotspotType.SOFTIRQ_CONCENTRATION, HotspotType.RPS_OFF, HotspotType.SOFTNET_SQUEEZE,
             HotspotType.BACKLOG_DROPS, HotspotType.TX_DROPS, HotspotType.RX_OVERRUNS, HotspotType.UDP_BUFFER_ERRORS,
             HotspotType.MTU_MISMATCH, HotspotType.PMTU_BLACKHOLE,
-            HotspotType.QDISC_DROPS, HotspotType.QDISC_BACKLOG, HotspotType.TXQUEUELEN_ZERO);
+            HotspotType.QDISC_DROPS, HotspotType.QDISC_BACKLOG, HotspotType.TXQUEUELEN_ZERO,
+            HotspotType.NIC_RX_DROPS, HotspotType.NIC_SINGLE_CHANNEL, HotspotType.NIC_COALESCING,
+            HotspotType.NIC_IRQ_RATE);
+    private static final Set<HotspotType> NIC_TYPES = EnumSet.of(HotspotType.NIC_RX_DROPS,
+            HotspotType.NIC_SINGLE_CHANNEL, HotspotType.NIC_COALESCING, HotspotType.NIC_IRQ_RATE);
 
     static Stream<Arguments> fixtures() {
         List<Arguments> cases = new ArrayList<>();
@@ -84,56 +92,18 @@ class DoctorParityTest {
     void theDoctorFindsAndProposesWhatTheFleetWould(String name, Path before, Path after, int atLeast) {
         HostReading first = read(before, 0, 0);
         HostReading second = read(after, SECONDS, 1);
-        DoctorReport report = Doctor.examine(first, second);
+        Judged judged = judge(first, second, SECONDS * 1000, FLEET_TYPES);
 
-        Set<String> doctorHotspots = new TreeSet<>();
-        Set<String> doctorChanges = new TreeSet<>();
         Set<String> doctorHostOnly = new TreeSet<>();
-        for (DoctorReport.Diagnosis d : report.diagnoses()) {
-            if (FLEET_TYPES.contains(d.finding().type())) {
-                doctorHotspots.add(key(d.finding()));
-                d.changes().forEach(c -> doctorChanges.add(key(c)));
-            } else {
+        for (DoctorReport.Diagnosis d : judged.report().diagnoses()) {
+            if (!FLEET_TYPES.contains(d.finding().type())) {
                 doctorHostOnly.add(key(d.finding()) + " " + d.finding().severity() + " " + keys(d.changes()));
             }
         }
-
-        Set<String> fleetHotspots = new TreeSet<>();
-        Set<String> fleetRemedies = new TreeSet<>();
-        Set<String> fleetSent = new TreeSet<>();
-        HostContext context = new HostContext(second.interfaces(), second.kernel(),
-                second.interrupts().getOnlineCpus(), second.interrupts(),
-                new InterruptRateCalculator().between(first.interrupts(), second.interrupts()),
-                DetectionThresholds.defaults());
-        try (Harness fleet = new Harness(DetectionThresholds.defaults().withOverrides("openAfter=1"),
-                PlannerSettings.defaults().withMaxUnverified(1000))) {
-            pipe(fleet, first, 0);
-            pipe(fleet, second, SECONDS * 1000);
-            for (Hotspot h : fleet.hotspots.readValuesToList()) {
-                if (h.getScope() == HotspotScope.HOST) {
-                    fleetHotspots.add(h.getType() + "|" + h.getTarget());
-                    // what the fleet's proposer makes of the hotspot the topology published, evidence and all
-                    Finding published = new Finding(h.getType(), h.getTarget(), true, h.getSeverity(), 0,
-                            h.getEvidence(), h.getSummary());
-                    Remedies.propose(published, context).forEach(c -> fleetRemedies.add(key(c)));
-                }
-            }
-            List<TuningCommand> commands = new ArrayList<>(fleet.commands.readValuesToList());
-            commands.addAll(fleet.proposals.readValuesToList());
-            for (TuningCommand c : commands) {
-                fleetSent.add(c.getAction() + "|" + c.getTarget() + "|" + c.getExpectedValue() + "->"
-                        + c.getNewValue());
-            }
-        }
-
-        assertTrue(fleetHotspots.size() >= atLeast, name + ": " + fleetHotspots);
-        assertEquals(fleetHotspots, doctorHotspots, name + ": the problems found");
-        assertEquals(fleetRemedies, doctorChanges, name + ": the changes proposed");
-        // the fleet sends one change set per host at a time (its verdict must judge only that change): that first
-        // set is one the doctor proposes too
-        assertTrue(doctorChanges.containsAll(fleetSent), name + ": sent " + fleetSent + ", doctor " + doctorChanges);
-        assertEquals(fleetRemedies.isEmpty(), fleetSent.isEmpty(), name + ": a host with remedies gets a first set");
+        assertTrue(judged.fleet().size() >= atLeast, name + ": " + judged.fleet());
+        judged.assertAgree(name);
         assertEquals(hostOnlyByTheRules(first, second), doctorHostOnly, name + ": the doctor-only detectors");
+        DoctorReport report = judged.report();
         assertEquals(report.diagnoses().size(), report.findings().size(), name + ": one explanation per finding");
         assertTrue(report.findings().stream().noneMatch(f -> f.subject().equals("doctor")), report.renderText());
     }
@@ -166,29 +136,13 @@ class DoctorParityTest {
                 new WireguardPeer(idle, "192.0.2.4:51820", 1, t0 - 900_000L, 5_000L, 6_000L, null),
                 new WireguardPeer(up, "192.0.2.5:51820", 1, t1 - 5_000L, 90_000L, 99_000L, 25)));
 
-        Set<String> doctor = new TreeSet<>();
-        DoctorReport report = Doctor.examine(first, second);
-        for (DoctorReport.Diagnosis d : report.diagnoses()) {
-            if (d.finding().type() == HotspotType.TUNNEL_DOWN) {
-                doctor.add(key(d.finding()) + " " + d.finding().severity() + " " + keys(d.changes()));
-            }
-        }
-        Set<String> fleet = new TreeSet<>();
-        try (Harness harness = new Harness(DetectionThresholds.defaults().withOverrides("openAfter=1"),
-                PlannerSettings.defaults().withMaxUnverified(1000))) {
-            pipe(harness, first, 0);
-            pipe(harness, second, seconds * 1000);
-            for (Hotspot h : harness.hotspots.readValuesToList()) {
-                if (h.getScope() == HotspotScope.HOST && h.getType() == HotspotType.TUNNEL_DOWN) {
-                    fleet.add(h.getType() + "|" + h.getTarget() + " " + h.getSeverity() + " []");
-                }
-            }
-            assertTrue(harness.commands.isEmpty() && harness.proposals.isEmpty(), "no remedy for a tunnel down");
-        }
+        Judged judged = judge(first, second, seconds * 1000, EnumSet.of(HotspotType.TUNNEL_DOWN));
         assertEquals(Set.of("TUNNEL_DOWN|wg0 peer TrMvSoP4 CRITICAL []", "TUNNEL_DOWN|wg0 peer gN65BkIK CRITICAL []"),
-                fleet, "the peer sending into an old session and the one whose handshakes are never answered");
-        assertEquals(fleet, doctor);
-        assertTrue(report.findings().stream().anyMatch(f -> f.check().equals("wireguard")), report.renderText());
+                judged.fleet(), "the peer sending into an old session and the one whose handshakes are never answered");
+        judged.assertAgree("wireguard");
+        assertTrue(judged.sent().isEmpty(), "no remedy for a tunnel down: " + judged.sent());
+        assertTrue(judged.report().findings().stream().anyMatch(f -> f.check().equals("wireguard")),
+                judged.report().renderText());
     }
 
     /**
@@ -210,32 +164,13 @@ class DoctorParityTest {
                 new PmtuPath("gw-gone", "wg0", "10.9.0.4:0", 1420, List.of(new PmtuStep(576, 2, 0)), null, 576,
                         null))));
 
-        Set<String> doctor = new TreeSet<>();
-        DoctorReport report = Doctor.examine(first, second);
-        for (DoctorReport.Diagnosis d : report.diagnoses()) {
-            if (d.finding().type() == HotspotType.PMTU_BLACKHOLE) {
-                doctor.add(key(d.finding()) + " " + d.finding().severity() + " " + keys(d.changes()));
-            }
-        }
-        Set<String> fleet = new TreeSet<>();
-        try (Harness harness = new Harness(DetectionThresholds.defaults().withOverrides("openAfter=1"),
-                PlannerSettings.defaults().withMaxUnverified(1000))) {
-            pipe(harness, first, 0);
-            pipe(harness, second, SECONDS * 1000);
-            List<String> sent = new ArrayList<>();
-            for (TuningCommand c : harness.commands.readValuesToList()) {
-                sent.add(c.getAction() + "|" + c.getTarget() + "|" + c.getExpectedValue() + "->" + c.getNewValue());
-            }
-            for (Hotspot h : harness.hotspots.readValuesToList()) {
-                if (h.getScope() == HotspotScope.HOST && h.getType() == HotspotType.PMTU_BLACKHOLE) {
-                    fleet.add(h.getType() + "|" + h.getTarget() + " " + h.getSeverity() + " " + sent);
-                }
-            }
-        }
-        assertEquals(Set.of("PMTU_BLACKHOLE|wg0 CRITICAL [MTU|wg0|1420->1320]"), fleet,
+        Judged judged = judge(first, second, SECONDS * 1000, EnumSet.of(HotspotType.PMTU_BLACKHOLE));
+        assertEquals(Set.of("PMTU_BLACKHOLE|wg0 CRITICAL [MTU|wg0|1420->1320]"), judged.fleet(),
                 "gw-far's path: 1328 passes, less the 8-byte margin; the reported and the unreachable paths are no hole");
-        assertEquals(fleet, doctor);
-        assertTrue(report.findings().stream().anyMatch(f -> f.check().equals("pmtu")), report.renderText());
+        judged.assertAgree("pmtu");
+        assertEquals(Set.of("MTU|wg0|1420->1320"), judged.sent());
+        assertTrue(judged.report().findings().stream().anyMatch(f -> f.check().equals("pmtu")),
+                judged.report().renderText());
     }
 
     private static WireguardSample wireguard(HostReading reading, long sequence, WireguardPeer... peers) {
@@ -266,38 +201,127 @@ class DoctorParityTest {
         second = second.withQdisc(qdiscs(second,
                 new Qdisc("eth0", "tbf", "1:", null, 625_000L, 625L, 10_000L, 0L, 0L, 30_000L, 30L),
                 new Qdisc("tun0", "pfifo_fast", "0:", null, 0L, 0L, 0L, 0L, 0L, 0L, 0L)));
-        Set<HotspotType> types = EnumSet.of(HotspotType.QDISC_DROPS, HotspotType.QDISC_BACKLOG,
-                HotspotType.TXQUEUELEN_ZERO);
-
-        Set<String> doctor = new TreeSet<>();
-        for (DoctorReport.Diagnosis d : Doctor.examine(first, second).diagnoses()) {
-            if (types.contains(d.finding().type())) {
-                doctor.add(key(d.finding()) + " " + d.finding().severity() + " " + keys(d.changes()));
-            }
-        }
-        Set<String> fleet = new TreeSet<>();
-        try (Harness harness = new Harness(DetectionThresholds.defaults().withOverrides("openAfter=1"),
-                PlannerSettings.defaults().withMaxUnverified(1000))) {
-            pipe(harness, first, 0);
-            pipe(harness, second, SECONDS * 1000);
-            List<String> sent = new ArrayList<>();
-            for (TuningCommand c : harness.commands.readValuesToList()) {
-                sent.add(c.getAction() + "|" + c.getTarget() + "|" + c.getExpectedValue() + "->" + c.getNewValue());
-            }
-            for (Hotspot h : harness.hotspots.readValuesToList()) {
-                if (h.getScope() == HotspotScope.HOST && types.contains(h.getType())) {
-                    fleet.add(h.getType() + "|" + h.getTarget() + " " + h.getSeverity() + " "
-                            + (h.getType() == HotspotType.TXQUEUELEN_ZERO ? sent : List.of()));
-                }
-            }
-        }
+        Judged judged = judge(first, second, SECONDS * 1000, EnumSet.of(HotspotType.QDISC_DROPS,
+                HotspotType.QDISC_BACKLOG, HotspotType.TXQUEUELEN_ZERO));
         assertEquals(Set.of("QDISC_BACKLOG|eth0 CRITICAL []", "QDISC_DROPS|eth0 CRITICAL []",
-                "TXQUEUELEN_ZERO|tun0 CRITICAL [TXQUEUELEN|tun0|0->1000]"), fleet);
-        assertEquals(fleet, doctor);
+                "TXQUEUELEN_ZERO|tun0 CRITICAL [TXQUEUELEN|tun0|0->1000]"), judged.fleet());
+        judged.assertAgree("qdisc");
+        assertEquals(Set.of("TXQUEUELEN|tun0|0->1000"), judged.sent());
+    }
+
+    /**
+     * NICs (no fixture tree has them: the agent's collector runs ethtool, not a file) added to a healthy fixture
+     * host's two readings, 5 s apart: an ixgbe port whose RX ring is at 512 of 4096 misses 300 packets/s and holds
+     * its interrupts 250 µs with adaptive-rx off (the settings of the agent's ethtool fixtures), and a veth with 1
+     * of 4 RX channels (Combined n/a, as ethtool -l shows it on 6.18). The doctor and the fleet find the same NIC
+     * problems with the same changes.
+     */
+    @Test
+    void theDoctorFindsTheNicProblemsThatTheFleetWould() {
+        Path dir = FIXTURES.resolve("doctor").resolve("healthy-gateway");
+        HostReading first = read(dir.resolve("before"), 0, 0);
+        HostReading second = read(dir.resolve("after"), SECONDS, 1);
+        first = first.withNic(nics(first, ixgbe("eth0", 512, 10_000L), veth("veth0", 1)));
+        second = second.withNic(nics(second, ixgbe("eth0", 512, 11_500L), veth("veth0", 1)));
+
+        Judged judged = judge(first, second, SECONDS * 1000, NIC_TYPES);
+        assertEquals(Set.of("NIC_COALESCING|eth0 WARNING []", "NIC_RX_DROPS|eth0 CRITICAL []",
+                "NIC_SINGLE_CHANNEL|veth0 WARNING []"), judged.fleet());
+        judged.assertAgree("nic");
+        assertTrue(judged.report().findings().stream().anyMatch(f -> f.check().equals("nic")),
+                judged.report().renderText());
+    }
+
+    /** An ixgbe port as the agent's ethtool fixtures show one, RX ring {@code ring} of 4096, rx-usecs 250, adaptive off. */
+    private static Nic ixgbe(String name, int ring, long missed) {
+        Nic n = nic(name, "ixgbe");
+        n.setRxRing(ring);
+        n.setRxRingMax(4096);
+        n.setRxUsecs(250);
+        n.setAdaptiveRx(false);
+        n.setCounters(new HashMap<>(Map.of("rx_missed", missed, "rx_no_buffer", 0L)));
+        return n;
+    }
+
+    private static Nic veth(String name, int rxChannels) {
+        Nic n = nic(name, "veth");
+        n.setRxChannels(rxChannels);
+        n.setRxChannelsMax(4);
+        return n;
+    }
+
+    private static Nic nic(String name, String driver) {
+        Nic n = new Nic();
+        n.setInterface$(name);
+        n.setDriver(driver);
+        n.setFeatures(new HashMap<>());
+        n.setCounters(new HashMap<>());
+        n.setQueues(new ArrayList<>());
+        return n;
+    }
+
+    private static NicSample nics(HostReading reading, Nic... nics) {
+        return new NicSample(reading.interrupts().getHeader(), new ArrayList<>(List.of(nics)));
     }
 
     private static QdiscSample qdiscs(HostReading reading, Qdisc... qdiscs) {
         return new QdiscSample(reading.interrupts().getHeader(), new ArrayList<>(List.of(qdiscs)), new ArrayList<>());
+    }
+
+    /**
+     * What the doctor and the fleet make of the same two readings, for the hotspot types asked, each finding as
+     * "TYPE|target SEVERITY [changes]".
+     *
+     * @param doctor the doctor's diagnoses with the changes it proposes ({@code Remedies.propose})
+     * @param fleet  the hotspots the fleet's topology published, with what the rules' proposer makes of each as
+     *               published (evidence and all) over what the readings say of the host
+     * @param sent   the commands and proposals the fleet sent: one change set per host at a time (its verdict must
+     *               judge only that change), so the first set, which must be one the doctor proposes too
+     */
+    private record Judged(Set<String> doctor, Set<String> fleet, Set<String> doctorChanges, Set<String> sent,
+                          DoctorReport report) {
+
+        void assertAgree(String name) {
+            assertEquals(fleet, doctor, name + ": the problems found and the changes proposed");
+            assertTrue(doctorChanges.containsAll(sent), name + ": sent " + sent + ", doctor " + doctorChanges);
+            assertEquals(doctorChanges.isEmpty(), sent.isEmpty(), name + ": a host with remedies gets a first set");
+        }
+    }
+
+    private static Judged judge(HostReading first, HostReading second, long secondAtMs, Set<HotspotType> types) {
+        DoctorReport report = Doctor.examine(first, second);
+        Set<String> doctor = new TreeSet<>();
+        Set<String> doctorChanges = new TreeSet<>();
+        for (DoctorReport.Diagnosis d : report.diagnoses()) {
+            if (types.contains(d.finding().type())) {
+                doctor.add(key(d.finding()) + " " + d.finding().severity() + " " + keys(d.changes()));
+                d.changes().forEach(c -> doctorChanges.add(key(c)));
+            }
+        }
+        HostContext context = new HostContext(second.interfaces(), second.kernel(),
+                second.interrupts().getOnlineCpus(), second.interrupts(),
+                new InterruptRateCalculator().between(first.interrupts(), second.interrupts()),
+                DetectionThresholds.defaults());
+        Set<String> fleet = new TreeSet<>();
+        Set<String> sent = new TreeSet<>();
+        try (Harness harness = new Harness(DetectionThresholds.defaults().withOverrides("openAfter=1"),
+                PlannerSettings.defaults().withMaxUnverified(1000))) {
+            pipe(harness, first, 0);
+            pipe(harness, second, secondAtMs);
+            for (Hotspot h : harness.hotspots.readValuesToList()) {
+                if (h.getScope() == HotspotScope.HOST && types.contains(h.getType())) {
+                    Finding published = new Finding(h.getType(), h.getTarget(), true, h.getSeverity(), 0,
+                            h.getEvidence(), h.getSummary());
+                    fleet.add(key(published) + " " + h.getSeverity() + " " + keys(Remedies.propose(published, context)));
+                }
+            }
+            List<TuningCommand> commands = new ArrayList<>(harness.commands.readValuesToList());
+            commands.addAll(harness.proposals.readValuesToList());
+            for (TuningCommand c : commands) {
+                sent.add(c.getAction() + "|" + c.getTarget() + "|" + c.getExpectedValue() + "->" + c.getNewValue());
+            }
+        }
+        return new Judged(doctor, fleet, doctorChanges, sent, report);
     }
 
     /** The detectors the fleet does not run yet, called directly over the rules' own rates. */
@@ -331,6 +355,9 @@ class DoctorParityTest {
         if (r.qdisc() != null) {
             r.qdisc().getHeader().setSequence(sequence);
         }
+        if (r.nic() != null) {
+            r.nic().getHeader().setSequence(sequence);
+        }
         return r;
     }
 
@@ -350,6 +377,9 @@ class DoctorParityTest {
         }
         if (r.qdisc() != null) {
             fleet.pipe(host, r.qdisc(), timeMs);
+        }
+        if (r.nic() != null) {
+            fleet.pipe(host, r.nic(), timeMs);
         }
     }
 

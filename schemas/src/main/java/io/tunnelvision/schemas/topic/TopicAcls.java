@@ -76,14 +76,6 @@ public final class TopicAcls {
                 topics.wireguardSamples, topics.pmtuSamples, topics.qdiscSamples, topics.nicSamples);
     }
 
-    /**
-     * Sample topics the agent writes that the streams app has no detector for yet: it is granted no read on them
-     * (each leaves this list when streams consumes it). The api does not store them yet either.
-     */
-    private List<Topic<?, ?>> notReadByStreamsYet() {
-        return List.of(topics.nicSamples);
-    }
-
     public List<AclBinding> agent() {
         List<AclBinding> acls = new ArrayList<>();
         String agent = roles.agent();
@@ -100,8 +92,8 @@ public final class TopicAcls {
     public List<AclBinding> streams() {
         List<AclBinding> acls = new ArrayList<>();
         String streams = roles.streams();
+        // every sample topic: each has a detector in the per-host stage
         List<Topic<?, ?>> reads = new ArrayList<>(sampleTopics());
-        reads.removeAll(notReadByStreamsYet());
         reads.add(topics.commandResults);
         reads.add(topics.commandDecisions);
         for (Topic<?, ?> topic : reads) {

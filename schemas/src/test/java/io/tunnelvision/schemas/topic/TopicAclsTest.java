@@ -70,6 +70,15 @@ class TopicAclsTest {
     }
 
     @Test
+    void theStreamsAppReadsEverySampleTopicTheResultsAndTheDecisions() {
+        assertEquals(names(TOPICS.interruptSamples, TOPICS.softnetSamples, TOPICS.linkSamples,
+                        TOPICS.interfaceConfigSamples, TOPICS.kernelSettingsSamples, TOPICS.latencySamples,
+                        TOPICS.wireguardSamples, TOPICS.pmtuSamples, TOPICS.qdiscSamples, TOPICS.nicSamples,
+                        TOPICS.commandResults, TOPICS.commandDecisions),
+                topics(ACLS.streams(), AclOperation.READ));
+    }
+
+    @Test
     void theStreamsAppOwnsItsInternalTopicsGroupAndTransactionsButWritesNoDecision() {
         assertFalse(topics(ACLS.streams(), AclOperation.WRITE).contains(TOPICS.commandDecisions.name()));
         assertFalse(topics(ACLS.streams(), AclOperation.READ).contains(TOPICS.commands.name()));

@@ -14,6 +14,7 @@ import io.tunnelvision.schemas.avro.LatencySample;
 import io.tunnelvision.schemas.avro.LinkRates;
 import io.tunnelvision.schemas.avro.LinkSample;
 import io.tunnelvision.schemas.avro.ManualCommand;
+import io.tunnelvision.schemas.avro.NicSample;
 import io.tunnelvision.schemas.avro.PmtuSample;
 import io.tunnelvision.schemas.avro.SoftnetCpuRate;
 import io.tunnelvision.schemas.avro.SoftnetRates;
@@ -40,6 +41,8 @@ import io.tunnelvision.rules.plan.RemediationPolicy;
 import io.tunnelvision.rules.rates.InterruptRateCalculator;
 import io.tunnelvision.rules.rates.KernelRateCalculator;
 import io.tunnelvision.rules.rates.LinkRateCalculator;
+import io.tunnelvision.rules.rates.NicRateCalculator;
+import io.tunnelvision.rules.rates.NicRates;
 import io.tunnelvision.streams.rates.RateTracker;
 import io.tunnelvision.rules.rates.SampleOrder;
 import io.tunnelvision.rules.rates.SoftnetRateCalculator;
@@ -99,6 +102,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
     private RateTracker<KernelSettingsSample, KernelRates> kernel;
     private RateTracker<WireguardSample, WireguardRates> wireguard;
     private RateTracker<QdiscSample, QdiscRates> qdiscs;
+    private RateTracker<NicSample, NicRates> nics;
     private DecodedStore<InterfaceConfigSample> interfaceConfigs;
     private DecodedStore<LatencySample> latencies;
     private DecodedStore<InterruptRates> interruptRates;
@@ -137,6 +141,8 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
                 WireguardSample::getHeader, new WireguardRateCalculator(), thresholds.tunnelTrafficWindow());
         qdiscs = new RateTracker<>(decoded(TunnelvisionTopology.PREVIOUS_QDISC),
                 QdiscSample::getHeader, new QdiscRateCalculator());
+        nics = new RateTracker<>(decoded(TunnelvisionTopology.PREVIOUS_NIC),
+                NicSample::getHeader, new NicRateCalculator());
         interfaceConfigs = decoded(TunnelvisionTopology.LATEST_INTERFACE_CONFIG);
         latencies = decoded(TunnelvisionTopology.LATEST_LATENCY);
         interruptRates = decoded(TunnelvisionTopology.LATEST_INTERRUPT_RATES);
@@ -186,6 +192,8 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
             onPmtu(host, sample, now);
         } else if (value instanceof QdiscSample sample) {
             onQdisc(host, sample, now);
+        } else if (value instanceof NicSample sample) {
+            onNic(host, sample, now);
         } else if (value instanceof InterfaceConfigSample sample) {
             keepLatest(interfaceConfigs, host, sample, sample.getHeader(), interfaceConfigs.get(host) == null ? null
                     : interfaceConfigs.get(host).getHeader());
@@ -350,6 +358,24 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
         qdiscs.accept(host, sample).rates().ifPresent(rates ->
                 handle(host, detectors.onQdisc(rates, interfaceConfigs.get(host)), Map.of(),
                         rates.header().getFromMs(), now));
+    }
+
+    /**
+     * No rates are published (the contract has no NIC rates topic): the NICs' findings only, as the doctor judges
+     * them: the ring drop rates since the previous NIC sample (none for the first one, or after a reboot), the
+     * sample's rings, channels and coalescing, and the host's latest interrupt rates and sample for the queues'
+     * interrupt rates. The interval starts at the previous sample, or at this one when there is no rate: a sample
+     * collected before a command never counts for that command's verdict.
+     */
+    private void onNic(String host, NicSample sample, long now) {
+        RateTracker.Step<NicRates> step = nics.accept(host, sample);
+        if (!step.order().keep()) {
+            return; // a duplicate, or older than the baseline
+        }
+        NicRates rates = step.rates().orElse(null);
+        long intervalStart = rates != null ? rates.header().getFromMs() : sample.getHeader().getSampleTimeMs();
+        handle(host, detectors.onNic(rates, sample, interruptRates.get(host), interrupts.latest(host).orElse(null)),
+                Map.of(), intervalStart, now);
     }
 
     private void onLatency(String host, LatencySample sample) {

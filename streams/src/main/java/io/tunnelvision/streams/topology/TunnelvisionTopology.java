@@ -15,6 +15,7 @@ import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.TuningCommand;
 import io.tunnelvision.schemas.avro.PmtuSample;
+import io.tunnelvision.schemas.avro.NicSample;
 import io.tunnelvision.schemas.avro.QdiscSample;
 import io.tunnelvision.schemas.avro.WireguardSample;
 import io.tunnelvision.schemas.codec.AvroSerde;
@@ -89,6 +90,11 @@ public final class TunnelvisionTopology {
     public static final String LATEST_PMTU = "latest-pmtu";
     /** Qdiscs: the previous sample (one every 30 rounds of the agent), the baseline of the queues' rates. */
     public static final String PREVIOUS_QDISC = "previous-qdisc";
+    /**
+     * NICs: the previous sample (one every 30 rounds of the agent, and one right after a command), the baseline of
+     * the ring drop rates; its rings, channels and coalescing are also the planner's expected values.
+     */
+    public static final String PREVIOUS_NIC = "previous-nic";
     /** Also the planner's view of the host's sysctls (expected values). */
     public static final String PREVIOUS_KERNEL = "previous-kernel";
     /** Latest interface settings per host: tunnels, RPS masks, MTUs, the planner's expected values. */
@@ -160,6 +166,7 @@ public final class TunnelvisionTopology {
                 .merge(source(builder, topics.wireguardSamples), Named.as("merge-wireguard"))
                 .merge(source(builder, topics.pmtuSamples), Named.as("merge-pmtu"))
                 .merge(source(builder, topics.qdiscSamples), Named.as("merge-qdisc"))
+                .merge(source(builder, topics.nicSamples), Named.as("merge-nic"))
                 .merge(source(builder, topics.commandResults), Named.as("merge-results"))
                 .merge(decisions.filter((host, d) -> isManual(d), Named.as("select-manual-commands")),
                         Named.as("merge-manual-commands"));
@@ -168,7 +175,7 @@ public final class TunnelvisionTopology {
                         topics.commandDecisions.name()), Named.as("host-stage"),
                 PREVIOUS_INTERRUPTS, PREVIOUS_SOFTNET, PREVIOUS_LINK, PREVIOUS_KERNEL, LATEST_INTERFACE_CONFIG,
                 LATEST_LATENCY, LATEST_INTERRUPT_RATES, LATEST_LINK_RATES, PREVIOUS_WIREGUARD, LATEST_PMTU,
-                PMTU_PROBING, PREVIOUS_QDISC, HOST_STATE);
+                PMTU_PROBING, PREVIOUS_QDISC, PREVIOUS_NIC, HOST_STATE);
         route(hostOutput, Destination.INTERRUPT_RATES, topics.interruptRates, InterruptRates.class);
         route(hostOutput, Destination.SOFTNET_RATES, topics.softnetRates, SoftnetRates.class);
         route(hostOutput, Destination.LINK_RATES, topics.linkRates, LinkRates.class);
@@ -225,6 +232,7 @@ public final class TunnelvisionTopology {
         builder.addStateStore(store(LATEST_PMTU, contract(PmtuSample.class)));
         builder.addStateStore(store(PMTU_PROBING, contract(PmtuSample.class)));
         builder.addStateStore(store(PREVIOUS_QDISC, contract(QdiscSample.class)));
+        builder.addStateStore(store(PREVIOUS_NIC, contract(NicSample.class)));
         builder.addStateStore(store(HOST_STATE, internal(HostState.class)));
     }
 

@@ -20,6 +20,7 @@ import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.SoftnetSample;
 import io.tunnelvision.schemas.avro.TuningCommand;
 import io.tunnelvision.schemas.avro.QdiscSample;
+import io.tunnelvision.schemas.avro.NicSample;
 import io.tunnelvision.schemas.avro.WireguardSample;
 import io.tunnelvision.schemas.sign.CommandSignatureVerifier;
 import io.tunnelvision.schemas.sign.CommandSigner;
@@ -186,6 +187,8 @@ public final class Harness implements AutoCloseable {
             input(topics.pmtuSamples).pipeInput(host, v, timeMs);
         } else if (value instanceof QdiscSample v) {
             input(topics.qdiscSamples).pipeInput(host, v, timeMs);
+        } else if (value instanceof NicSample v) {
+            input(topics.nicSamples).pipeInput(host, v, timeMs);
         } else if (value instanceof CommandResult v) {
             input(topics.commandResults).pipeInput(host, v, timeMs);
         } else if (value instanceof CommandDecision v) {
