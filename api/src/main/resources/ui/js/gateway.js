@@ -1,6 +1,6 @@
 // Gateway: one gateway in depth over a chosen range: throughput, drops and latency of its tunnel and underlay,
 // per-CPU NET_RX and IRQ share (a single-core storm is one hot row), softnet squeeze/drops, WireGuard peers and their
-// path MTU, settings and their history.
+// path MTU, egress queues (qdiscs, byte queue limits), settings and their history.
 import { api, query } from "./api.js";
 import { ago, badge, clear, el, param, pct, si, time } from "./format.js";
 import { align, cpuHeat, lineChart, sharesOfTotal } from "./charts.js";
@@ -189,6 +189,43 @@ function pmtu(body) {
     + "with don't-fragment through the tunnel; a size the tunnel's MTU allows that vanishes with no ICMP report is a black hole";
 }
 
+function rate(v) {
+  return v === null || v === undefined ? "–" : si(v, "/s");
+}
+
+/**
+ * Each interface's qdiscs as the latest sample saw them, root first and its children indented: drops/s over the last
+ * interval, the standing backlog, and the byte queue limits of its transmit queues; an interface the rules find at
+ * txqueuelen 0 where that drops is marked. The panel stays hidden without a qdisc sample.
+ */
+function qdiscs(body) {
+  const panel = document.getElementById("qdisc-panel");
+  window.tv = Object.assign(window.tv || {}, { qdiscs: body });
+  panel.hidden = !body.interfaces.length;
+  if (panel.hidden) return;
+  const rows = body.interfaces.flatMap((i) => [
+    el("tr", { class: "iface" + (i.txQueueLenZero ? " txqueuelen-zero" : ""), "data-iface": i.name },
+      el("td", { colspan: 5 }, el("b", { text: i.name }),
+        el("span", { class: "small muted", text: ` ${(i.kind || "").toLowerCase()} · txqueuelen ${i.txQueueLen ?? "–"}` }),
+        i.txQueueLenZero ? badge("txqueuelen 0", "CRITICAL") : null,
+        i.txQueueLenZero ? el("div", { class: "small", text: i.txQueueLenZeroReason }) : null,
+        i.txQueues.length ? el("div", { class: "small muted bql", text: "BQL " + i.txQueues.map((q) =>
+          `tx-${q.queue} ${si(q.bqlInflight, "B")} in flight of ${si(q.bqlLimit, "B")}`).join(" · ") }) : null)),
+    ...i.qdiscs.map((q) => el("tr", { class: "qdisc" + (q.root ? " root" : " child") + (q.dropsPerSecond > 0 ? " dropping" : ""),
+      "data-iface": i.name, "data-handle": q.handle, "data-parent": q.parent ?? "" },
+      el("td", { text: (q.root ? "" : "└ ") + `${q.kind} ${q.handle}` + (q.root ? " (root)" : ` (parent ${q.parent})`) }),
+      el("td", { class: "num drops", text: rate(q.dropsPerSecond) }),
+      el("td", { class: "num backlog", text: `${si(q.backlogBytes, "B")} / ${q.backlogPackets} p` }),
+      el("td", { class: "num", text: rate(q.overlimitsPerSecond) }),
+      el("td", { class: "num", text: q.bytesPerSecond === null ? "–" : si(q.bytesPerSecond * 8, "b/s") })))]);
+  clear(document.getElementById("qdiscs"), el("table", { id: "qdisc-table" },
+    el("tr", {}, ["qdisc", "drops", "backlog", "overlimits", "sent"].map((h) => el("th", { text: h, class: h === "qdisc" ? null : "num" }))),
+    rows));
+  document.getElementById("qdisc-note").textContent = `sampled ${time(body.sampledAt)}`
+    + (body.intervalSeconds ? `; rates over the ${Math.round(body.intervalSeconds)} s before` : "; no sample before it, no rates yet")
+    + "; backlog is the queue standing at the sample's time";
+}
+
 function rps(rxQueues) {
   if (!rxQueues || !rxQueues.length) return "–";
   const masks = [...new Set(rxQueues.map((q) => q.rpsCpus || "0"))];
@@ -261,8 +298,9 @@ async function refresh() {
     Date.now() - 7 * 86400e3)), to: w.to }));
   const peers = api(`/api/v1/hosts/${encodeURIComponent(host)}/wireguard`);
   const paths = api(`/api/v1/hosts/${encodeURIComponent(host)}/pmtu`);
+  const queues = api(`/api/v1/hosts/${encodeURIComponent(host)}/qdiscs`);
   await Promise.all([linkCharts(w, underlay), latencyChart(w), softnetChart(w), cpuCharts(w),
-    history.then(settingsHistory), peers.then(wireguard), paths.then(pmtu)]);
+    history.then(settingsHistory), peers.then(wireguard), paths.then(pmtu), queues.then(qdiscs)]);
 }
 
 function render(whoami) {

@@ -23,6 +23,22 @@ public record PartitionedTable(String name, Tier tier) {
         return new PartitionedTable(PMTU_PATHS + tier.suffix(), tier);
     }
 
+    /** Egress queues: every qdisc's counters and backlog, and their rollups, retained like the rate tiers. */
+    public static final String QDISCS = "qdiscs";
+
+    /** The qdisc table of a tier: {@code qdiscs}, {@code _1m}, {@code _1h}. */
+    public static PartitionedTable qdiscs(Tier tier) {
+        return new PartitionedTable(QDISCS + tier.suffix(), tier);
+    }
+
+    /** Byte queue limits of the transmit queues that have them, and their rollups, retained like the rate tiers. */
+    public static final String TX_QUEUES = "tx_queues";
+
+    /** The transmit queue table of a tier: {@code tx_queues}, {@code _1m}, {@code _1h}. */
+    public static PartitionedTable txQueues(Tier tier) {
+        return new PartitionedTable(TX_QUEUES + tier.suffix(), tier);
+    }
+
     public static PartitionedTable of(MetricFamily family, Tier tier) {
         return new PartitionedTable(family.table(tier), tier);
     }
@@ -41,6 +57,10 @@ public record PartitionedTable(String name, Tier tier) {
         }
         for (Tier tier : Tier.values()) {
             tables.add(pmtu(tier));
+        }
+        for (Tier tier : Tier.values()) {
+            tables.add(qdiscs(tier));
+            tables.add(txQueues(tier));
         }
         return List.copyOf(tables);
     }

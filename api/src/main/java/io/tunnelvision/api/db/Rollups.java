@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * arrive a little late still reach the rollups; the progress per table survives restarts in
  * {@code rollup_progress}.
  *
- * <p>The WireGuard peers are rolled up here too, with their own statements ({@link WireguardDao#rollUp}): their
- * rates come from counter deltas between samples, not from averaging rates.
+ * <p>The WireGuard peers and the qdiscs are rolled up here too, with their own statements ({@link WireguardDao#rollUp},
+ * {@link QdiscDao#rollUp}): their rates come from counter deltas between samples, not from averaging rates; so are the
+ * path-MTU probes and the transmit queues' byte queue limits.
  */
 public final class Rollups {
 
@@ -41,11 +42,13 @@ public final class Rollups {
     private final Clock clock;
     private final WireguardDao wireguard;
     private final PmtuDao pmtu;
+    private final QdiscDao qdiscs;
 
     public Rollups(Jdbi jdbi, PartitionMaintenance partitions, Clock clock) {
         this.jdbi = jdbi;
         this.wireguard = new WireguardDao(jdbi);
         this.pmtu = new PmtuDao(jdbi);
+        this.qdiscs = new QdiscDao(jdbi);
         this.partitions = partitions;
         this.clock = clock;
     }
@@ -64,13 +67,17 @@ public final class Rollups {
                     (from, until) -> rollUpWireguard(target, from, until));
             rows += rollUpUntil(PartitionedTable.pmtu(target).name(), target, to,
                     (from, until) -> rollUpPmtu(target, from, until));
+            rows += rollUpUntil(PartitionedTable.qdiscs(target).name(), target, to,
+                    (from, until) -> rollUpQdiscs(target, from, until));
+            rows += rollUpUntil(PartitionedTable.txQueues(target).name(), target, to,
+                    (from, until) -> rollUpTxQueues(target, from, until));
         }
         return rows;
     }
 
     /**
-     * A table of the tier, each with its own progress row (a family's, the WireGuard peers', whose rates need the
-     * rows before each bucket, the path-MTU probes'), rolled up slice by slice from where it got to {@code to}.
+     * A table of the tier, each with its own progress row (a family's, the WireGuard peers' and the qdiscs', whose
+     * rates need the rows before each bucket, the path-MTU probes', the transmit queues'), rolled up slice by slice from where it got to {@code to}.
      */
     private int rollUpUntil(String table, Tier target, Instant to, SliceRollUp slice) {
         Instant done = progress(table).orElse(to.minus(Duration.ofDays(1)));
@@ -97,6 +104,17 @@ public final class Rollups {
     /** Rolls the path-MTU probes of the tier below {@code target} up for {@code [from, to)}; returns the rows. */
     public int rollUpPmtu(Tier target, Instant from, Instant to) {
         return rollUpSlice(PartitionedTable.pmtu(target), from, to, (f, t) -> pmtu.rollUp(target, f, t));
+    }
+
+    /** Rolls the qdiscs of the tier below {@code target} up for {@code [from, to)}; returns the rows. */
+    public int rollUpQdiscs(Tier target, Instant from, Instant to) {
+        return rollUpSlice(PartitionedTable.qdiscs(target), from, to, (f, t) -> qdiscs.rollUp(target, f, t));
+    }
+
+    /** Rolls the transmit queues' byte queue limits of the tier below {@code target} up for {@code [from, to)}. */
+    public int rollUpTxQueues(Tier target, Instant from, Instant to) {
+        return rollUpSlice(PartitionedTable.txQueues(target), from, to,
+                (f, t) -> qdiscs.rollUpTxQueues(target, f, t));
     }
 
     /** Aggregates the source tier's rows in {@code [from, to)} into {@code target}; returns the rows upserted. */

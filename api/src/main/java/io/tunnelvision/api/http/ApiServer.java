@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tunnelvision.api.db.CommandEventDao;
 import io.tunnelvision.api.db.CpuSeriesDao;
 import io.tunnelvision.api.db.PmtuDao;
+import io.tunnelvision.api.db.QdiscDao;
 import io.tunnelvision.api.db.ReadDao;
 import io.tunnelvision.api.db.Retention;
 import io.tunnelvision.api.db.SeriesDao;
@@ -71,6 +72,7 @@ public final class ApiServer implements AutoCloseable {
         HostRequests hostRequests = new HostRequests(read, parts.retention(), parts.clock());
         WireguardRoutes wireguard = new WireguardRoutes(hostRequests, new WireguardDao(parts.jdbi()));
         PmtuRoutes pmtu = new PmtuRoutes(hostRequests, new PmtuDao(parts.jdbi()));
+        QdiscRoutes qdiscs = new QdiscRoutes(hostRequests, new QdiscDao(parts.jdbi()), read);
         String openApi = resource(OPENAPI_RESOURCE);
         String swaggerPage = swaggerPage(swaggerUiVersion());
         String fleetPage = resource(UI_PATH + "/index.html");
@@ -116,6 +118,8 @@ public final class ApiServer implements AutoCloseable {
             routes.get("/api/v1/hosts/{host}/wireguard/history", wireguard::history, Role.VIEWER);
             routes.get("/api/v1/hosts/{host}/pmtu", pmtu::latest, Role.VIEWER);
             routes.get("/api/v1/hosts/{host}/pmtu/history", pmtu::history, Role.VIEWER);
+            routes.get("/api/v1/hosts/{host}/qdiscs", qdiscs::latest, Role.VIEWER);
+            routes.get("/api/v1/hosts/{host}/qdiscs/history", qdiscs::history, Role.VIEWER);
             // The dashboard's pages are public like any static file; every number on them needs a token.
             routes.get("/", ctx -> ctx.redirect(UI_PATH + "/"));
             // Routes ignore a trailing slash, so this one sees /ui/ as well: the fleet page there, a redirect without it.

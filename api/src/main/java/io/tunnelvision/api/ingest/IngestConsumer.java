@@ -103,6 +103,7 @@ public final class IngestConsumer implements Runnable, AutoCloseable {
         route(topics.latencySamples, Source.LATENCY);
         route(topics.wireguardSamples, Source.WIREGUARD);
         route(topics.pmtuSamples, Source.PMTU);
+        route(topics.qdiscSamples, Source.QDISC);
         route(topics.hotspots, Source.HOTSPOTS);
         route(topics.commands, Source.COMMANDS);
         route(topics.commandProposals, Source.COMMAND_PROPOSALS);

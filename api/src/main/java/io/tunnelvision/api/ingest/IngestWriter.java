@@ -27,6 +27,7 @@ import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LatencySample;
 import io.tunnelvision.schemas.avro.LinkRates;
 import io.tunnelvision.schemas.avro.PmtuSample;
+import io.tunnelvision.schemas.avro.QdiscSample;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.TuningCommand;
 import io.tunnelvision.schemas.avro.WireguardSample;
@@ -119,13 +120,13 @@ public final class IngestWriter {
         int expired = 0;
         int future = 0;
         for (Item item : items) {
-            PartitionedTable table = RecordRows.partitionedTable(item);
+            List<PartitionedTable> tables = RecordRows.partitionedTables(item);
             Instant time = RecordRows.time(item);
             if (time != null && partitions.isFromTheFuture(time)) {
                 future++;
                 continue;
             }
-            if (table != null && partitions.isExpired(table, time)) {
+            if (!tables.isEmpty() && partitions.isExpired(tables.get(0), time)) {
                 expired++;
                 continue;
             }
@@ -135,8 +136,7 @@ public final class IngestWriter {
         Stats stats;
         try {
             for (Item item : live) {
-                PartitionedTable table = RecordRows.partitionedTable(item);
-                if (table != null) {
+                for (PartitionedTable table : RecordRows.partitionedTables(item)) {
                     partitions.ensure(table, RecordRows.time(item));
                 }
             }
@@ -193,6 +193,8 @@ public final class IngestWriter {
         RowBatch latency = new RowBatch(PartitionedTable.LATENCY.name(), RecordRows.LATENCY_COLUMNS);
         RowBatch wireguard = new RowBatch(PartitionedTable.wireguard(Tier.RAW).name(), RecordRows.WIREGUARD_COLUMNS);
         RowBatch pmtu = new RowBatch(PartitionedTable.pmtu(Tier.RAW).name(), RecordRows.PMTU_COLUMNS);
+        RowBatch qdiscs = new RowBatch(PartitionedTable.qdiscs(Tier.RAW).name(), RecordRows.QDISC_COLUMNS);
+        RowBatch txQueues = new RowBatch(PartitionedTable.txQueues(Tier.RAW).name(), RecordRows.TX_QUEUE_COLUMNS);
         List<EventRows.Hotspot> hotspots = new ArrayList<>();
         List<EventRows.Command> commands = new ArrayList<>();
         List<EventRows.Decision> decisions = new ArrayList<>();
@@ -216,6 +218,8 @@ public final class IngestWriter {
                 RecordRows.addWireguardRows(wireguard, s, keys.get(s.getHeader().getHostId()));
             } else if (value instanceof PmtuSample s) {
                 RecordRows.addPmtuRows(pmtu, s, keys.get(s.getHeader().getHostId()));
+            } else if (value instanceof QdiscSample s) {
+                RecordRows.addQdiscRows(qdiscs, txQueues, s, keys.get(s.getHeader().getHostId()));
             } else if (value instanceof InterfaceConfigSample s) {
                 configs.addAll(RecordRows.interfaceConfigs(s, keys.get(s.getHeader().getHostId())));
             } else if (value instanceof KernelSettingsSample s) {
@@ -233,7 +237,7 @@ public final class IngestWriter {
             }
         }
         int metricRows = 0;
-        for (RowBatch batch : List.of(interrupts, softnet, link, kernel, latency, wireguard, pmtu)) {
+        for (RowBatch batch : List.of(interrupts, softnet, link, kernel, latency, wireguard, pmtu, qdiscs, txQueues)) {
             metricRows += sink.write(handle.getConnection(), batch);
         }
         EventDao events = handle.attach(EventDao.class);

@@ -28,6 +28,9 @@ import io.tunnelvision.schemas.avro.RateHeader;
 import io.tunnelvision.schemas.avro.RxQueue;
 import io.tunnelvision.schemas.avro.PmtuPath;
 import io.tunnelvision.schemas.avro.PmtuSample;
+import io.tunnelvision.schemas.avro.Qdisc;
+import io.tunnelvision.schemas.avro.QdiscSample;
+import io.tunnelvision.schemas.avro.TxQueue;
 import io.tunnelvision.schemas.avro.SampleHeader;
 import io.tunnelvision.schemas.avro.SoftnetCpuRate;
 import io.tunnelvision.schemas.avro.SoftnetRates;
@@ -37,11 +40,15 @@ import io.tunnelvision.schemas.avro.WireguardPeer;
 import io.tunnelvision.schemas.avro.WireguardSample;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Turns records into table rows: pure functions, tested without a database. Per-CPU values become arrays indexed by
@@ -79,12 +86,26 @@ public final class RecordRows {
             return sampleSighting(s.getHeader());
         } else if (value instanceof PmtuSample s) {
             return sampleSighting(s.getHeader());
+        } else if (value instanceof QdiscSample s) {
+            return sampleSighting(s.getHeader());
         }
         return null;
     }
 
+    /**
+     * The partitioned tables a metric record's rows go to (all of one tier), empty for records that are not metrics:
+     * a qdisc sample fills the qdiscs and the transmit queues.
+     */
+    public static List<PartitionedTable> partitionedTables(Item item) {
+        if (item.source() == Source.QDISC) {
+            return List.of(PartitionedTable.qdiscs(Tier.RAW), PartitionedTable.txQueues(Tier.RAW));
+        }
+        PartitionedTable table = partitionedTable(item);
+        return table == null ? List.of() : List.of(table);
+    }
+
     /** The partitioned table and time a metric record's rows go to, or null for records that are not metrics. */
-    public static PartitionedTable partitionedTable(Item item) {
+    static PartitionedTable partitionedTable(Item item) {
         return switch (item.source()) {
             case INTERRUPT_RATES -> PartitionedTable.of(MetricFamily.INTERRUPTS, Tier.RAW);
             case SOFTNET_RATES -> PartitionedTable.of(MetricFamily.SOFTNET, Tier.RAW);
@@ -93,6 +114,7 @@ public final class RecordRows {
             case LATENCY -> PartitionedTable.LATENCY;
             case WIREGUARD -> PartitionedTable.wireguard(Tier.RAW);
             case PMTU -> PartitionedTable.pmtu(Tier.RAW);
+            case QDISC -> PartitionedTable.qdiscs(Tier.RAW);
             default -> null;
         };
     }
@@ -112,6 +134,8 @@ public final class RecordRows {
             checkWireguard(s);
         } else if (value instanceof PmtuSample s) {
             checkPmtu(s);
+        } else if (value instanceof QdiscSample s) {
+            checkQdiscs(s);
         } else if (value instanceof Hotspot h && h.getHostId() != null) {
             checkHost(h.getHostId());
         } else if (value instanceof TuningCommand c) {
@@ -246,6 +270,30 @@ public final class RecordRows {
             batch.add(hostKey, ts, p.getTunnelMtu(), p.getLargestPassedBytes(), p.getSmallestFailedBytes(),
                     p.getReportedMtu(), PmtuBlackholeDetector.blackholed(p), p.getTunnelInterface(), p.getPeer(),
                     p.getAddress());
+        }
+    }
+
+    public static final List<String> QDISC_COLUMNS = List.of("host_key", "ts", "bytes", "packets", "drops",
+            "overlimits", "requeues", "backlog_bytes", "backlog_packets", "iface", "parent", "handle", "kind");
+    public static final List<String> TX_QUEUE_COLUMNS = List.of("host_key", "ts", "queue", "bql_limit",
+            "bql_inflight", "bql_limit_max", "iface");
+
+    /**
+     * One row per qdisc (parent '' for a root: the key cannot hold NULL) and one per transmit queue that has byte queue
+     * limits (a driver without BQL gives nulls, which say nothing worth a row).
+     */
+    public static void addQdiscRows(RowBatch qdiscs, RowBatch txQueues, QdiscSample s, int hostKey) {
+        Instant ts = Instant.ofEpochMilli(s.getHeader().getSampleTimeMs());
+        for (Qdisc q : s.getQdiscs()) {
+            qdiscs.add(hostKey, ts, q.getBytes(), q.getPackets(), q.getDrops(), q.getOverlimits(), q.getRequeues(),
+                    q.getBacklogBytes(), q.getBacklogPackets(), q.getInterface$(),
+                    q.getParent() == null ? "" : q.getParent(), q.getHandle(), q.getKind());
+        }
+        for (TxQueue q : s.getTxQueues()) {
+            if (q.getBqlLimit() != null || q.getBqlInflight() != null || q.getBqlLimitMax() != null) {
+                txQueues.add(hostKey, ts, q.getQueue(), q.getBqlLimit(), q.getBqlInflight(), q.getBqlLimitMax(),
+                        q.getInterface$());
+            }
         }
     }
 
@@ -405,7 +453,7 @@ public final class RecordRows {
             checkText("path-MTU peer name", p.getPeer(), MAX_KEY_LENGTH, false);
             checkText("tunnel of peer " + p.getPeer(), p.getTunnelInterface(), MAX_IFACE_LENGTH, true);
             checkText("probed address of peer " + p.getPeer(), p.getAddress(), MAX_ENDPOINT_LENGTH, false);
-            for (Integer size : java.util.Arrays.asList(p.getTunnelMtu(), p.getLargestPassedBytes(),
+            for (Integer size : Arrays.asList(p.getTunnelMtu(), p.getLargestPassedBytes(),
                     p.getSmallestFailedBytes(), p.getReportedMtu())) {
                 if (size != null && (size < 1 || size > MAX_PACKET_BYTES)) {
                     throw new InvalidRecordException("path to peer " + p.getPeer() + " on " + p.getTunnelInterface()
@@ -414,6 +462,68 @@ public final class RecordRows {
                             + p.getSmallestFailedBytes() + ", reported " + p.getReportedMtu() + ")");
                 }
             }
+        }
+    }
+
+    /**
+     * The kernel's qdisc and BQL numbers are 32-bit unsigned (struct gnet_stats_queue: qlen, backlog, drops, requeues,
+     * overlimits; gnet_stats_basic's packets; the dql limits): a larger one is corruption. Bytes are 64-bit.
+     */
+    static final long MAX_U32 = 0xFFFF_FFFFL;
+    /** A qdisc kind is a Qdisc_ops id, {@code char id[IFNAMSIZ]}: at most 15 characters. */
+    static final int MAX_QDISC_KIND_LENGTH = 15;
+    /** netif_alloc_netdev_queues refuses more than 0xffff transmit queues, so tx-N has N below 65535. */
+    static final int MAX_TX_QUEUE = 0xFFFE;
+    /** A handle or parent as tc prints it: major:minor, each up to 4 hex digits, either may be left out. */
+    private static final int MAX_TC_HANDLE_LENGTH = 9;
+    private static final Pattern TC_HANDLE = Pattern.compile("[0-9a-f]{0,4}:[0-9a-f]{0,4}");
+
+    private static void checkQdiscs(QdiscSample s) {
+        Set<String> seen = new HashSet<>();
+        for (Qdisc q : s.getQdiscs()) {
+            checkText("qdisc interface name", q.getInterface$(), MAX_IFACE_LENGTH, false);
+            String where = "qdisc " + q.getHandle() + " (parent " + (q.getParent() == null ? "root" : q.getParent())
+                    + ") on " + q.getInterface$();
+            checkText("kind of " + where, q.getKind(), MAX_QDISC_KIND_LENGTH, false);
+            checkText("handle of " + where, q.getHandle(), MAX_TC_HANDLE_LENGTH, false);
+            checkText("parent of " + where, q.getParent(), MAX_TC_HANDLE_LENGTH, true);
+            for (String id : Arrays.asList(q.getHandle(), q.getParent())) {
+                if (id != null && !TC_HANDLE.matcher(id).matches()) {
+                    throw new InvalidRecordException(where + ": '" + id + "' is not a tc handle (major:minor in hex,"
+                            + " as tc prints it)");
+                }
+            }
+            if (!seen.add(q.getInterface$() + "\n" + q.getParent() + "\n" + q.getHandle())) {
+                throw new InvalidRecordException(where + " is in the sample twice");
+            }
+            if (q.getBytes() < 0) {
+                throw new InvalidRecordException(where + " has negative bytes " + q.getBytes());
+            }
+            Map<String, Long> counters = new LinkedHashMap<>();
+            counters.put("packets", q.getPackets());
+            counters.put("drops", q.getDrops());
+            counters.put("overlimits", q.getOverlimits());
+            counters.put("requeues", q.getRequeues());
+            counters.put("backlog bytes", q.getBacklogBytes());
+            counters.put("backlog packets", q.getBacklogPackets());
+            counters.forEach((name, value) -> checkU32(where, name, value));
+        }
+        for (TxQueue q : s.getTxQueues()) {
+            checkText("transmit queue interface name", q.getInterface$(), MAX_IFACE_LENGTH, false);
+            String where = "transmit queue tx-" + q.getQueue() + " of " + q.getInterface$();
+            if (q.getQueue() < 0 || q.getQueue() > MAX_TX_QUEUE) {
+                throw new InvalidRecordException(where + ": the queue number is outside 0.." + MAX_TX_QUEUE);
+            }
+            checkU32(where, "BQL limit", q.getBqlLimit());
+            checkU32(where, "BQL inflight", q.getBqlInflight());
+            checkU32(where, "BQL limit_max", q.getBqlLimitMax());
+        }
+    }
+
+    private static void checkU32(String where, String name, Long value) {
+        if (value != null && (value < 0 || value > MAX_U32)) {
+            throw new InvalidRecordException(where + " has " + name + " " + value + ", outside 0.." + MAX_U32
+                    + " (the kernel keeps it as a 32-bit unsigned int)");
         }
     }
 

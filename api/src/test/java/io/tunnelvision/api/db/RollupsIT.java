@@ -109,11 +109,16 @@ class RollupsIT {
         assertEquals(6, rows, "link, softnet and kernel each get a minute row and, the 11:00 hour being over, an hour row");
         assertEquals(1L, TestDatabase.count(database, "SELECT count(*) FROM link_rates_1m"));
         assertEquals(1L, TestDatabase.count(database, "SELECT count(*) FROM link_rates_1h"));
-        assertEquals(12L, TestDatabase.count(database, "SELECT count(*) FROM rollup_progress"),
-                "four families, the WireGuard peers and the path-MTU probes, each in two tiers");
+        assertEquals(16L, TestDatabase.count(database, "SELECT count(*) FROM rollup_progress"),
+                "four families, the WireGuard peers, the path-MTU probes, the qdiscs and the transmit queues, each in"
+                        + " two tiers");
         assertEquals(2L, TestDatabase.count(database,
                 "SELECT count(*) FROM rollup_progress WHERE target_table LIKE 'wireguard_peers_%'"));
         assertEquals(2L, TestDatabase.count(database,
                 "SELECT count(*) FROM rollup_progress WHERE target_table LIKE 'pmtu_paths_%'"));
+        assertEquals(2L, TestDatabase.count(database,
+                "SELECT count(*) FROM rollup_progress WHERE target_table LIKE 'qdiscs_%'"));
+        assertEquals(2L, TestDatabase.count(database,
+                "SELECT count(*) FROM rollup_progress WHERE target_table LIKE 'tx_queues_%'"));
     }
 }

@@ -18,13 +18,19 @@ import io.tunnelvision.schemas.avro.CommandDecision;
 import io.tunnelvision.schemas.avro.CommandStatus;
 import io.tunnelvision.schemas.avro.HotspotState;
 import io.tunnelvision.schemas.avro.HotspotType;
+import io.tunnelvision.schemas.avro.InterfaceConfig;
+import io.tunnelvision.schemas.avro.InterfaceConfigSample;
+import io.tunnelvision.schemas.avro.InterfaceKind;
 import io.tunnelvision.schemas.avro.InterruptRates;
 import io.tunnelvision.schemas.avro.IrqLineRate;
+import io.tunnelvision.schemas.avro.Qdisc;
+import io.tunnelvision.schemas.avro.QdiscSample;
 import io.tunnelvision.schemas.avro.Severity;
 import io.tunnelvision.schemas.avro.SoftnetCpuRate;
 import io.tunnelvision.schemas.avro.SoftnetRates;
 import io.tunnelvision.schemas.avro.TuningAction;
 import io.tunnelvision.schemas.avro.TuningCommand;
+import io.tunnelvision.schemas.avro.TxQueue;
 import io.tunnelvision.schemas.avro.Verdict;
 import io.tunnelvision.schemas.topic.Topics;
 import java.time.Clock;
@@ -51,6 +57,8 @@ final class DashboardFixture implements AutoCloseable {
     static final String WG_UP = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=";
     static final String WG_STALE = "HIgo9xNzJMWLKASShiTqIybxZ0U3wGLiUeJ1PKf8ykw=";
     static final String WG_NEVER = "TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=";
+    /** The gateway with egress queue samples: eth0 dropping in a child qdisc, tun0 at txqueuelen 0. */
+    static final String QUEUES = "gw-nyc-1";
     static final List<String> HOSTS = List.of("gw-ams-1", STORM, "gw-fra-1", "gw-fra-2", "gw-nyc-1");
     static final Duration HISTORY = Duration.ofMinutes(15);
     static final int STEP_SECONDS = 5;
@@ -128,6 +136,20 @@ final class DashboardFixture implements AutoCloseable {
                             TestRecords.wgPeer(WG_STALE, "203.0.113.5:51820", now.minusSeconds(400), 7_000, 9_000)),
                     TestRecords.wgInterface("wg1", TestRecords.wgPeer(WG_NEVER, null, null, 0, 0)))));
         }
+        // gw-nyc-1's egress queues, two samples 30 s apart: eth0's mq root over two pfifo_fast children, the first
+        // dropping 5/s with a standing queue; its tun0 (set to txqueuelen 0 later on) under pfifo_fast
+        for (int k = 0; k < 2; k++) {
+            items.add(new Item(Source.QDISC, new QdiscSample(TestRecords.sampleHeader(QUEUES, now.minusSeconds(40 - 30L * k),
+                    600 + k), List.of(
+                    new Qdisc("eth0", "mq", "0:", null, 90_000L * k, 60L * k, 150L * k, 0L, 0L, 4_500L, 3L),
+                    new Qdisc("eth0", "pfifo_fast", "0:", ":1", 60_000L * k, 40L * k, 150L * k, 0L, 0L, 4_500L, 3L),
+                    new Qdisc("eth0", "pfifo_fast", "0:", ":2", 30_000L * k, 20L * k, 0L, 0L, 0L, 0L, 0L),
+                    new Qdisc("tun0", "pfifo_fast", "0:", null, 0L, 0L, 0L, 0L, 0L, 0L, 0L)),
+                    List.of(new TxQueue("eth0", 0, 9_000L, 3_000L, 1_879_048_192L)))));
+        }
+        items.add(new Item(Source.INTERFACE_CONFIG, new InterfaceConfigSample(TestRecords.sampleHeader(QUEUES,
+                start.plusSeconds(300), 2), List.of(new InterfaceConfig("tun0", 7, InterfaceKind.TUN, 1500, 0, "up",
+                List.of(), "eth0")))));
         // gw-fra-1's tunnel MTU was lowered to leave room for the encapsulation, and its rmem_max raised
         items.add(new Item(Source.INTERFACE_CONFIG, TestRecords.interfaceConfig("gw-fra-1", start.plusSeconds(400), 2,
                 1420)));

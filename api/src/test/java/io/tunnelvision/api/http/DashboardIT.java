@@ -167,6 +167,37 @@ class DashboardIT {
         assertTrue(!browser.element("#wireguard-panel").isDisplayed(), "no WireGuard interface, no panel");
     }
 
+    @Test
+    void theGatewayPageShowsEachInterfacesQdiscsWithDropsAndBacklogAndMarksATunAtTxqueuelenZero() {
+        openAs(DashboardFixture.VIEWER, "/ui/gateway.html?host=" + DashboardFixture.QUEUES + "&range=15m");
+
+        browser.until("four qdiscs", d -> browser.all("#qdisc-table tr.qdisc").size() == 4);
+        assertTrue(browser.element("#qdisc-panel").isDisplayed());
+        WebElement root = browser.element("tr.qdisc.root[data-iface='eth0']");
+        assertEquals(List.of("mq 0: (root)", "5 /s", "4.5 kB / 3 p", "0 /s", "24.0 kb/s"), cells(root));
+        WebElement dropping = browser.element("tr.qdisc[data-iface='eth0'][data-parent=':1']");
+        assertEquals("qdisc child dropping", dropping.getAttribute("class"));
+        assertEquals(List.of("└ pfifo_fast 0: (parent :1)", "5 /s", "4.5 kB / 3 p", "0 /s", "16.0 kb/s"),
+                cells(dropping));
+        WebElement quiet = browser.element("tr.qdisc[data-iface='eth0'][data-parent=':2']");
+        assertEquals("qdisc child", quiet.getAttribute("class"));
+        WebElement eth0 = browser.element("tr.iface[data-iface='eth0']");
+        assertEquals("iface", eth0.getAttribute("class"));
+        assertTrue(eth0.getText().contains("BQL tx-0 3.0 kB in flight of 9.0 kB"), eth0.getText());
+        WebElement tun0 = browser.element("tr.iface[data-iface='tun0']");
+        assertEquals("iface txqueuelen-zero", tun0.getAttribute("class"), "a tun at txqueuelen 0 drops everything");
+        assertTrue(tun0.getText().contains("txqueuelen 0") && tun0.getText().contains("drops every packet"),
+                tun0.getText());
+        assertTrue(browser.element("#qdisc-note").getText().contains("rates over the 30 s before"));
+        browser.screenshot("gateway-qdiscs");
+
+        browser.open(fleet.base + "/ui/gateway.html?host=gw-fra-1&range=15m");
+        browser.until("gw-fra-1's page refreshed", d -> browser.js("return window.tv && window.tv.qdiscs"
+                + " && window.tv.qdiscs.host") != null);
+        assertEquals("gw-fra-1", browser.js("return window.tv.qdiscs.host"));
+        assertTrue(!browser.element("#qdisc-panel").isDisplayed(), "no qdisc sample, no panel");
+    }
+
     private static List<String> cells(WebElement row) {
         return row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
     }

@@ -58,7 +58,7 @@ class PmtuIngestIT {
         it.send(it.kafka.topics.pmtuSamples, HOST, sample(2)); // the same record again: a replay
         it.send(it.kafka.topics.pmtuSamples, HOST, new PmtuSample(TestRecords.sampleHeader(HOST, T0.plusSeconds(5), 99),
                 List.of(path("gw-far", "10.9.0.2:0", 1420, 1328, 90_000, null))));
-        deadLetters = it.ingest(it.kafka.topics.pmtuSamples, 11, 1);
+        deadLetters = it.ingest(11, 1, it.kafka.topics.pmtuSamples);
 
         it.rollups().rollUpPmtu(Tier.MINUTE, T0, T0.plus(Duration.ofMinutes(2)));
         Instant hour = T0.truncatedTo(ChronoUnit.HOURS);

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -73,13 +74,15 @@ final class SampleIngestFixture implements AutoCloseable {
     }
 
     /**
-     * Waits until the consumer has committed {@code records} on {@code topic} (stored or dead-lettered), reads the
+     * Waits until the consumer has committed {@code records} on {@code topics} (stored or dead-lettered), reads the
      * {@code deadLetters} expected, oldest source offset first, and stops the consumer.
      */
-    List<ConsumerRecord<byte[], byte[]>> ingest(Topic<?, ?> topic, long records, int deadLetters) throws Exception {
+    List<ConsumerRecord<byte[], byte[]>> ingest(long records, int deadLetters, Topic<?, ?>... topics)
+            throws Exception {
         kafka.producer.flush();
-        Await.until(WAIT, () -> kafka.committed(List.of(topic.name())), c -> c == records,
-                records + " records of " + topic.name() + " committed");
+        List<String> names = Arrays.stream(topics).map(Topic::name).toList();
+        Await.until(WAIT, () -> kafka.committed(names), c -> c == records, records + " records of " + names
+                + " committed");
         List<ConsumerRecord<byte[], byte[]>> read = readDeadLetters(deadLetters);
         kafka.stop();
         return read;

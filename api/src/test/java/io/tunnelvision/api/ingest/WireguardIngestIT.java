@@ -64,7 +64,7 @@ class WireguardIngestIT {
         it.send(it.kafka.topics.wireguardSamples, HOST, TestRecords.wireguard(HOST,
                 Instant.now().plus(Duration.ofDays(5 * 365)), 98, TestRecords.wgInterface("wg0",
                         TestRecords.wgPeer(KEY_A, OLD, null, 1, 1))));
-        deadLetters = it.ingest(it.kafka.topics.wireguardSamples, 10, 2);
+        deadLetters = it.ingest(10, 2, it.kafka.topics.wireguardSamples);
 
         it.rollups().rollUpWireguard(Tier.MINUTE, T0, T0.plus(Duration.ofMinutes(2)));
         Instant hour = T0.truncatedTo(ChronoUnit.HOURS);
