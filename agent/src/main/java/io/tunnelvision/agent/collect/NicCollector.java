@@ -51,10 +51,9 @@ public final class NicCollector implements Collector<NicSample> {
     private final Function<List<String>, String> commands;
     private final Map<String, Settings> settings = new HashMap<>();
     private final AtomicLong malformed = new AtomicLong();
-    private final AtomicLong unavailable = new AtomicLong();
+    private final ToolHealth ethtool = new ToolHealth(LOG);
     private int roundsSinceCounters;
     private boolean first = true;
-    private boolean failing;
 
     /** The settings of one NIC as read last. */
     private record Settings(String driver, EthtoolParse.Rings rings, EthtoolParse.Channels channels,
@@ -126,23 +125,14 @@ public final class NicCollector implements Collector<NicSample> {
             }
             nics.add(nic(name, s, run("-S", name)));
         }
-        noteAvailability(anyFailed, names);
-        return new NicSample(header, nics);
-    }
-
-    private void noteAvailability(boolean anyFailed, List<String> names) {
         if (anyFailed) {
-            unavailable.incrementAndGet();
-            if (!failing) {
-                failing = true;
-                LOG.warn("ethtool -i did not work for some of the NICs {} (ethtool not installed in {}, or the "
-                        + "interface went away): they are published without NIC settings until it does; said "
-                        + "once (agent/README.md)", names, ETHTOOL_LOCATIONS);
-            }
-        } else if (failing) {
-            failing = false;
-            LOG.info("ethtool works again: NIC settings are published");
+            ethtool.failed("ethtool -i did not work for some of the NICs {} (ethtool not installed in {}, or the "
+                    + "interface went away): they are published without NIC settings until it does", names,
+                    ETHTOOL_LOCATIONS);
+        } else {
+            ethtool.worked("ethtool works again: NIC settings are published");
         }
+        return new NicSample(header, nics);
     }
 
     private Settings readSettings(String name) {
@@ -208,6 +198,6 @@ public final class NicCollector implements Collector<NicSample> {
 
     @Override
     public long unavailableRounds() {
-        return unavailable.get();
+        return ethtool.unavailableRounds();
     }
 }

@@ -42,10 +42,9 @@ public final class PmtuCollector implements Collector<PmtuSample> {
     private final PmtuSchedule schedule;
     private final SmallFiles files = new SmallFiles();
     private final AtomicBoolean probing = new AtomicBoolean();
-    private final AtomicLong unavailable = new AtomicLong();
     private final AtomicLong probings = new AtomicLong();
     private volatile List<PmtuPath> latest = List.of();
-    private volatile boolean failing;
+    private final ToolHealth wg = new ToolHealth(LOG);
     private int roundsSinceProbe = -1;
     private long seenRequests;
 
@@ -107,15 +106,11 @@ public final class PmtuCollector implements Collector<PmtuSample> {
         }
         String allowedIps = commands.apply(ALLOWED_IPS);
         if (allowedIps == null) {
-            unavailable.incrementAndGet();
-            if (!failing) {
-                failing = true;
-                LOG.warn("`wg show all allowed-ips` did not work: the path MTU of WireGuard interfaces {} is not "
-                        + "probed until it does; said once (agent/README.md)", local);
-            }
+            wg.failed("`wg show all allowed-ips` did not work: the path MTU of WireGuard interfaces {} is not "
+                    + "probed until it does", local);
             return paths;
         }
-        failing = false;
+        wg.worked("`wg show all allowed-ips` works again: the path MTU of WireGuard peers is probed");
         PmtuProber prober = new PmtuProber(commands);
         for (WgPeerTargets.Target target : WgPeerTargets.parse(allowedIps, commands.apply(ENDPOINTS))) {
             if (!local.contains(target.iface()) || paths.size() >= MAX_PATHS) {
@@ -142,7 +137,7 @@ public final class PmtuCollector implements Collector<PmtuSample> {
     /** Rounds in which {@code wg} gave no peers to probe although this host has WireGuard interfaces; only grows. */
     @Override
     public long unavailableRounds() {
-        return unavailable.get();
+        return wg.unavailableRounds();
     }
 
     /** Probings finished since this collector was made. */

@@ -39,8 +39,7 @@ public final class QdiscCollector implements Collector<QdiscSample> {
     private final SettingsRefresh.Clock when;
     private final ByteQueueLimits bql = new ByteQueueLimits();
     private final AtomicLong malformed = new AtomicLong();
-    private final AtomicLong unavailable = new AtomicLong();
-    private boolean failing;
+    private final ToolHealth tc = new ToolHealth(LOG);
 
     /**
      * @param commands runs a command and answers its output, or null when it cannot be run; null runs nothing, so
@@ -69,18 +68,11 @@ public final class QdiscCollector implements Collector<QdiscSample> {
         }
         String out = commands.apply(SHOW);
         if (out == null) {
-            unavailable.incrementAndGet();
-            if (!failing) {
-                failing = true;
-                LOG.warn("`tc -s -j qdisc show` did not work (iproute2 not installed, or over 2 s): no qdisc samples "
-                        + "until it does; said once (agent/README.md)");
-            }
+            tc.failed("`tc -s -j qdisc show` did not work (iproute2 not installed, or over 2 s): no qdisc samples "
+                    + "until it does");
             return null;
         }
-        if (failing) {
-            failing = false;
-            LOG.info("`tc -s -j qdisc show` works again: qdisc samples are published");
-        }
+        tc.worked("`tc -s -j qdisc show` works again: qdisc samples are published");
         TcQdiscs.Parsed parsed = TcQdiscs.parse(out);
         if (!parsed.malformed().isEmpty()) {
             malformed.addAndGet(parsed.malformed().size());
@@ -104,6 +96,6 @@ public final class QdiscCollector implements Collector<QdiscSample> {
 
     @Override
     public long unavailableRounds() {
-        return unavailable.get();
+        return tc.unavailableRounds();
     }
 }

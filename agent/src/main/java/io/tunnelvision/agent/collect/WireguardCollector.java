@@ -41,8 +41,7 @@ public final class WireguardCollector implements Collector<WireguardSample> {
     private final WireguardInterfaces wireGuard;
     private final Function<List<String>, String> commands;
     private final AtomicLong malformed = new AtomicLong();
-    private final AtomicLong unavailable = new AtomicLong();
-    private boolean failing;
+    private final ToolHealth wg = new ToolHealth(LOG);
 
     /**
      * @param sysRoot where {@code class/net} is read to find this namespace's WireGuard interfaces
@@ -73,20 +72,12 @@ public final class WireguardCollector implements Collector<WireguardSample> {
         }
         String dump = commands.apply(DUMP);
         if (dump == null) {
-            unavailable.incrementAndGet();
-            if (!failing) {
-                failing = true;
-                LOG.warn("`wg show all dump` did not work (wireguard-tools not installed, no CAP_NET_ADMIN for kernel "
-                        + "WireGuard, no access to the UAPI sockets in /run/wireguard, or over 2 s): WireGuard "
-                        + "interfaces {} are published without peers until it does; said once (agent/README.md)",
-                        local);
-            }
+            wg.failed("`wg show all dump` did not work (wireguard-tools not installed, no CAP_NET_ADMIN for kernel "
+                    + "WireGuard, no access to the UAPI sockets in /run/wireguard, or over 2 s): WireGuard "
+                    + "interfaces {} are published without peers until it does", local);
             return new WireguardSample(header, new ArrayList<>());
         }
-        if (failing) {
-            failing = false;
-            LOG.info("`wg show all dump` works again: WireGuard peers are published");
-        }
+        wg.worked("`wg show all dump` works again: WireGuard peers are published");
         WgDump.Parsed parsed = WgDump.parse(dump);
         if (!parsed.malformed().isEmpty()) {
             malformed.addAndGet(parsed.malformed().size());
@@ -112,6 +103,6 @@ public final class WireguardCollector implements Collector<WireguardSample> {
     /** Rounds in which this host had a WireGuard interface but {@code wg} gave no output; only grows. */
     @Override
     public long unavailableRounds() {
-        return unavailable.get();
+        return wg.unavailableRounds();
     }
 }

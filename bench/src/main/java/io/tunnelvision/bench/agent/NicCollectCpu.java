@@ -6,10 +6,7 @@ import io.tunnelvision.agent.collect.NicCollector;
 import io.tunnelvision.agent.collect.SettingsRefresh;
 import io.tunnelvision.schemas.avro.NicSample;
 import io.tunnelvision.schemas.avro.SampleHeader;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -24,33 +21,16 @@ import java.util.Set;
  */
 public final class NicCollectCpu {
 
-    private static final int ROUNDS = 15;
-
     private NicCollectCpu() {
     }
 
     public static void main(String[] args) throws Exception {
         int collections = args.length > 0 ? Integer.parseInt(args[0]) : 100;
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (int queues : new int[] {1, 8, 64}) {
             String text = statsOutput(queues);
-            double[] micros = new double[ROUNDS];
-            int calls = 2_000;
-            for (int round = -5; round < ROUNDS; round++) {
-                long start = threads.getCurrentThreadCpuTime();
-                for (int i = 0; i < calls; i++) {
-                    if (EthtoolParse.stats(text).counters().isEmpty()) {
-                        throw new IllegalStateException("nothing parsed");
-                    }
-                }
-                if (round >= 0) {
-                    micros[round] = (threads.getCurrentThreadCpuTime() - start) / 1e3 / calls;
-                }
-            }
-            Arrays.sort(micros);
-            System.out.printf("EthtoolParse.stats, mlx5 names, %d queues: %d counters, %d bytes: %.1f µs CPU "
-                            + "(median of %d; range %.1f-%.1f)%n", queues, EthtoolParse.stats(text).counters().size(),
-                    text.length(), micros[ROUNDS / 2], ROUNDS, micros[0], micros[ROUNDS - 1]);
+            ThreadCpu cpu = ThreadCpu.perCall(2_000, () -> !EthtoolParse.stats(text).counters().isEmpty());
+            System.out.printf("EthtoolParse.stats, mlx5 names, %d queues: %d counters, %d bytes: %s%n", queues,
+                    EthtoolParse.stats(text).counters().size(), text.length(), cpu);
         }
 
         NicCollector settings = NicCollector.of(Path.of("/proc"), Path.of("/sys"), SettingsRefresh.everyRound(),

@@ -5,10 +5,7 @@ import io.tunnelvision.agent.collect.SettingsRefresh;
 import io.tunnelvision.agent.collect.TcQdiscs;
 import io.tunnelvision.schemas.avro.QdiscSample;
 import io.tunnelvision.schemas.avro.SampleHeader;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.StringJoiner;
 
 /**
@@ -21,7 +18,6 @@ import java.util.StringJoiner;
  */
 public final class QdiscCollectCpu {
 
-    private static final int ROUNDS = 15;
     private static final int EVERY_ROUNDS = 30;
 
     private QdiscCollectCpu() {
@@ -29,27 +25,12 @@ public final class QdiscCollectCpu {
 
     public static void main(String[] args) throws Exception {
         int collections = args.length > 0 ? Integer.parseInt(args[0]) : 200;
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (int[] shape : new int[][] {{4, 0}, {8, 16}, {64, 64}}) {
             String json = tcOutput(shape[0], shape[1]);
-            double[] micros = new double[ROUNDS];
-            int calls = 2_000;
-            for (int round = -5; round < ROUNDS; round++) {
-                long start = threads.getCurrentThreadCpuTime();
-                for (int i = 0; i < calls; i++) {
-                    if (TcQdiscs.parse(json).qdiscs().isEmpty()) {
-                        throw new IllegalStateException("nothing parsed");
-                    }
-                }
-                if (round >= 0) {
-                    micros[round] = (threads.getCurrentThreadCpuTime() - start) / 1e3 / calls;
-                }
-            }
-            Arrays.sort(micros);
+            ThreadCpu cpu = ThreadCpu.perCall(2_000, () -> !TcQdiscs.parse(json).qdiscs().isEmpty());
             System.out.printf("TcQdiscs.parse, %d interfaces with a root, %d mq children on the first: %d qdiscs, "
-                            + "%d bytes of JSON: %.1f µs CPU (median of %d; range %.1f-%.1f)%n", shape[0], shape[1],
-                    TcQdiscs.parse(json).qdiscs().size(), json.length(), micros[ROUNDS / 2], ROUNDS, micros[0],
-                    micros[ROUNDS - 1]);
+                            + "%d bytes of JSON: %s%n", shape[0], shape[1], TcQdiscs.parse(json).qdiscs().size(),
+                    json.length(), cpu);
         }
 
         QdiscCollector collector = QdiscCollector.of(Path.of("/proc"), Path.of("/sys"), SettingsRefresh.everyRound());
