@@ -194,6 +194,7 @@ public final class CommandExecutor {
 
         String current;
         try {
+            setting.admit(wanted);
             current = setting.read();
         } catch (ApplyFailure e) {
             return result(c, CommandStatus.FAILED, e.getMessage(), null, null);

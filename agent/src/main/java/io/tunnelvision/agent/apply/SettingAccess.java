@@ -6,6 +6,17 @@ interface SettingAccess {
     /** For results and the audit log: a path, or the ethtool command line. */
     String where();
 
+    /**
+     * Whether the device can take {@code wanted} at all, checked before the current value is compared or anything
+     * is written: a ring above the device's pre-set maximum, a root qdisc a rollback could not re-create. Reads
+     * only. A plain file has no such limit to ask for.
+     *
+     * @throws Refusal      the command cannot apply to this device (published REJECTED, nothing touched)
+     * @throws ApplyFailure the device could not be asked
+     */
+    default void admit(String wanted) throws Refusal, ApplyFailure {
+    }
+
     /** The kernel's current value, trimmed. */
     String read() throws ApplyFailure;
 

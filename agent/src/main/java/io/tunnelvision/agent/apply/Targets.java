@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Turns a command's action and target into the one file (or ethtool call) it may change, refusing any target that
+ * Turns a command's action and target into the one file (or ethtool or tc call) it may change, refusing any target that
  * is not well-formed for its action or does not exist on this host. Names are validated before they touch a path,
  * and the path is checked to stay under its root afterwards as well, so no spelling of {@code ../} gets through.
  */
@@ -26,12 +26,14 @@ final class Targets {
     private final Path procRoot;
     private final ToolRunner tools;
     private final Ethtool ethtool;
+    private final Tc tc;
 
     Targets(Path sysRoot, Path procRoot, ToolRunner tools) {
         this.sysRoot = sysRoot;
         this.procRoot = procRoot;
         this.tools = tools;
         this.ethtool = new Ethtool(tools);
+        this.tc = new Tc(tools);
     }
 
     SettingAccess resolve(TuningAction action, String target) throws Refusal {
@@ -43,9 +45,10 @@ final class Targets {
             case RP_FILTER -> rpFilter(target);
             case IRQ_AFFINITY -> irqAffinity(target);
             case CPU_GOVERNOR -> file(cpuDir(target).resolve("cpufreq"), "scaling_governor");
-            case COALESCE_RX_USECS -> coalesce(target);
-            case ROOT_QDISC, RX_RING, COMBINED_CHANNELS -> throw Refusal.rejected("action " + action
-                    + ": this agent does not apply it yet");
+            case COALESCE_RX_USECS -> ethtool(target, action, "interrupt coalescing").rxUsecs(target);
+            case RX_RING -> ethtool(target, action, "a NIC's ring size").rxRing(target);
+            case COMBINED_CHANNELS -> ethtool(target, action, "a NIC's channel count").channels(target);
+            case ROOT_QDISC -> rootQdisc(target);
             case UNKNOWN -> throw Refusal.rejected("action UNKNOWN: the command uses an action this agent does "
                     + "not know");
         };
@@ -164,10 +167,17 @@ final class Targets {
         return dir;
     }
 
-    private SettingAccess coalesce(String target) throws Refusal {
+    /** An interface's setting only ethtool can change, once the interface and ethtool are there. */
+    private Ethtool ethtool(String target, TuningAction action, String what) throws Refusal {
         interfaceDir(target);
-        requireTool(ToolRunner.Tool.ETHTOOL, "interrupt coalescing", TuningAction.COALESCE_RX_USECS, "ethtool");
-        return ethtool.rxUsecs(target);
+        requireTool(ToolRunner.Tool.ETHTOOL, what, action, "ethtool");
+        return ethtool;
+    }
+
+    private SettingAccess rootQdisc(String target) throws Refusal {
+        Path dir = interfaceDir(target);
+        requireTool(ToolRunner.Tool.TC, "the root qdisc", TuningAction.ROOT_QDISC, "iproute2");
+        return tc.rootQdisc(target, dir);
     }
 
     private void requireTool(ToolRunner.Tool tool, String what, TuningAction action, String pkg) throws Refusal {

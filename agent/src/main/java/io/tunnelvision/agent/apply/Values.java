@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -43,7 +44,7 @@ final class Values {
             case CPU_MASK -> rpsMask(raw);
             case CPU_LIST_SET -> affinities(target, raw);
             case GOVERNOR_NAME -> governor(target, raw);
-            case QDISC_KIND -> throw Refusal.rejected(action + ": this agent does not set a root qdisc yet");
+            case QDISC_KIND -> qdiscKind(raw);
             case POWER_OF_TWO -> powerOfTwo(action, decimal(action, raw, enforceBounds));
             case INTEGER -> Long.toString(decimal(action, raw, enforceBounds));
         };
@@ -258,6 +259,16 @@ final class Values {
                     + String.join(" ", available) + ")");
         }
         return value;
+    }
+
+    /** A root qdisc kind the agent can set and a rollback re-create ({@link QdiscKinds}). */
+    private static String qdiscKind(String raw) throws Refusal {
+        String kind = raw.strip();
+        Optional<String> problem = QdiscKinds.problem(kind);
+        if (problem.isPresent()) {
+            throw Refusal.rejected("root qdisc " + problem.get());
+        }
+        return kind;
     }
 
     private BitSet cpus(String which) throws Refusal {
