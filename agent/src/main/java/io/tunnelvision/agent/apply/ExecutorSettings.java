@@ -19,6 +19,8 @@ import java.util.Set;
 public record ExecutorSettings(String hostId, Path sysRoot, Path procRoot, Path stateDir, Set<TuningAction> allowed,
                                ApplyBounds bounds, boolean dryRun, ToolRunner tools, Duration clockSkew) {
 
+    private static final Path LIVE_PROC = Path.of("/proc");
+
     /** How far this host's clock may be from the planner's before a fresh command looks stale or early. */
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
 
@@ -38,11 +40,17 @@ public record ExecutorSettings(String hostId, Path sysRoot, Path procRoot, Path 
         return EnumSet.complementOf(EnumSet.of(TuningAction.UNKNOWN));
     }
 
-    /** The production layout: the given roots, the installed ethtool and tc, the default clock skew. */
+    /**
+     * The production layout: the given roots, the default clock skew, and for the live host (proc root
+     * {@code /proc}) the installed ethtool and tc. Any other proc root is a test tree or a simulated gateway, of
+     * which the installed tools know nothing (they would change this host's devices of the same names): none are
+     * run, and the actions that need them are refused until {@link #withTools} gives a model.
+     */
     public static ExecutorSettings of(String hostId, Path sysRoot, Path procRoot, Path stateDir,
                                       Set<TuningAction> allowed, ApplyBounds bounds, boolean dryRun) {
+        boolean live = procRoot.toAbsolutePath().normalize().equals(LIVE_PROC);
         return new ExecutorSettings(hostId, sysRoot, procRoot, stateDir, allowed, bounds, dryRun,
-                InstalledTools.standard(), DEFAULT_CLOCK_SKEW);
+                live ? InstalledTools.standard() : new NoTools(procRoot), DEFAULT_CLOCK_SKEW);
     }
 
     public ExecutorSettings withDryRun(boolean value) {
@@ -54,8 +62,9 @@ public record ExecutorSettings(String hostId, Path sysRoot, Path procRoot, Path 
         return new ExecutorSettings(hostId, sysRoot, procRoot, stateDir, allowed, bounds, dryRun, runner, clockSkew);
     }
 
-    /** The installed tools, ethtool looked for only at {@code locations} (tests: a stand-in, or none). */
+    /** ethtool looked for only at {@code locations} (tests: a stand-in, or none), and no tc at all. */
     public ExecutorSettings withEthtoolLocations(List<Path> locations) {
-        return withTools(InstalledTools.standard().with(ToolRunner.Tool.ETHTOOL, locations));
+        return withTools(InstalledTools.standard().with(ToolRunner.Tool.ETHTOOL, locations)
+                .with(ToolRunner.Tool.TC, List.of()));
     }
 }

@@ -56,7 +56,8 @@ public final class InstalledTools implements ToolRunner {
     @Override
     public Optional<String> missing(Tool tool) {
         return binary(tool).isPresent() ? Optional.empty()
-                : Optional.of(tool.command() + " is not installed (looked for " + locations.get(tool) + ")");
+                : Optional.of(tool.command() + " is not installed (looked for " + locations.get(tool) + "; install "
+                        + "the " + tool.debianPackage() + " package)");
     }
 
     @Override

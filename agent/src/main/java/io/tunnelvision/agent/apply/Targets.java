@@ -170,21 +170,21 @@ final class Targets {
     /** An interface's setting only ethtool can change, once the interface and ethtool are there. */
     private Ethtool ethtool(String target, TuningAction action, String what) throws Refusal {
         interfaceDir(target);
-        requireTool(ToolRunner.Tool.ETHTOOL, what, action, "ethtool");
+        requireTool(ToolRunner.Tool.ETHTOOL, what, action);
         return ethtool;
     }
 
     private SettingAccess rootQdisc(String target) throws Refusal {
         Path dir = interfaceDir(target);
-        requireTool(ToolRunner.Tool.TC, "the root qdisc", TuningAction.ROOT_QDISC, "iproute2");
+        requireTool(ToolRunner.Tool.TC, "the root qdisc", TuningAction.ROOT_QDISC);
         return tc.rootQdisc(target, dir);
     }
 
-    private void requireTool(ToolRunner.Tool tool, String what, TuningAction action, String pkg) throws Refusal {
+    private void requireTool(ToolRunner.Tool tool, String what, TuningAction action) throws Refusal {
         Optional<String> missing = tools.missing(tool);
         if (missing.isPresent()) {
-            throw Refusal.rejected(missing.get() + ": " + what + " can only be changed through it; install the "
-                    + pkg + " package or remove " + action + " from TUNNELVISION_AGENT_APPLY_ACTIONS");
+            throw Refusal.rejected(missing.get() + ": " + what + " can only be changed through it (or remove "
+                    + action + " from TUNNELVISION_AGENT_APPLY_ACTIONS)");
         }
     }
 

@@ -24,16 +24,23 @@ public interface ToolRunner {
 
     /** The tools the executor runs, by the name a person types. */
     enum Tool {
-        ETHTOOL("ethtool"), TC("tc");
+        ETHTOOL("ethtool", "ethtool"), TC("tc", "iproute2");
 
         private final String command;
+        private final String debianPackage;
 
-        Tool(String command) {
+        Tool(String command, String debianPackage) {
             this.command = command;
+            this.debianPackage = debianPackage;
         }
 
         public String command() {
             return command;
+        }
+
+        /** The package that installs it, for the refusal on a host without it. */
+        public String debianPackage() {
+            return debianPackage;
         }
     }
 

@@ -383,6 +383,21 @@ class ToolBackedActionsTest {
 
         assertEquals(CommandStatus.REJECTED, result.getStatus(), result.getReason());
         assertTrue(result.getReason().startsWith("tc is not installed (looked for ["), result.getReason());
-        assertTrue(result.getReason().contains("install the iproute2 package"), result.getReason());
+        assertTrue(result.getReason().contains("install the iproute2 package)"), result.getReason());
+    }
+
+    @Test
+    void anExecutorOverATreeNeverRunsTheInstalledTools() {
+        CommandExecutor executor = new CommandExecutor(ExecutorSettings.of(HOST, host.sys, host.proc,
+                dir.resolve("state"), ExecutorSettings.allActions(), ApplyBounds.standard(), false),
+                Commands.trusting(), CLOCK);
+
+        for (TuningAction action : List.of(TuningAction.ROOT_QDISC, TuningAction.RX_RING,
+                TuningAction.COMBINED_CHANNELS, TuningAction.COALESCE_RX_USECS)) {
+            CommandResult result = executor.handle(planner.signed(action, "eth0", "1", "2"));
+
+            assertEquals(CommandStatus.REJECTED, result.getStatus(), action + ": " + result.getReason());
+            assertTrue(result.getReason().contains("is not run for a tree (proc root " + host.proc), result.getReason());
+        }
     }
 }
