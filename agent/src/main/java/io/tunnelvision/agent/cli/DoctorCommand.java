@@ -1,5 +1,7 @@
 package io.tunnelvision.agent.cli;
 
+import io.tunnelvision.agent.AgentConfig;
+import io.tunnelvision.config.Env;
 import io.tunnelvision.agent.doctor.Doctor;
 import io.tunnelvision.agent.doctor.DoctorException;
 import io.tunnelvision.agent.doctor.DoctorReport;
@@ -40,7 +42,7 @@ public final class DoctorCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         DoctorReport report;
         try {
-            report = new Doctor(procRoot, sysRoot).audit(interval);
+            report = new Doctor(procRoot, sysRoot, AgentConfig.nicInterfaces(Env.system())).audit(interval);
         } catch (DoctorException e) {
             spec.commandLine().getErr().println("doctor cannot read this host: " + e.getMessage());
             return UNREADABLE;

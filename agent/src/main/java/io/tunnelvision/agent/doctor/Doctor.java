@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +31,19 @@ public final class Doctor {
     private final HostReader reader;
 
     public Doctor(Path procRoot, Path sysRoot) {
-        this(procRoot, sysRoot, Clock.systemUTC());
+        this(procRoot, sysRoot, Set.of());
     }
 
-    Doctor(Path procRoot, Path sysRoot, Clock clock) {
-        this.reader = new HostReader(procRoot, sysRoot, clock);
+    /**
+     * @param nicInterfaces read as NICs even without a bus device (a veth underlay), as the agent's NIC collector
+     *                      does with TUNNELVISION_AGENT_NIC_INTERFACES
+     */
+    public Doctor(Path procRoot, Path sysRoot, Set<String> nicInterfaces) {
+        this(procRoot, sysRoot, nicInterfaces, Clock.systemUTC());
+    }
+
+    Doctor(Path procRoot, Path sysRoot, Set<String> nicInterfaces, Clock clock) {
+        this.reader = new HostReader(procRoot, sysRoot, nicInterfaces, clock);
     }
 
     /**
@@ -75,7 +84,7 @@ public final class Doctor {
                 List<Change> changes = Remedies.propose(judged, host);
                 diagnoses.add(new DoctorReport.Diagnosis(judged, changes));
                 findings.add(new Finding(check.name(), judged.severity(), check.subject(judged),
-                        check.seen(judged, interval), check.why(judged, changes, interval), ShellCommands.of(changes)));
+                        check.seen(judged, interval), check.why(judged, changes, interval), ShellCommands.of(changes, interval.nic())));
             } catch (RuntimeException e) {
                 // One broken explanation must not hide what the others found; the failure is itself reported.
                 LOG.warn("Check {} failed on {}", check.name(), judged.target(), e);

@@ -2,6 +2,9 @@ package io.tunnelvision.agent.doctor;
 
 import io.tunnelvision.agent.collect.CollectException;
 import io.tunnelvision.agent.collect.CollectorRegistry;
+import io.tunnelvision.agent.collect.InterruptsParser;
+import io.tunnelvision.agent.collect.PmtuSchedule;
+import io.tunnelvision.agent.collect.SettingsRefresh;
 import io.tunnelvision.agent.collect.RegisteredCollector;
 import io.tunnelvision.schemas.avro.InterfaceConfigSample;
 import io.tunnelvision.schemas.avro.InterruptSample;
@@ -16,6 +19,7 @@ import io.tunnelvision.schemas.avro.WireguardSample;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +42,14 @@ public final class HostReader {
     private long sequence;
 
     public HostReader(Path procRoot, Path sysRoot, Clock clock) {
-        this(CollectorRegistry.standard(procRoot, sysRoot), new HostFactsReader(procRoot, sysRoot), clock);
+        this(procRoot, sysRoot, Set.of(), clock);
+    }
+
+    /** @param nicInterfaces read as NICs even without a bus device, as by the agent (NicCollector) */
+    public HostReader(Path procRoot, Path sysRoot, Set<String> nicInterfaces, Clock clock) {
+        this(CollectorRegistry.standard(procRoot, sysRoot, InterruptsParser.DEFAULT_DEVICES,
+                SettingsRefresh.everyRound(), PmtuSchedule.inline(), SettingsRefresh.everyRound(), nicInterfaces),
+                new HostFactsReader(procRoot, sysRoot), clock);
     }
 
     HostReader(CollectorRegistry registry, HostFactsReader facts, Clock clock) {

@@ -3,6 +3,7 @@ package io.tunnelvision.agent.doctor;
 import io.tunnelvision.rules.catalog.TuningCatalog;
 import io.tunnelvision.rules.catalog.TuningEntry;
 import io.tunnelvision.rules.plan.Change;
+import io.tunnelvision.schemas.avro.NicSample;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,16 +16,26 @@ final class ShellCommands {
     private ShellCommands() {
     }
 
-    /** One line per change, in order; "" for none. */
-    static String of(List<Change> changes) {
+    /**
+     * One line per change, in order; "" for none.
+     *
+     * @param nics the host's NICs as ethtool showed them (null when unknown): whether a device's channels are
+     *             combined or separate RX and TX ones, as the agent's executor decides it
+     */
+    static String of(List<Change> changes, NicSample nics) {
         List<String> lines = new ArrayList<>();
         for (Change change : changes) {
-            lines.add(of(change));
+            lines.add(of(change, nics));
         }
         return String.join("\n", lines);
     }
 
+    /** The line for a device whose channels are combined (or unknown). */
     static String of(Change change) {
+        return of(change, null);
+    }
+
+    static String of(Change change, NicSample nics) {
         String t = change.target();
         String v = change.newValue();
         return switch (change.action()) {
@@ -37,9 +48,19 @@ final class ShellCommands {
             case COALESCE_RX_USECS -> "ethtool -C " + t + " rx-usecs " + v;
             case ROOT_QDISC -> "tc qdisc replace dev " + t + " root " + v;
             case RX_RING -> "ethtool -G " + t + " rx " + v;
-            case COMBINED_CHANNELS -> "ethtool -L " + t + " combined " + v;
+            case COMBINED_CHANNELS -> separateChannels(nics, t) ? "ethtool -L " + t + " rx " + v + " tx " + v
+                    : "ethtool -L " + t + " combined " + v;
             case UNKNOWN -> throw new IllegalArgumentException("No command for an UNKNOWN action on " + t);
         };
+    }
+
+    /** A device that ethtool -l shows with RX and TX channels and no combined ones (veth). */
+    private static boolean separateChannels(NicSample nics, String device) {
+        if (nics == null) {
+            return false;
+        }
+        return nics.getNics().stream().anyMatch(n -> n.getInterface$().equals(device)
+                && n.getCombinedChannelsMax() == null && n.getRxChannelsMax() != null);
     }
 
     private static TuningEntry entry(Change change) {

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.tunnelvision.rules.plan.Change;
+import io.tunnelvision.schemas.avro.Nic;
+import io.tunnelvision.schemas.avro.NicSample;
 import io.tunnelvision.schemas.avro.TuningAction;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,7 +32,10 @@ class ShellCommandsTest {
             "IRQ_AFFINITY|45|1|echo 1 > /proc/irq/45/smp_affinity_list",
             "IRQ_AFFINITY|45,46|0;2-3|echo 0 > /proc/irq/45/smp_affinity_list; echo 2-3 > /proc/irq/46/smp_affinity_list",
             "COALESCE_RX_USECS|eth0|50|ethtool -C eth0 rx-usecs 50",
-            "CPU_GOVERNOR|3|performance|echo performance > /sys/devices/system/cpu/cpu3/cpufreq/scaling_governor"})
+            "CPU_GOVERNOR|3|performance|echo performance > /sys/devices/system/cpu/cpu3/cpufreq/scaling_governor",
+            "RX_RING|eth0|4096|ethtool -G eth0 rx 4096",
+            "COMBINED_CHANNELS|eth0|8|ethtool -L eth0 combined 8",
+            "ROOT_QDISC|eth0|fq_codel|tc qdisc replace dev eth0 root fq_codel"})
     void eachActionIsTheCommandAPersonWouldType(TuningAction action, String target, String value, String line) {
         assertEquals(line, ShellCommands.of(new Change(action, target, "0", value)));
     }
@@ -42,5 +48,26 @@ class ShellCommandsTest {
                 () -> ShellCommands.of(new Change(TuningAction.IRQ_AFFINITY, "45,46", "0;0", "1")));
         assertThrows(IllegalArgumentException.class,
                 () -> ShellCommands.of(new Change(TuningAction.UNKNOWN, "tun0", "0", "1")));
+    }
+
+    @Test
+    void channelsAreSetAsTheDeviceHasThem() {
+        Nic veth = nic("n0", null, 4);
+        Nic ice = nic("eth0", 288, null);
+        NicSample nics = new NicSample(null, List.of(veth, ice));
+
+        String lines = ShellCommands.of(List.of(new Change(TuningAction.COMBINED_CHANNELS, "n0", "1", "4"),
+                new Change(TuningAction.COMBINED_CHANNELS, "eth0", "1", "32"),
+                new Change(TuningAction.COMBINED_CHANNELS, "eth9", "1", "2")), nics);
+
+        assertEquals("ethtool -L n0 rx 4 tx 4\nethtool -L eth0 combined 32\nethtool -L eth9 combined 2", lines);
+    }
+
+    private static Nic nic(String name, Integer combinedMax, Integer rxMax) {
+        Nic nic = new Nic();
+        nic.setInterface$(name);
+        nic.setCombinedChannelsMax(combinedMax);
+        nic.setRxChannelsMax(rxMax);
+        return nic;
     }
 }
