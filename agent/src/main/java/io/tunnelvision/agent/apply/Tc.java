@@ -35,7 +35,7 @@ final class Tc {
 
             @Override
             public void admit(String wanted) throws Refusal, ApplyFailure {
-                RootQdisc current = root();
+                RootQdisc current = root().orRefuse();
                 Optional<String> problem = QdiscKinds.problem(current.kind());
                 if (problem.isEmpty()) {
                     problem = notDefault(current);
@@ -47,7 +47,7 @@ final class Tc {
 
             @Override
             public String read() throws ApplyFailure {
-                return root().kind();
+                return root().orFail(where()).kind();
             }
 
             @Override
@@ -56,12 +56,20 @@ final class Tc {
                         where() + " " + kind);
             }
 
-            private RootQdisc root() throws ApplyFailure {
+            /**
+             * The root qdisc; none when tc lists none: a device that is down has the kernel's noop qdisc, which tc
+             * does not show, and gets its default one when it comes up. Nothing a rollback could re-create.
+             */
+            private Reading<RootQdisc> root() throws ApplyFailure {
                 String where = "tc -j qdisc show dev " + device + " root";
                 String out = ToolCalls.run(tools, Tool.TC, List.of("-j", "qdisc", "show", "dev", device, "root"),
                         where);
+                if (out.strip().equals("[]")) {
+                    return Reading.problem(where + " lists no root qdisc (a device that is down has the kernel's "
+                            + "noop qdisc, which tc does not show): bring " + device + " up first");
+                }
                 try {
-                    return RootQdisc.parse(out);
+                    return Reading.of(RootQdisc.parse(out));
                 } catch (IllegalArgumentException e) {
                     throw new ApplyFailure("read", where, "EPROTO", e.getMessage());
                 }

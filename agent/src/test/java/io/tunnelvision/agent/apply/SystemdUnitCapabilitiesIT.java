@@ -90,18 +90,23 @@ class SystemdUnitCapabilitiesIT {
     void withTheUnitsCapabilitiesAnUnprivilegedUserAppliesEveryInterfaceSetting() throws IOException {
         String rpFilter = ns.cat("/proc/sys/net/ipv4/conf/tun0/rp_filter");
         String caps = String.join(",", unitCapabilities("AmbientCapabilities"));
+        ns.ip("link", "set", "vb", "up"); // a veth that is up has its default root, noqueue
 
         List<CommandResult> results = runAsNobody(caps, "with-unit-caps",
                 planner.signed(TuningAction.TXQUEUELEN, "tun0", "500", "800"),
                 planner.signed(TuningAction.MTU, "tun0", "1500", "1380"),
                 planner.signed(TuningAction.RPS_CPUS, "tun0/rx-0", "0", "1"),
-                planner.signed(TuningAction.RP_FILTER, "tun0", rpFilter, rpFilter.equals("2") ? "1" : "2"));
+                planner.signed(TuningAction.RP_FILTER, "tun0", rpFilter, rpFilter.equals("2") ? "1" : "2"),
+                planner.signed(TuningAction.ROOT_QDISC, "vb", "noqueue", "pfifo_fast"));
 
         for (CommandResult result : results) {
             assertEquals(CommandStatus.APPLIED, result.getStatus(), result.getReason());
         }
         String link = ns.ip("link", "show", "tun0");
         assertTrue(link.contains("mtu 1380 ") && link.contains("qlen 800"), link);
+        // tc qdisc replace is an rtnetlink request that CAP_NET_ADMIN lets through
+        String root = ns.exec(List.of("tc", "-j", "qdisc", "show", "dev", "vb", "root"));
+        assertTrue(root.contains("\"kind\":\"pfifo_fast\""), root);
     }
 
     @Test

@@ -149,6 +149,9 @@ class ToolBackedActionsTest {
 
         private Output tc(List<String> args) {
             if (args.get(0).equals("-j")) {
+                if (qdisc == null) {
+                    return Output.ok("[]\n");
+                }
                 return Output.ok("[{\"kind\":\"" + qdisc + "\",\"handle\":\"8001:\",\"root\":true,\"refcnt\":2,"
                         + "\"options\":{" + (limit >= 0 ? "\"limit\":" + limit : "") + "}}]\n");
             }
@@ -328,6 +331,19 @@ class ToolBackedActionsTest {
         assertEquals(CommandStatus.REJECTED, result.getStatus(), result.getReason());
         assertTrue(result.getReason().contains(reason), result.getReason());
         assertEquals(kind, nic.qdisc);
+        assertFalse(ranAWrite(), ran.toString());
+    }
+
+    @Test
+    void aDeviceThatIsDownHasNoRootToReplaceAndIsRefused() {
+        Nic down = new Nic();
+        down.qdisc = null;
+
+        CommandResult result = executor(down).handle(planner.signed(TuningAction.ROOT_QDISC, "eth0", "noqueue",
+                "pfifo_fast"));
+
+        assertEquals(CommandStatus.REJECTED, result.getStatus(), result.getReason());
+        assertTrue(result.getReason().contains("lists no root qdisc"), result.getReason());
         assertFalse(ranAWrite(), ran.toString());
     }
 
