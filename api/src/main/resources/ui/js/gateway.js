@@ -1,6 +1,7 @@
 // Gateway: one gateway in depth over a chosen range: throughput, drops and latency of its tunnel and underlay,
 // per-CPU NET_RX and IRQ share (a single-core storm is one hot row), softnet squeeze/drops, WireGuard peers and their
-// path MTU, egress queues (qdiscs, byte queue limits), settings and their history.
+// path MTU, egress queues (qdiscs, byte queue limits), NICs (rings, channels, coalescing, drops), settings and their
+// history.
 import { api, query } from "./api.js";
 import { ago, badge, clear, el, param, pct, si, time } from "./format.js";
 import { align, cpuHeat, lineChart, sharesOfTotal } from "./charts.js";
@@ -226,6 +227,52 @@ function qdiscs(body) {
     + "; backlog is the queue standing at the sample's time";
 }
 
+/** "current / maximum", marked when the current value is below a maximum the device allows. */
+function ofMax(cur, max) {
+  if (cur === null || cur === undefined) return el("span", { class: "muted", text: "n/a" });
+  return el("span", { class: max !== null && max !== undefined && cur < max ? "below-max" : null,
+    text: max === null || max === undefined ? String(cur) : `${cur} / ${max}` });
+}
+
+/**
+ * Each NIC as the latest sample saw it: the RX ring and channels against their maxima, rx-usecs and adaptive-rx, the
+ * drop rates over the last interval (missed and out-of-buffer: the ring overflowed) and per queue where a queue drops,
+ * and UDP GRO forwarding. The panel stays hidden without a NIC sample.
+ */
+function nics(body) {
+  const panel = document.getElementById("nic-panel");
+  window.tv = Object.assign(window.tv || {}, { nics: body });
+  panel.hidden = !body.nics.length;
+  if (panel.hidden) return;
+  const rows = body.nics.map((n) => {
+    const ringDrops = n.rxMissedPerSecond === null && n.rxNoBufferPerSecond === null ? null
+      : (n.rxMissedPerSecond || 0) + (n.rxNoBufferPerSecond || 0);
+    const channels = n.combinedChannels !== null ? ofMax(n.combinedChannels, n.combinedChannelsMax)
+      : el("span", {}, "rx ", ofMax(n.rxChannels, n.rxChannelsMax));
+    const dropping = n.queues.filter((q) => q.rxDropsPerSecond > 0 || q.txDropsPerSecond > 0);
+    const udpGro = n.offloadsOn.includes("rx-udp-gro-forwarding") ? "on"
+      : n.offloadsOff.includes("rx-udp-gro-forwarding") ? "off" : "–";
+    return el("tr", { class: "nic" + (ringDrops > 0 ? " dropping" : ""), "data-iface": n.name },
+      el("td", {}, el("b", { text: n.name }), el("span", { class: "small muted", text: " " + (n.driver || "") })),
+      el("td", { class: "num ring" }, ofMax(n.rxRing, n.rxRingMax)),
+      el("td", { class: "num channels" }, channels),
+      el("td", { class: "num coalescing", text: n.rxUsecs === null ? "n/a"
+        : `${n.rxUsecs} µs` + (n.adaptiveRx === null ? "" : n.adaptiveRx ? " (adaptive)" : " (fixed)") }),
+      el("td", { class: "num drops", text: rate(ringDrops) }),
+      el("td", { class: "num", text: rate(n.rxDroppedPerSecond) }),
+      el("td", { class: "num", text: rate(n.txDroppedPerSecond) }),
+      el("td", { class: "udp-gro", text: udpGro }),
+      el("td", { class: "small queues", text: dropping.map((q) => `q${q.queue} rx ${rate(q.rxDropsPerSecond)}`
+        + (q.txDropsPerSecond > 0 ? ` tx ${rate(q.txDropsPerSecond)}` : "")).join(" · ") }));
+  });
+  clear(document.getElementById("nics"), el("table", { id: "nic-table" },
+    el("tr", {}, ["NIC", "RX ring", "channels", "rx-usecs", "missed + no buffer", "rx dropped", "tx dropped",
+      "UDP GRO fwd", "queues dropping"].map((h) => el("th", { text: h }))), rows));
+  document.getElementById("nic-note").textContent = `sampled ${time(body.sampledAt)}`
+    + (body.intervalSeconds ? `; rates over the ${Math.round(body.intervalSeconds)} s before` : "; no sample before it, no rates yet")
+    + "; a ring or channel count below the device's maximum is marked";
+}
+
 function rps(rxQueues) {
   if (!rxQueues || !rxQueues.length) return "–";
   const masks = [...new Set(rxQueues.map((q) => q.rpsCpus || "0"))];
@@ -299,8 +346,9 @@ async function refresh() {
   const peers = api(`/api/v1/hosts/${encodeURIComponent(host)}/wireguard`);
   const paths = api(`/api/v1/hosts/${encodeURIComponent(host)}/pmtu`);
   const queues = api(`/api/v1/hosts/${encodeURIComponent(host)}/qdiscs`);
+  const cards = api(`/api/v1/hosts/${encodeURIComponent(host)}/nics`);
   await Promise.all([linkCharts(w, underlay), latencyChart(w), softnetChart(w), cpuCharts(w),
-    history.then(settingsHistory), peers.then(wireguard), paths.then(pmtu), queues.then(qdiscs)]);
+    history.then(settingsHistory), peers.then(wireguard), paths.then(pmtu), queues.then(qdiscs), cards.then(nics)]);
 }
 
 function render(whoami) {

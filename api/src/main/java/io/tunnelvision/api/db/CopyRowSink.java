@@ -93,6 +93,12 @@ final class CopyRowSink implements RowSink {
                 }
             }
             out.write(escape(text.append('}').toString()));
+        } else if (value instanceof Long[] longs) {
+            StringBuilder text = new StringBuilder("{");
+            for (int i = 0; i < longs.length; i++) {
+                text.append(i > 0 ? "," : "").append(longs[i] == null ? "NULL" : longs[i].toString());
+            }
+            out.write(text.append('}').toString());
         } else if (value instanceof String string) {
             out.write(escape(string));
         } else {

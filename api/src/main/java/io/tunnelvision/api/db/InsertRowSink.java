@@ -50,6 +50,8 @@ final class InsertRowSink implements RowSink {
             statement.setArray(index, array);
         } else if (value instanceof String[] strings) {
             statement.setArray(index, connection.createArrayOf("text", strings));
+        } else if (value instanceof Long[] longs) {
+            statement.setArray(index, connection.createArrayOf("int8", longs));
         } else {
             statement.setObject(index, value);
         }

@@ -39,6 +39,14 @@ public record PartitionedTable(String name, Tier tier) {
         return new PartitionedTable(TX_QUEUES + tier.suffix(), tier);
     }
 
+    /** NICs: settings and drop counters, and their rollups, retained like the rate tiers. */
+    public static final String NICS = "nics";
+
+    /** The NIC table of a tier: {@code nics}, {@code _1m}, {@code _1h}. */
+    public static PartitionedTable nics(Tier tier) {
+        return new PartitionedTable(NICS + tier.suffix(), tier);
+    }
+
     public static PartitionedTable of(MetricFamily family, Tier tier) {
         return new PartitionedTable(family.table(tier), tier);
     }
@@ -61,6 +69,9 @@ public record PartitionedTable(String name, Tier tier) {
         for (Tier tier : Tier.values()) {
             tables.add(qdiscs(tier));
             tables.add(txQueues(tier));
+        }
+        for (Tier tier : Tier.values()) {
+            tables.add(nics(tier));
         }
         return List.copyOf(tables);
     }

@@ -26,7 +26,6 @@ public final class QdiscDao {
     public static final Duration MAX_INTERVAL = WireguardDao.MAX_INTERVAL;
     /** The counters whose rates the rollups keep, each {@code <name>_per_s}; bytes is 64-bit, the others 32-bit. */
     static final List<String> COUNTERS = List.of("bytes", "drops", "overlimits", "requeues");
-    private static final long WRAP_32 = 1L << 32;
 
     private static final String BUCKET =
             "date_bin(make_interval(secs => :bucketSeconds), ts, TIMESTAMPTZ '2000-01-01 00:00:00+00')";
@@ -66,23 +65,15 @@ public final class QdiscDao {
 
     // ---- qdisc rollups -----------------------------------------------------------------------------------------
 
-    /** The increase of {@code column} from the row before, in SQL; 32-bit counters wrap (Counters.delta32). */
-    private static String delta(String column) {
-        String previous = "lag(" + column + ") OVER w";
-        if (column.equals("bytes")) {
-            return column + " - " + previous;
-        }
-        return "CASE WHEN " + column + " >= " + previous + " THEN " + column + " - " + previous + " WHEN " + previous
-                + " < " + WRAP_32 + " THEN " + column + " + " + WRAP_32 + " - " + previous + " END";
-    }
-
     /**
      * Deltas between consecutive raw samples of each qdisc in {@code [:from, :to)}; the window reaches back
      * {@link #MAX_INTERVAL} for the sample before the first. {@code ok}: the interval has rates. {@code filter} is
      * constant text.
      */
     static String rawDeltas(String filter) {
-        String deltas = COUNTERS.stream().map(c -> delta(c) + " AS d_" + c).collect(Collectors.joining(", "));
+        String deltas = COUNTERS.stream()
+                .map(c -> c.equals("bytes") ? CounterRates.delta64(c) : CounterRates.delta32(c))
+                .collect(Collectors.joining(", "));
         return "WITH d AS (SELECT host_key, iface, parent, handle, ts, kind, backlog_bytes, backlog_packets, " + deltas
                 + ", extract(epoch FROM ts - lag(ts) OVER w)::float8 AS dt, kind = lag(kind) OVER w AS same_kind"
                 + " FROM " + PartitionedTable.qdiscs(Tier.RAW).name()
@@ -90,7 +81,7 @@ public final class QdiscDao {
                 + " AND ts < :to" + filter
                 + " WINDOW w AS (PARTITION BY host_key, iface, parent, handle ORDER BY ts)),"
                 + " v AS (SELECT *, coalesce(same_kind AND dt > 0 AND dt <= " + MAX_INTERVAL.toSeconds()
-                + " AND d_bytes >= 0, false) AS ok FROM d WHERE ts >= :from)";
+                + " AND d_bytes IS NOT NULL, false) AS ok FROM d WHERE ts >= :from)";
     }
 
     static final String ROLLUP_COLUMNS = "host_key, iface, parent, handle, ts, samples, rate_seconds, bytes_per_s,"
@@ -99,10 +90,8 @@ public final class QdiscDao {
 
     /** Buckets of {@code :bucketSeconds} over the raw deltas: the rollup tables' columns. */
     static String rawBuckets() {
-        String rates = COUNTERS.stream().map(c -> "(sum(d_" + c + ") FILTER (WHERE ok)"
-                + " / nullif(sum(dt) FILTER (WHERE ok), 0))::real AS " + c + "_per_s").collect(Collectors.joining(", "));
-        return "SELECT host_key, iface, parent, handle, " + BUCKET + " AS ts, count(*)::integer AS samples,"
-                + " coalesce(sum(dt) FILTER (WHERE ok), 0)::real AS rate_seconds, " + rates + ","
+        return "SELECT host_key, iface, parent, handle, " + BUCKET + " AS ts, count(*)::integer AS samples, "
+                + CounterRates.fromDeltas(COUNTERS) + ","
                 + " avg(backlog_bytes)::real AS backlog_bytes_avg, max(backlog_bytes) AS backlog_bytes_max,"
                 + " avg(backlog_packets)::real AS backlog_packets_avg, max(backlog_packets) AS backlog_packets_max,"
                 + " (array_agg(kind ORDER BY ts DESC))[1] AS kind FROM v GROUP BY 1, 2, 3, 4, 5";
@@ -110,11 +99,8 @@ public final class QdiscDao {
 
     /** Buckets of {@code :bucketSeconds} over a rollup tier: rates weighted by their seconds, backlogs by samples. */
     static String rollupBuckets(Tier source, String filter) {
-        String rates = COUNTERS.stream().map(c -> "(sum(" + c + "_per_s::float8 * rate_seconds) FILTER (WHERE " + c
-                + "_per_s IS NOT NULL) / nullif(sum(rate_seconds) FILTER (WHERE " + c + "_per_s IS NOT NULL), 0))::real"
-                + " AS " + c + "_per_s").collect(Collectors.joining(", "));
-        return "SELECT host_key, iface, parent, handle, " + BUCKET + " AS ts, sum(samples)::integer AS samples,"
-                + " sum(rate_seconds)::real AS rate_seconds, " + rates + ","
+        return "SELECT host_key, iface, parent, handle, " + BUCKET + " AS ts, sum(samples)::integer AS samples, "
+                + CounterRates.fromRollups(COUNTERS) + ","
                 + " (sum(backlog_bytes_avg::float8 * samples) / sum(samples))::real AS backlog_bytes_avg,"
                 + " max(backlog_bytes_max) AS backlog_bytes_max,"
                 + " (sum(backlog_packets_avg::float8 * samples) / sum(samples))::real AS backlog_packets_avg,"
@@ -129,7 +115,7 @@ public final class QdiscDao {
         String select = target.source() == Tier.RAW ? rawDeltas("") + " " + insert + rawBuckets()
                 : insert + rollupBuckets(target.source(), "");
         return select + " ON CONFLICT (host_key, iface, parent, handle, ts) DO UPDATE SET "
-                + updateAll(ROLLUP_COLUMNS, 5);
+                + CounterRates.updateAll(ROLLUP_COLUMNS, 5);
     }
 
     /** Rolls the qdiscs of the tier below {@code target} up into it for {@code [from, to)}; the rows upserted. */
@@ -166,19 +152,13 @@ public final class QdiscDao {
     static String txRollupSql(Tier target) {
         return "INSERT INTO " + PartitionedTable.txQueues(target).name() + " AS t (" + TX_ROLLUP_COLUMNS + ") "
                 + "SELECT " + TX_ROLLUP_COLUMNS + " FROM (" + txBuckets(target.source(), "") + ") b"
-                + " ON CONFLICT (host_key, iface, queue, ts) DO UPDATE SET " + updateAll(TX_ROLLUP_COLUMNS, 4);
+                + " ON CONFLICT (host_key, iface, queue, ts) DO UPDATE SET "
+                + CounterRates.updateAll(TX_ROLLUP_COLUMNS, 4);
     }
 
     /** Rolls the transmit queues of the tier below {@code target} up into it for {@code [from, to)}. */
     public int rollUpTxQueues(Tier target, Instant from, Instant to) {
         return RollupUpdate.execute(jdbi, txRollupSql(target), target, from, to);
-    }
-
-    /** {@code c = EXCLUDED.c} for every column after the first {@code keys} (the primary key's). */
-    private static String updateAll(String columns, int keys) {
-        List<String> names = List.of(columns.split(",\\s*"));
-        return names.subList(keys, names.size()).stream().map(c -> c + " = EXCLUDED." + c)
-                .collect(Collectors.joining(", "));
     }
 
     // ---- reads -------------------------------------------------------------------------------------------------
@@ -189,7 +169,8 @@ public final class QdiscDao {
             List<QdiscRow> rows = handle.createQuery("""
                             WITH last AS (SELECT max(ts) AS ts FROM qdiscs WHERE host_key = :hostKey),
                             prev AS (SELECT max(q.ts) AS ts FROM qdiscs q, last WHERE q.host_key = :hostKey
-                                     AND q.ts < last.ts AND q.ts >= last.ts - make_interval(secs => :maxIntervalSeconds))
+                                     AND q.ts < last.ts
+                                     AND q.ts >= last.ts - make_interval(secs => :maxIntervalSeconds))
                             SELECT q.* FROM qdiscs q, last, prev
                             WHERE q.host_key = :hostKey AND (q.ts = last.ts OR q.ts = prev.ts)
                             ORDER BY q.ts, q.iface, q.parent <> '', q.parent, q.handle

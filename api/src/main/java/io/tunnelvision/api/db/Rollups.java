@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * arrive a little late still reach the rollups; the progress per table survives restarts in
  * {@code rollup_progress}.
  *
- * <p>The WireGuard peers and the qdiscs are rolled up here too, with their own statements ({@link WireguardDao#rollUp},
- * {@link QdiscDao#rollUp}): their rates come from counter deltas between samples, not from averaging rates; so are the
- * path-MTU probes and the transmit queues' byte queue limits.
+ * <p>The WireGuard peers, the qdiscs and the NICs are rolled up here too, with their own statements
+ * ({@link WireguardDao#rollUp}, {@link QdiscDao#rollUp}, {@link NicDao#rollUp}): their rates come from counter deltas
+ * between samples, not from averaging rates; so are the path-MTU probes and the transmit queues' byte queue limits.
  */
 public final class Rollups {
 
@@ -43,12 +43,14 @@ public final class Rollups {
     private final WireguardDao wireguard;
     private final PmtuDao pmtu;
     private final QdiscDao qdiscs;
+    private final NicDao nics;
 
     public Rollups(Jdbi jdbi, PartitionMaintenance partitions, Clock clock) {
         this.jdbi = jdbi;
         this.wireguard = new WireguardDao(jdbi);
         this.pmtu = new PmtuDao(jdbi);
         this.qdiscs = new QdiscDao(jdbi);
+        this.nics = new NicDao(jdbi);
         this.partitions = partitions;
         this.clock = clock;
     }
@@ -71,13 +73,16 @@ public final class Rollups {
                     (from, until) -> rollUpQdiscs(target, from, until));
             rows += rollUpUntil(PartitionedTable.txQueues(target).name(), target, to,
                     (from, until) -> rollUpTxQueues(target, from, until));
+            rows += rollUpUntil(PartitionedTable.nics(target).name(), target, to,
+                    (from, until) -> rollUpNics(target, from, until));
         }
         return rows;
     }
 
     /**
-     * A table of the tier, each with its own progress row (a family's, the WireGuard peers' and the qdiscs', whose
-     * rates need the rows before each bucket, the path-MTU probes', the transmit queues'), rolled up slice by slice from where it got to {@code to}.
+     * A table of the tier, each with its own progress row (a family's; the WireGuard peers', the qdiscs' and the NICs',
+     * whose rates need the rows before each bucket; the path-MTU probes', the transmit queues'), rolled up slice by
+     * slice from where it got to {@code to}.
      */
     private int rollUpUntil(String table, Tier target, Instant to, SliceRollUp slice) {
         Instant done = progress(table).orElse(to.minus(Duration.ofDays(1)));
@@ -115,6 +120,11 @@ public final class Rollups {
     public int rollUpTxQueues(Tier target, Instant from, Instant to) {
         return rollUpSlice(PartitionedTable.txQueues(target), from, to,
                 (f, t) -> qdiscs.rollUpTxQueues(target, f, t));
+    }
+
+    /** Rolls the NICs of the tier below {@code target} up for {@code [from, to)}; returns the rows. */
+    public int rollUpNics(Tier target, Instant from, Instant to) {
+        return rollUpSlice(PartitionedTable.nics(target), from, to, (f, t) -> nics.rollUp(target, f, t));
     }
 
     /** Aggregates the source tier's rows in {@code [from, to)} into {@code target}; returns the rows upserted. */

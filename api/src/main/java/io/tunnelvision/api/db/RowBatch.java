@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * Rows for one table, in the column order given. Values are Integer, Long, Float, Double, Boolean, String,
- * Instant, Float[] (a per-CPU array, nulls allowed), Float[][] (rectangular) or String[]; null is SQL NULL.
+ * Instant, Float[] (a per-CPU array, nulls allowed), Float[][] (rectangular), Long[] (nulls allowed) or String[];
+ * null is SQL NULL.
  * Rows that collide with a stored row on the primary key are skipped: replays do no harm.
  */
 public final class RowBatch {

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tunnelvision.api.db.CommandEventDao;
 import io.tunnelvision.api.db.CpuSeriesDao;
+import io.tunnelvision.api.db.NicDao;
 import io.tunnelvision.api.db.PmtuDao;
 import io.tunnelvision.api.db.QdiscDao;
 import io.tunnelvision.api.db.ReadDao;
@@ -73,6 +74,7 @@ public final class ApiServer implements AutoCloseable {
         WireguardRoutes wireguard = new WireguardRoutes(hostRequests, new WireguardDao(parts.jdbi()));
         PmtuRoutes pmtu = new PmtuRoutes(hostRequests, new PmtuDao(parts.jdbi()));
         QdiscRoutes qdiscs = new QdiscRoutes(hostRequests, new QdiscDao(parts.jdbi()), read);
+        NicRoutes nics = new NicRoutes(hostRequests, new NicDao(parts.jdbi()));
         String openApi = resource(OPENAPI_RESOURCE);
         String swaggerPage = swaggerPage(swaggerUiVersion());
         String fleetPage = resource(UI_PATH + "/index.html");
@@ -120,6 +122,8 @@ public final class ApiServer implements AutoCloseable {
             routes.get("/api/v1/hosts/{host}/pmtu/history", pmtu::history, Role.VIEWER);
             routes.get("/api/v1/hosts/{host}/qdiscs", qdiscs::latest, Role.VIEWER);
             routes.get("/api/v1/hosts/{host}/qdiscs/history", qdiscs::history, Role.VIEWER);
+            routes.get("/api/v1/hosts/{host}/nics", nics::latest, Role.VIEWER);
+            routes.get("/api/v1/hosts/{host}/nics/history", nics::history, Role.VIEWER);
             // The dashboard's pages are public like any static file; every number on them needs a token.
             routes.get("/", ctx -> ctx.redirect(UI_PATH + "/"));
             // Routes ignore a trailing slash, so this one sees /ui/ as well: the fleet page there, a redirect without it.

@@ -104,6 +104,7 @@ public final class IngestConsumer implements Runnable, AutoCloseable {
         route(topics.wireguardSamples, Source.WIREGUARD);
         route(topics.pmtuSamples, Source.PMTU);
         route(topics.qdiscSamples, Source.QDISC);
+        route(topics.nicSamples, Source.NIC);
         route(topics.hotspots, Source.HOTSPOTS);
         route(topics.commands, Source.COMMANDS);
         route(topics.commandProposals, Source.COMMAND_PROPOSALS);

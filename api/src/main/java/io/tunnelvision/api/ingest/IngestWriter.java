@@ -26,6 +26,7 @@ import io.tunnelvision.schemas.avro.KernelRates;
 import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LatencySample;
 import io.tunnelvision.schemas.avro.LinkRates;
+import io.tunnelvision.schemas.avro.NicSample;
 import io.tunnelvision.schemas.avro.PmtuSample;
 import io.tunnelvision.schemas.avro.QdiscSample;
 import io.tunnelvision.schemas.avro.SoftnetRates;
@@ -195,6 +196,7 @@ public final class IngestWriter {
         RowBatch pmtu = new RowBatch(PartitionedTable.pmtu(Tier.RAW).name(), RecordRows.PMTU_COLUMNS);
         RowBatch qdiscs = new RowBatch(PartitionedTable.qdiscs(Tier.RAW).name(), RecordRows.QDISC_COLUMNS);
         RowBatch txQueues = new RowBatch(PartitionedTable.txQueues(Tier.RAW).name(), RecordRows.TX_QUEUE_COLUMNS);
+        RowBatch nics = new RowBatch(PartitionedTable.nics(Tier.RAW).name(), RecordRows.NIC_COLUMNS);
         List<EventRows.Hotspot> hotspots = new ArrayList<>();
         List<EventRows.Command> commands = new ArrayList<>();
         List<EventRows.Decision> decisions = new ArrayList<>();
@@ -220,6 +222,8 @@ public final class IngestWriter {
                 RecordRows.addPmtuRows(pmtu, s, keys.get(s.getHeader().getHostId()));
             } else if (value instanceof QdiscSample s) {
                 RecordRows.addQdiscRows(qdiscs, txQueues, s, keys.get(s.getHeader().getHostId()));
+            } else if (value instanceof NicSample s) {
+                RecordRows.addNicRows(nics, s, keys.get(s.getHeader().getHostId()));
             } else if (value instanceof InterfaceConfigSample s) {
                 configs.addAll(RecordRows.interfaceConfigs(s, keys.get(s.getHeader().getHostId())));
             } else if (value instanceof KernelSettingsSample s) {
@@ -237,7 +241,8 @@ public final class IngestWriter {
             }
         }
         int metricRows = 0;
-        for (RowBatch batch : List.of(interrupts, softnet, link, kernel, latency, wireguard, pmtu, qdiscs, txQueues)) {
+        for (RowBatch batch : List.of(interrupts, softnet, link, kernel, latency, wireguard, pmtu, qdiscs, txQueues,
+                nics)) {
             metricRows += sink.write(handle.getConnection(), batch);
         }
         EventDao events = handle.attach(EventDao.class);

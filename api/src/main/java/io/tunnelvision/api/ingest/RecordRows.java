@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tunnelvision.api.db.EventRows;
 import io.tunnelvision.api.db.HostSighting;
 import io.tunnelvision.api.db.MetricFamily;
+import io.tunnelvision.api.db.NicDao;
 import io.tunnelvision.rules.detect.PmtuBlackholeDetector;
 import io.tunnelvision.api.db.PartitionedTable;
 import io.tunnelvision.api.db.RowBatch;
@@ -22,6 +23,9 @@ import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.LatencySample;
 import io.tunnelvision.schemas.avro.LinkRate;
 import io.tunnelvision.schemas.avro.LinkRates;
+import io.tunnelvision.schemas.avro.Nic;
+import io.tunnelvision.schemas.avro.NicQueue;
+import io.tunnelvision.schemas.avro.NicSample;
 import io.tunnelvision.schemas.avro.PeerLatency;
 import io.tunnelvision.schemas.avro.ProbeStats;
 import io.tunnelvision.schemas.avro.RateHeader;
@@ -41,6 +45,7 @@ import io.tunnelvision.schemas.avro.WireguardSample;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,6 +93,8 @@ public final class RecordRows {
             return sampleSighting(s.getHeader());
         } else if (value instanceof QdiscSample s) {
             return sampleSighting(s.getHeader());
+        } else if (value instanceof NicSample s) {
+            return sampleSighting(s.getHeader());
         }
         return null;
     }
@@ -115,6 +122,7 @@ public final class RecordRows {
             case WIREGUARD -> PartitionedTable.wireguard(Tier.RAW);
             case PMTU -> PartitionedTable.pmtu(Tier.RAW);
             case QDISC -> PartitionedTable.qdiscs(Tier.RAW);
+            case NIC -> PartitionedTable.nics(Tier.RAW);
             default -> null;
         };
     }
@@ -136,6 +144,8 @@ public final class RecordRows {
             checkPmtu(s);
         } else if (value instanceof QdiscSample s) {
             checkQdiscs(s);
+        } else if (value instanceof NicSample s) {
+            checkNics(s);
         } else if (value instanceof Hotspot h && h.getHostId() != null) {
             checkHost(h.getHostId());
         } else if (value instanceof TuningCommand c) {
@@ -295,6 +305,46 @@ public final class RecordRows {
                         q.getInterface$());
             }
         }
+    }
+
+    public static final List<String> NIC_COLUMNS = List.of("host_key", "ts", "rx_ring", "rx_ring_max", "tx_ring",
+            "tx_ring_max", "combined_channels", "combined_channels_max", "rx_channels", "rx_channels_max", "rx_usecs",
+            "rx_frames", "tx_usecs", "adaptive_rx", "rx_missed", "rx_no_buffer", "rx_dropped", "tx_dropped",
+            "queue_rx_drops", "queue_tx_drops", "iface", "driver", "offloads_on", "offloads_off");
+
+    /**
+     * One row per NIC: its settings, the device-wide counters the rollups keep ({@link NicDao#COUNTERS}; other -S
+     * names are not stored), per-queue drops as arrays indexed by queue, and of {@link NicDao#OFFLOADS} those on and
+     * those off.
+     */
+    public static void addNicRows(RowBatch batch, NicSample s, int hostKey) {
+        Instant ts = Instant.ofEpochMilli(s.getHeader().getSampleTimeMs());
+        for (Nic n : s.getNics()) {
+            Map<String, Long> counters = new HashMap<>();
+            n.getCounters().forEach((k, v) -> counters.put(k.toString(), v));
+            Map<String, Boolean> features = new HashMap<>();
+            n.getFeatures().forEach((k, v) -> features.put(k.toString(), v));
+            batch.add(hostKey, ts, n.getRxRing(), n.getRxRingMax(), n.getTxRing(), n.getTxRingMax(),
+                    n.getCombinedChannels(), n.getCombinedChannelsMax(), n.getRxChannels(), n.getRxChannelsMax(),
+                    n.getRxUsecs(), n.getRxFrames(), n.getTxUsecs(), n.getAdaptiveRx(), counters.get("rx_missed"),
+                    counters.get("rx_no_buffer"), counters.get("rx_dropped"), counters.get("tx_dropped"),
+                    perQueue(n.getQueues(), NicQueue::getRxDrops), perQueue(n.getQueues(), NicQueue::getTxDrops),
+                    n.getInterface$(), n.getDriver(),
+                    NicDao.OFFLOADS.stream().filter(o -> Boolean.TRUE.equals(features.get(o))).toArray(String[]::new),
+                    NicDao.OFFLOADS.stream().filter(o -> Boolean.FALSE.equals(features.get(o))).toArray(String[]::new));
+        }
+    }
+
+    /** A queue counter at element {@code queue} (NULL where a queue reports none); null when no queue reports it. */
+    static Long[] perQueue(List<NicQueue> queues, Function<NicQueue, Long> counter) {
+        if (queues.stream().allMatch(q -> counter.apply(q) == null)) {
+            return null;
+        }
+        Long[] values = new Long[queues.stream().mapToInt(NicQueue::getQueue).max().orElse(-1) + 1];
+        for (NicQueue q : queues) {
+            values[q.getQueue()] = counter.apply(q);
+        }
+        return values;
     }
 
     // ---- event rows ---------------------------------------------------------------------------------------
@@ -472,8 +522,8 @@ public final class RecordRows {
     static final long MAX_U32 = 0xFFFF_FFFFL;
     /** A qdisc kind is a Qdisc_ops id, {@code char id[IFNAMSIZ]}: at most 15 characters. */
     static final int MAX_QDISC_KIND_LENGTH = 15;
-    /** netif_alloc_netdev_queues refuses more than 0xffff transmit queues, so tx-N has N below 65535. */
-    static final int MAX_TX_QUEUE = 0xFFFE;
+    /** netif_alloc_netdev_queues refuses more than 0xffff queues, so a queue number is below 65535. */
+    static final int MAX_QUEUE = 0xFFFE;
     /** A handle or parent as tc prints it: major:minor, each up to 4 hex digits, either may be left out. */
     private static final int MAX_TC_HANDLE_LENGTH = 9;
     private static final Pattern TC_HANDLE = Pattern.compile("[0-9a-f]{0,4}:[0-9a-f]{0,4}");
@@ -511,12 +561,76 @@ public final class RecordRows {
         for (TxQueue q : s.getTxQueues()) {
             checkText("transmit queue interface name", q.getInterface$(), MAX_IFACE_LENGTH, false);
             String where = "transmit queue tx-" + q.getQueue() + " of " + q.getInterface$();
-            if (q.getQueue() < 0 || q.getQueue() > MAX_TX_QUEUE) {
-                throw new InvalidRecordException(where + ": the queue number is outside 0.." + MAX_TX_QUEUE);
+            if (q.getQueue() < 0 || q.getQueue() > MAX_QUEUE) {
+                throw new InvalidRecordException(where + ": the queue number is outside 0.." + MAX_QUEUE);
             }
             checkU32(where, "BQL limit", q.getBqlLimit());
             checkU32(where, "BQL inflight", q.getBqlInflight());
             checkU32(where, "BQL limit_max", q.getBqlLimitMax());
+        }
+    }
+
+    /** A driver name longer than this is corruption (the kernel's ethtool_drvinfo.driver is 32 bytes). */
+    static final int MAX_DRIVER_LENGTH = 31;
+    /** ethtool's ring, channel and coalescing numbers are 32-bit unsigned; the contract's ints must not be negative. */
+    private static void checkNics(NicSample s) {
+        Set<String> seen = new HashSet<>();
+        for (Nic n : s.getNics()) {
+            checkText("NIC interface name", n.getInterface$(), MAX_IFACE_LENGTH, false);
+            String where = "NIC " + n.getInterface$();
+            if (!seen.add(n.getInterface$())) {
+                throw new InvalidRecordException(where + " is in the sample twice");
+            }
+            checkText("driver of " + where, n.getDriver(), MAX_DRIVER_LENGTH, true);
+            Map<String, Integer> settings = new LinkedHashMap<>();
+            settings.put("rx ring", n.getRxRing());
+            settings.put("rx ring maximum", n.getRxRingMax());
+            settings.put("tx ring", n.getTxRing());
+            settings.put("tx ring maximum", n.getTxRingMax());
+            settings.put("combined channels", n.getCombinedChannels());
+            settings.put("combined channels maximum", n.getCombinedChannelsMax());
+            settings.put("rx channels", n.getRxChannels());
+            settings.put("rx channels maximum", n.getRxChannelsMax());
+            settings.put("rx-usecs", n.getRxUsecs());
+            settings.put("rx-frames", n.getRxFrames());
+            settings.put("tx-usecs", n.getTxUsecs());
+            settings.forEach((name, value) -> {
+                if (value != null && value < 0) {
+                    throw new InvalidRecordException(where + " has a negative " + name + " (" + value + ")");
+                }
+            });
+            checkAtMost(where, "rx ring", n.getRxRing(), n.getRxRingMax());
+            checkAtMost(where, "tx ring", n.getTxRing(), n.getTxRingMax());
+            checkAtMost(where, "combined channels", n.getCombinedChannels(), n.getCombinedChannelsMax());
+            checkAtMost(where, "rx channels", n.getRxChannels(), n.getRxChannelsMax());
+            n.getFeatures().keySet().forEach(k -> checkText("offload name of " + where, k.toString(),
+                    MAX_IFACE_LENGTH, false));
+            n.getCounters().forEach((k, v) -> {
+                checkText("counter name of " + where, k.toString(), MAX_IFACE_LENGTH, false);
+                if (v < 0) {
+                    throw new InvalidRecordException(where + " has a negative counter " + k + " (" + v + ")");
+                }
+            });
+            Set<Integer> queues = new HashSet<>();
+            for (NicQueue q : n.getQueues()) {
+                if (q.getQueue() < 0 || q.getQueue() > MAX_QUEUE || !queues.add(q.getQueue())) {
+                    throw new InvalidRecordException(where + " has queue " + q.getQueue() + " twice or outside 0.."
+                            + MAX_QUEUE);
+                }
+                for (Long v : Arrays.asList(q.getRxPackets(), q.getRxDrops(), q.getTxPackets(), q.getTxDrops())) {
+                    if (v != null && v < 0) {
+                        throw new InvalidRecordException(where + " queue " + q.getQueue() + " has a negative counter ("
+                                + v + ")");
+                    }
+                }
+            }
+        }
+    }
+
+    /** A setting above the maximum the same device reports cannot be. */
+    private static void checkAtMost(String where, String name, Integer value, Integer max) {
+        if (value != null && max != null && value > max) {
+            throw new InvalidRecordException(where + " has " + name + " " + value + " above its maximum " + max);
         }
     }
 

@@ -109,9 +109,9 @@ class RollupsIT {
         assertEquals(6, rows, "link, softnet and kernel each get a minute row and, the 11:00 hour being over, an hour row");
         assertEquals(1L, TestDatabase.count(database, "SELECT count(*) FROM link_rates_1m"));
         assertEquals(1L, TestDatabase.count(database, "SELECT count(*) FROM link_rates_1h"));
-        assertEquals(16L, TestDatabase.count(database, "SELECT count(*) FROM rollup_progress"),
-                "four families, the WireGuard peers, the path-MTU probes, the qdiscs and the transmit queues, each in"
-                        + " two tiers");
+        assertEquals(18L, TestDatabase.count(database, "SELECT count(*) FROM rollup_progress"),
+                "four families, the WireGuard peers, the path-MTU probes, the qdiscs, the transmit queues and the NICs,"
+                        + " each in two tiers");
         assertEquals(2L, TestDatabase.count(database,
                 "SELECT count(*) FROM rollup_progress WHERE target_table LIKE 'wireguard_peers_%'"));
         assertEquals(2L, TestDatabase.count(database,
@@ -120,5 +120,7 @@ class RollupsIT {
                 "SELECT count(*) FROM rollup_progress WHERE target_table LIKE 'qdiscs_%'"));
         assertEquals(2L, TestDatabase.count(database,
                 "SELECT count(*) FROM rollup_progress WHERE target_table LIKE 'tx_queues_%'"));
+        assertEquals(2L, TestDatabase.count(database,
+                "SELECT count(*) FROM rollup_progress WHERE target_table LIKE 'nics_%'"));
     }
 }

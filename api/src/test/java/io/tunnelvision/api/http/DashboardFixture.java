@@ -23,6 +23,9 @@ import io.tunnelvision.schemas.avro.InterfaceConfigSample;
 import io.tunnelvision.schemas.avro.InterfaceKind;
 import io.tunnelvision.schemas.avro.InterruptRates;
 import io.tunnelvision.schemas.avro.IrqLineRate;
+import io.tunnelvision.schemas.avro.Nic;
+import io.tunnelvision.schemas.avro.NicQueue;
+import io.tunnelvision.schemas.avro.NicSample;
 import io.tunnelvision.schemas.avro.Qdisc;
 import io.tunnelvision.schemas.avro.QdiscSample;
 import io.tunnelvision.schemas.avro.Severity;
@@ -39,6 +42,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
@@ -57,7 +61,7 @@ final class DashboardFixture implements AutoCloseable {
     static final String WG_UP = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=";
     static final String WG_STALE = "HIgo9xNzJMWLKASShiTqIybxZ0U3wGLiUeJ1PKf8ykw=";
     static final String WG_NEVER = "TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=";
-    /** The gateway with egress queue samples: eth0 dropping in a child qdisc, tun0 at txqueuelen 0. */
+    /** The gateway with egress queue and NIC samples: eth0 drops in a child qdisc and in its ring, tun0 at txqueuelen 0. */
     static final String QUEUES = "gw-nyc-1";
     static final List<String> HOSTS = List.of("gw-ams-1", STORM, "gw-fra-1", "gw-fra-2", "gw-nyc-1");
     static final Duration HISTORY = Duration.ofMinutes(15);
@@ -146,6 +150,24 @@ final class DashboardFixture implements AutoCloseable {
                     new Qdisc("eth0", "pfifo_fast", "0:", ":2", 30_000L * k, 20L * k, 0L, 0L, 0L, 0L, 0L),
                     new Qdisc("tun0", "pfifo_fast", "0:", null, 0L, 0L, 0L, 0L, 0L, 0L, 0L)),
                     List.of(new TxQueue("eth0", 0, 9_000L, 3_000L, 1_879_048_192L)))));
+        }
+        // gw-nyc-1's NIC, two samples 30 s apart: 60 missed and 90 out-of-buffer drops (5/s) at a 512 ring of 4096,
+        // one combined channel of 8, all on queue 0; rx-udp-gro-forwarding off
+        for (int k = 0; k < 2; k++) {
+            Nic nic = new Nic();
+            nic.setInterface$("eth0");
+            nic.setDriver("ixgbe");
+            nic.setRxRing(512);
+            nic.setRxRingMax(4096);
+            nic.setCombinedChannels(1);
+            nic.setCombinedChannelsMax(8);
+            nic.setRxUsecs(200);
+            nic.setAdaptiveRx(false);
+            nic.setFeatures(Map.of("rx-udp-gro-forwarding", false));
+            nic.setCounters(Map.of("rx_missed", 1_000L + 60L * k, "rx_no_buffer", 90L * k, "rx_dropped", 0L));
+            nic.setQueues(List.of(new NicQueue(0, null, 150L * k, null, null), new NicQueue(1, null, 0L, null, null)));
+            items.add(new Item(Source.NIC, new NicSample(TestRecords.sampleHeader(QUEUES, now.minusSeconds(40 - 30L * k),
+                    700 + k), List.of(nic))));
         }
         items.add(new Item(Source.INTERFACE_CONFIG, new InterfaceConfigSample(TestRecords.sampleHeader(QUEUES,
                 start.plusSeconds(300), 2), List.of(new InterfaceConfig("tun0", 7, InterfaceKind.TUN, 1500, 0, "up",

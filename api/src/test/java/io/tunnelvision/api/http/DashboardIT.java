@@ -198,6 +198,27 @@ class DashboardIT {
         assertTrue(!browser.element("#qdisc-panel").isDisplayed(), "no qdisc sample, no panel");
     }
 
+    @Test
+    void theGatewayPageShowsEachNicsRingAndChannelsAgainstTheirMaximaAndItsDropRates() {
+        openAs(DashboardFixture.VIEWER, "/ui/gateway.html?host=" + DashboardFixture.QUEUES + "&range=15m");
+
+        browser.until("one NIC", d -> browser.all("#nic-table tr.nic").size() == 1);
+        assertTrue(browser.element("#nic-panel").isDisplayed());
+        WebElement eth0 = browser.element("tr.nic[data-iface='eth0']");
+        assertEquals("nic dropping", eth0.getAttribute("class"), "missed and out-of-buffer drops mark the NIC");
+        assertEquals(List.of("eth0 ixgbe", "512 / 4096", "1 / 8", "200 µs (fixed)", "5 /s", "0 /s", "–", "off",
+                "q0 rx 5 /s"), cells(eth0));
+        assertEquals(2, browser.all("tr.nic[data-iface='eth0'] .below-max").size(), "ring and channels below maximum");
+        assertTrue(browser.element("#nic-note").getText().contains("rates over the 30 s before"));
+        browser.screenshot("gateway-nics");
+
+        browser.open(fleet.base + "/ui/gateway.html?host=gw-fra-1&range=15m");
+        browser.until("gw-fra-1's page refreshed", d -> browser.js("return window.tv && window.tv.nics"
+                + " && window.tv.nics.host") != null);
+        assertEquals("gw-fra-1", browser.js("return window.tv.nics.host"));
+        assertTrue(!browser.element("#nic-panel").isDisplayed(), "no NIC sample, no panel");
+    }
+
     private static List<String> cells(WebElement row) {
         return row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
     }

@@ -122,7 +122,7 @@ public final class TopicAcls {
         String api = roles.api();
         for (Topic<?, ?> topic : List.of(topics.interruptRates, topics.softnetRates, topics.linkRates,
                 topics.kernelRates, topics.interfaceConfigSamples, topics.kernelSettingsSamples, topics.latencySamples,
-                topics.wireguardSamples, topics.pmtuSamples, topics.qdiscSamples,
+                topics.wireguardSamples, topics.pmtuSamples, topics.qdiscSamples, topics.nicSamples,
                 topics.hotspots, topics.commands, topics.commandProposals, topics.commandDecisions,
                 topics.commandResults, topics.commandOutcomes)) {
             acls.add(topic(api, topic, AclOperation.READ));
