@@ -6,6 +6,8 @@ import io.tunnelvision.agent.apply.ExecutorSettings;
 import io.tunnelvision.agent.collect.CollectorRegistry;
 import io.tunnelvision.agent.collect.PmtuCollector;
 import io.tunnelvision.agent.collect.PmtuSchedule;
+import io.tunnelvision.agent.collect.QdiscCollector;
+import io.tunnelvision.agent.collect.SettingsRefresh;
 import io.tunnelvision.agent.collect.RegisteredCollector;
 import io.tunnelvision.agent.collect.NicCollector;
 import io.tunnelvision.agent.collect.WireguardCollector;
@@ -20,6 +22,7 @@ import io.tunnelvision.local.sim.SimulatedHost;
 import io.tunnelvision.local.sim.TrafficLoad;
 import io.tunnelvision.schemas.avro.CommandResult;
 import io.tunnelvision.schemas.avro.PmtuSample;
+import io.tunnelvision.schemas.avro.QdiscSample;
 import io.tunnelvision.schemas.avro.SampleHeader;
 import io.tunnelvision.schemas.avro.TuningCommand;
 import io.tunnelvision.schemas.avro.WireguardSample;
@@ -82,17 +85,23 @@ final class FleetGateway {
     }
 
     /**
-     * The agent's collectors over the gateway's tree; {@code wg}, {@code ping} and {@code ip route get} are the
-     * model's: a simulated tunnel has no UAPI socket or netlink family to ask and no path to ping, so the WireGuard
-     * collector gets what {@code wg show all dump} would print and the path-MTU collector what its commands would.
+     * The agent's collectors over the gateway's tree; {@code wg}, {@code ping}, {@code ip route get} and {@code tc}
+     * are the model's: a simulated tunnel has no UAPI socket or netlink family to ask and no path to ping, so the
+     * WireGuard collector gets what {@code wg show all dump} would print, the path-MTU collector what its commands
+     * would and the qdisc collector what {@code tc -s -j qdisc show} would. The qdiscs are read every round, as
+     * the other counters are (the agent's 30 rounds space real {@code tc} processes; the model's answer costs
+     * microseconds, and a demo should show a queue's drops within seconds).
      */
     static CollectorRegistry collectors(Path proc, Path sys, SimulatedGateway model, Clock clock, PmtuSchedule pmtu) {
         List<RegisteredCollector<?>> collectors = new ArrayList<>(CollectorRegistry.standard(proc, sys)
-                .without(List.of(WireguardCollector.NAME, NicCollector.NAME, PmtuCollector.NAME)).collectors());
+                .without(List.of(WireguardCollector.NAME, NicCollector.NAME, PmtuCollector.NAME,
+                        QdiscCollector.NAME)).collectors());
         collectors.add(CollectorRegistry.register(WireguardCollector.NAME, WireguardSample.class,
                 new WireguardCollector(sys, null, command -> model.wireguardDump(clock.millis()))));
         collectors.add(CollectorRegistry.register(PmtuCollector.NAME, PmtuSample.class,
                 new PmtuCollector(sys, null, model::pmtuCommand, pmtu)));
+        collectors.add(CollectorRegistry.register(QdiscCollector.NAME, QdiscSample.class,
+                new QdiscCollector(sys, model::qdiscCommand, SettingsRefresh.everyRound())));
         return CollectorRegistry.of(collectors);
     }
 

@@ -24,7 +24,8 @@ enum FaultType {
     WIREGUARD_PEER_DOWN("wireguard-peer-down", List.of("peer"),
             p -> new Fault.WireguardPeerDown((int) p.or("peer", 1))),
     PMTU_BLACKHOLE("pmtu-blackhole", List.of("passBytes"),
-            p -> new Fault.PmtuBlackhole((int) p.or("passBytes", 1328)));
+            p -> new Fault.PmtuBlackhole((int) p.or("passBytes", 1328))),
+    TXQUEUELEN_ZERO("txqueuelen-zero", List.of(), p -> new Fault.TxQueueLenZero());
 
     /** The parameters given in the file; null for one left out. */
     interface Parameters {

@@ -23,6 +23,11 @@ public sealed interface Fault {
         return settings;
     }
 
+    /** The tunnel's root qdisc after injection, given the one it has; most faults leave it alone. */
+    default RootQdisc onInject(RootQdisc root, TunnelKind kind) {
+        return root;
+    }
+
     /** Adjusts this interval's conditions while the fault is active. */
     default void shape(Conditions conditions) {
     }
@@ -90,6 +95,33 @@ public sealed interface Fault {
         @Override
         public void shape(Conditions conditions) {
             conditions.txBurst *= burst;
+        }
+    }
+
+    /**
+     * A tunnel device left at txqueuelen 0 by a configuration template that takes every tunnel for kernel
+     * WireGuard (which queues per peer and ignores txqueuelen under its noqueue root). What the kernel then does
+     * ({@code TxQueueLenZeroDetector}, measured on 6.18):
+     * <ul>
+     *   <li>a tun device sizes its ring towards the userspace reader by txqueuelen ({@code tun_queue_resize}): at 0
+     *       it drops every packet it is given, in {@code tx_dropped};</li>
+     *   <li>on WireGuard the same template attaches a pfifo_fast root (for prioritising later), whose rings are
+     *       resized to txqueuelen ({@code pfifo_fast_change_tx_queue_len}): a queue of nothing, so whatever the
+     *       device cannot take at once (a burst from several CPUs) is dropped by the qdisc, counted in its
+     *       {@code drops} and not in the device's {@code tx_dropped};</li>
+     *   <li>a VXLAN has a noqueue root, where txqueuelen means nothing: no drops.</li>
+     * </ul>
+     * TXQUEUELEN puts it right (0 -> 1000); the root qdisc stays as the template left it.
+     */
+    record TxQueueLenZero() implements Fault {
+        @Override
+        public GatewaySettings onInject(GatewaySettings settings, int cpus) {
+            return settings.withTunnelTxQueueLen(0);
+        }
+
+        @Override
+        public RootQdisc onInject(RootQdisc root, TunnelKind kind) {
+            return kind == TunnelKind.WIREGUARD ? RootQdisc.ATTACHED_PFIFO_FAST : root;
         }
     }
 

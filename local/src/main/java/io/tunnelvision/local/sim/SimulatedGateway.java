@@ -19,7 +19,9 @@ import java.util.UUID;
  *       routed traffic besides the tunnel ({@link Fault.HeavyLoad}) loads the NIC's queues but not the tunnel;</li>
  *   <li>net_rx_action stops with work left (a squeeze) when a poll's batch exceeds {@code netdev_budget} or what
  *       fits in {@code netdev_budget_usecs};</li>
- *   <li>backlog bursts above {@code netdev_max_backlog} and transmit bursts above {@code txqueuelen} drop;</li>
+ *   <li>backlog bursts above {@code netdev_max_backlog} and transmit bursts above {@code txqueuelen} drop: at the
+ *       device ({@code tx_dropped}), or in the tunnel's root qdisc when it is a FIFO in front of a device that
+ *       never stops its queue (WireGuard under pfifo_fast); a tun at txqueuelen 0 drops every packet;</li>
  *   <li>a tunnel MTU that does not fit the underlay with the kind's overhead fragments every full-size packet;</li>
  *   <li>a receive burst needing more socket buffer than {@code rmem_max} allows counts UDP RcvbufErrors.</li>
  * </ul>
@@ -42,6 +44,7 @@ public final class SimulatedGateway {
     private static final double TRUESIZE_FACTOR = 2;
     private static final double JITTER = 0.05;
     private static final int FRAGMENT_HEADER_BYTES = 20;
+    private static final List<String> TC_QDISC_SHOW = List.of("tc", "-s", "-j", "qdisc", "show");
 
     private final String name;
     private final Hardware hardware;
@@ -52,6 +55,7 @@ public final class SimulatedGateway {
     private final SplittableRandom random;
     private final List<Fault> faults = new ArrayList<>();
     private GatewaySettings settings;
+    private RootQdisc tunnelRoot;
 
     final double[][] irqCounts; // [queue vector][cpu]
     final double[] netRx;
@@ -72,6 +76,10 @@ public final class SimulatedGateway {
     /** As the last step's faults left them: what the path-MTU prober's pings see. */
     private int pathMtuBytes;
     private long unreachablePeers;
+    /** What the tunnel's root qdisc passed to the device and dropped (a noqueue root counts nothing). */
+    private double tunnelQdiscPackets;
+    private double tunnelQdiscBytes;
+    private double tunnelQdiscDrops;
     double udpInDatagrams;
     double udpOutDatagrams;
     double udpInErrors;
@@ -95,6 +103,7 @@ public final class SimulatedGateway {
         this.random = new SplittableRandom(seed);
         this.bootId = new UUID(random.nextLong(), random.nextLong()).toString();
         this.settings = GatewaySettings.defaults(kind, hardware);
+        this.tunnelRoot = RootQdisc.defaultFor(kind);
         this.irqCounts = new double[layout.queueVectors()][cpus];
         for (double[] row : irqCounts) {
             Arrays.fill(row, irqCountStart);
@@ -165,6 +174,11 @@ public final class SimulatedGateway {
     public void inject(Fault fault) {
         faults.add(Objects.requireNonNull(fault, "fault"));
         settings = fault.onInject(settings, cpus);
+        tunnelRoot = fault.onInject(tunnelRoot, kind);
+    }
+
+    public RootQdisc tunnelRoot() {
+        return tunnelRoot;
     }
 
     /** Ends a fault's traffic shaping; a setting it changed stays changed until someone puts it right. */
@@ -282,11 +296,20 @@ public final class SimulatedGateway {
         udpInDatagrams += (rx - bufErrors) * s;
         udpOutDatagrams += tx * s;
 
-        // Transmit queues: a burst above txqueuelen drops at the tunnel.
+        // Transmit queues: a burst above txqueuelen drops at the tunnel, in the device or in its FIFO root qdisc.
         double tunnelTxDrops = txDrops(tx, c.txBurst, settings.tunnelTxQueueLen());
         if (c.txBackfireShare > 0) {
             double longer = settings.tunnelTxQueueLen() / (double) kind.defaultTxQueueLen();
             tunnelTxDrops = Math.min(0.5 * tx, tunnelTxDrops + c.txBackfireShare * tx * longer * longer);
+        }
+        if (kind == TunnelKind.TUN && settings.tunnelTxQueueLen() == 0) {
+            tunnelTxDrops = tx; // tun_queue_resize: a ring of no slots takes nothing
+        }
+        double qdiscDrops = tunnelRoot.queues() && kind != TunnelKind.TUN ? tunnelTxDrops : 0;
+        if (tunnelRoot.queues()) {
+            tunnelQdiscPackets += (tx - qdiscDrops) * s;
+            tunnelQdiscBytes += (tx - qdiscDrops) * innerBytes * s;
+            tunnelQdiscDrops += qdiscDrops * s;
         }
         double underlayTxDrops = txDrops(nicTx, 1, settings.underlayTxQueueLen());
         double routedRx = nicRx - underlayRx;
@@ -297,7 +320,7 @@ public final class SimulatedGateway {
         tunnel.rxBytes += (rx - bufErrors) * innerBytes * s;
         tunnel.txPackets += (tx - tunnelTxDrops) * s;
         tunnel.txBytes += (tx - tunnelTxDrops) * innerBytes * s;
-        tunnel.txDropped += tunnelTxDrops * s;
+        tunnel.txDropped += (tunnelTxDrops - qdiscDrops) * s;
         underlay.rxPackets += nicRx * s;
         underlay.rxBytes += (outerRxBytes + routedRx * innerBytes) * s;
         underlay.txPackets += (nicTx - underlayTxDrops) * s;
@@ -348,6 +371,19 @@ public final class SimulatedGateway {
                     + "\",\"flags\":[],\"uid\":0,\"cache\":[]}]";
         }
         return null;
+    }
+
+    /**
+     * What {@code tc -s -j qdisc show} prints on this gateway ({@link TcQdiscShow}), or null for any other command:
+     * eth0's mq root with a pfifo_fast per transmit queue sharing what eth0 sent, and the tunnel's root.
+     */
+    public String qdiscCommand(List<String> command) {
+        if (!command.equals(TC_QDISC_SHOW)) {
+            return null;
+        }
+        return TcQdiscShow.render(settings.rxQueues(), new TcQdiscShow.Counts(underlay.txBytes(),
+                        underlay.txPackets(), 0), kind.interfaceName(), tunnelRoot,
+                new TcQdiscShow.Counts((long) tunnelQdiscBytes, (long) tunnelQdiscPackets, (long) tunnelQdiscDrops));
     }
 
     private static double txDrops(double pps, double burst, int queueLen) {
