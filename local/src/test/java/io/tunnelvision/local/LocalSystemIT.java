@@ -48,7 +48,10 @@ class LocalSystemIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    /** Host, the hotspot type its fault must raise, the action that answers it, the verdict expected. */
+    /**
+     * Host, the hotspot type its fault must raise, the action that answers it, the verdict expected; action and
+     * verdict null: the fault is only detected (its hotspot of its own), nothing answers it yet.
+     */
     private record Expectation(String host, String type, String action, String verdict) {
     }
 
@@ -106,7 +109,10 @@ class LocalSystemIT {
                 new Expectation("gw-pmtu-blackhole", "PMTU_BLACKHOLE", "MTU", "VERIFIED"),
                 // wg0 at txqueuelen 0 under a pfifo_fast root, read from the model's `tc -s -j qdisc show`: its
                 // qdisc drops (QDISC_DROPS is only reported), txqueuelen 0 -> 1000 is verified
-                new Expectation("gw-txqueuelen-zero", "TXQUEUELEN_ZERO", "TXQUEUELEN", "VERIFIED")));
+                new Expectation("gw-txqueuelen-zero", "TXQUEUELEN_ZERO", "TXQUEUELEN", "VERIFIED"),
+                // an RX ring too small for the bursts, read from the model's ethtool: detected (RX_RING is not
+                // proposed or applied yet)
+                new Expectation("gw-nic-rx-ring", "NIC_RX_DROPS", null, null)));
         List<String> regression = new ArrayList<>();
         for (GatewayPlan g : FleetLayout.of(scenario)) {
             if (g.faults().stream().anyMatch(f -> f.share() > 0)) {
@@ -191,6 +197,9 @@ class LocalSystemIT {
         }
         if (own == null) {
             return "no " + e.type() + " hotspot of its own";
+        }
+        if (e.action() == null) {
+            return null;
         }
         JsonNode change = null;
         JsonNode rollback = null;

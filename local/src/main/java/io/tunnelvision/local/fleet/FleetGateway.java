@@ -3,7 +3,9 @@ package io.tunnelvision.local.fleet;
 import io.tunnelvision.agent.apply.ApplyBounds;
 import io.tunnelvision.agent.apply.CommandExecutor;
 import io.tunnelvision.agent.apply.ExecutorSettings;
+import io.tunnelvision.agent.apply.ToolRunner;
 import io.tunnelvision.agent.collect.CollectorRegistry;
+import io.tunnelvision.agent.collect.NicCadence;
 import io.tunnelvision.agent.collect.PmtuCollector;
 import io.tunnelvision.agent.collect.PmtuSchedule;
 import io.tunnelvision.agent.collect.QdiscCollector;
@@ -19,8 +21,10 @@ import io.tunnelvision.local.scenario.FaultSchedule;
 import io.tunnelvision.local.scenario.GatewayPlan;
 import io.tunnelvision.local.sim.SimulatedGateway;
 import io.tunnelvision.local.sim.SimulatedHost;
+import io.tunnelvision.local.sim.ToolAnswer;
 import io.tunnelvision.local.sim.TrafficLoad;
 import io.tunnelvision.schemas.avro.CommandResult;
+import io.tunnelvision.schemas.avro.NicSample;
 import io.tunnelvision.schemas.avro.PmtuSample;
 import io.tunnelvision.schemas.avro.QdiscSample;
 import io.tunnelvision.schemas.avro.SampleHeader;
@@ -32,6 +36,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -49,6 +54,7 @@ final class FleetGateway {
     private final CommandExecutor executor;
     private final FaultSchedule faults;
     private final PmtuSchedule pmtu = pmtuSchedule();
+    private final SettingsRefresh toolReads = toolReads();
 
     /**
      * @param dir  this gateway's directory: {@code tree/} (its /proc and /sys), {@code agent/} (sequence) and
@@ -66,10 +72,25 @@ final class FleetGateway {
         Path proc = host.tree().procRoot();
         Path sys = host.tree().sysRoot();
         this.identity = HostIdentity.read(plan.name(), proc);
-        this.round = new CollectionRound(collectors(proc, sys, model, clock, pmtu));
+        this.round = new CollectionRound(collectors(proc, sys, model, clock, pmtu, toolReads));
         this.sequences = new SequenceStore(dir.resolve("agent"));
         this.executor = new CommandExecutor(ExecutorSettings.of(plan.name(), sys, proc, dir.resolve("executor"),
-                ExecutorSettings.allActions(), ApplyBounds.standard(), false), verifier, clock);
+                ExecutorSettings.allActions(), ApplyBounds.standard(), false).withTools(tools(model)), verifier, clock);
+    }
+
+    /**
+     * The executor's ethtool is the model's ({@code -g}/{@code -G} rings, {@code -C rx-usecs}), as its collectors'
+     * is. tc is not modelled for writing: a ROOT_QDISC command fails with tc's exit status and says why (the model
+     * keeps no standing queue, so nothing asks for one).
+     */
+    static ToolRunner tools(SimulatedGateway model) {
+        return (tool, args) -> {
+            if (tool != ToolRunner.Tool.ETHTOOL) {
+                return ToolRunner.Output.failed(1, "the simulated gateway does not model " + tool.command() + "\n");
+            }
+            ToolAnswer answer = model.ethtool(args);
+            return new ToolRunner.Output(answer.exitStatus(), answer.out(), answer.err());
+        };
     }
 
     /**
@@ -85,14 +106,26 @@ final class FleetGateway {
     }
 
     /**
-     * The agent's collectors over the gateway's tree; {@code wg}, {@code ping}, {@code ip route get} and {@code tc}
-     * are the model's: a simulated tunnel has no UAPI socket or netlink family to ask and no path to ping, so the
-     * WireGuard collector gets what {@code wg show all dump} would print, the path-MTU collector what its commands
-     * would and the qdisc collector what {@code tc -s -j qdisc show} would. The qdiscs are read every round, as
-     * the other counters are (the agent's 30 rounds space real {@code tc} processes; the model's answer costs
-     * microseconds, and a demo should show a queue's drops within seconds).
+     * Rounds between two reads of the qdiscs and the NICs (settings and counters) of a simulated gateway, and in the
+     * round after a command was answered, as the agent does. The agent's 30 rounds (300 for NIC settings) space real
+     * tc and ethtool processes; the model's answers cost microseconds, but every sample costs the fleet's streams
+     * app, and a demo should show a queue's drops within seconds: 5.
      */
-    static CollectorRegistry collectors(Path proc, Path sys, SimulatedGateway model, Clock clock, PmtuSchedule pmtu) {
+    static final int TOOL_EVERY = 5;
+
+    static SettingsRefresh toolReads() {
+        return new SettingsRefresh(TOOL_EVERY);
+    }
+
+    /**
+     * The agent's collectors over the gateway's tree; {@code wg}, {@code ping}, {@code ip route get}, {@code tc} and
+     * {@code ethtool} are the model's: a simulated tunnel has no UAPI socket or netlink family to ask and no path to
+     * ping, so the WireGuard collector gets what {@code wg show all dump} would print, the path-MTU collector what its
+     * commands would, the qdisc collector what {@code tc -s -j qdisc show} would and the NIC collector what
+     * {@code ethtool -i/-g/-l/-c/-k/-S eth0} would ({@code toolReads} says when the last two read).
+     */
+    static CollectorRegistry collectors(Path proc, Path sys, SimulatedGateway model, Clock clock, PmtuSchedule pmtu,
+                                        SettingsRefresh toolReads) {
         List<RegisteredCollector<?>> collectors = new ArrayList<>(CollectorRegistry.standard(proc, sys)
                 .without(List.of(WireguardCollector.NAME, NicCollector.NAME, PmtuCollector.NAME,
                         QdiscCollector.NAME)).collectors());
@@ -101,7 +134,11 @@ final class FleetGateway {
         collectors.add(CollectorRegistry.register(PmtuCollector.NAME, PmtuSample.class,
                 new PmtuCollector(sys, null, model::pmtuCommand, pmtu)));
         collectors.add(CollectorRegistry.register(QdiscCollector.NAME, QdiscSample.class,
-                new QdiscCollector(sys, model::qdiscCommand, SettingsRefresh.everyRound())));
+                new QdiscCollector(sys, model::qdiscCommand, toolReads)));
+        int every = toolReads.everyRounds();
+        collectors.add(CollectorRegistry.register(NicCollector.NAME, NicSample.class,
+                new NicCollector(sys, toolReads, new NicCadence(every, every), Set.of(),
+                        command -> model.ethtool(command.subList(1, command.size())).outputOrNull())));
         return CollectorRegistry.of(collectors);
     }
 
@@ -135,10 +172,14 @@ final class FleetGateway {
         return n;
     }
 
-    /** As the agent does: a command answered, the next round probes the path MTU again (a changed MTU shows). */
+    /**
+     * As the agent does: a command answered, the next round probes the path MTU and reads the qdiscs and the NICs
+     * again (a changed MTU, txqueuelen or ring shows at once).
+     */
     synchronized CommandResult handle(TuningCommand command) {
         CommandResult result = executor.handle(command);
         pmtu.requestNow();
+        toolReads.requestNow();
         return result;
     }
 }

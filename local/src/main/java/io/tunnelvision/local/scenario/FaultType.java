@@ -25,7 +25,9 @@ enum FaultType {
             p -> new Fault.WireguardPeerDown((int) p.or("peer", 1))),
     PMTU_BLACKHOLE("pmtu-blackhole", List.of("passBytes"),
             p -> new Fault.PmtuBlackhole((int) p.or("passBytes", 1328))),
-    TXQUEUELEN_ZERO("txqueuelen-zero", List.of(), p -> new Fault.TxQueueLenZero());
+    TXQUEUELEN_ZERO("txqueuelen-zero", List.of(), p -> new Fault.TxQueueLenZero()),
+    NIC_RX_RING_SMALL("nic-rx-ring-small", List.of("ring", "burstPackets"),
+            p -> new Fault.NicRxRingSmall((int) p.or("ring", 256), p.or("burstPackets", 400)));
 
     /** The parameters given in the file; null for one left out. */
     interface Parameters {

@@ -29,4 +29,6 @@ final class Conditions {
      * ICMP "fragmentation needed" comes back. 0: no such limit.
      */
     int pathMtuBytes = 0;
+    /** The largest receive burst a NIC queue takes between two polls, in packets; 0: a normal poll's batch. */
+    double rxBurstPackets = 0;
 }

@@ -23,6 +23,11 @@ public sealed interface Fault {
         return settings;
     }
 
+    /** eth0's RX ring after injection, given the one it has; most faults leave it alone. */
+    default int rxRingOnInject(int current, int max) {
+        return current;
+    }
+
     /** The tunnel's root qdisc after injection, given the one it has; most faults leave it alone. */
     default RootQdisc onInject(RootQdisc root, TunnelKind kind) {
         return root;
@@ -122,6 +127,33 @@ public sealed interface Fault {
         @Override
         public RootQdisc onInject(RootQdisc root, TunnelKind kind) {
             return kind == TunnelKind.WIREGUARD ? RootQdisc.ATTACHED_PFIFO_FAST : root;
+        }
+    }
+
+    /**
+     * eth0's RX ring well below its maximum ({@code ring}, 256 by default: a template that "saves memory"), while
+     * the traffic arrives in bursts of {@code burstPackets} per queue between two polls (400 by default: 40 µs of a
+     * 10 Gb/s queue's small packets). What does not fit the ring is lost before the host sees it, counted in the
+     * driver's ring-drop counter ({@code rx_missed_errors} on ixgbe); the driver's default ring (512 on ixgbe)
+     * would have held the bursts. NIC_RX_DROPS; RX_RING doubles the ring (256 -> 512), the drops stop.
+     */
+    record NicRxRingSmall(int ring, double burstPackets) implements Fault {
+        public NicRxRingSmall {
+            if (ring < SimulatedNic.MIN_RING || burstPackets <= ring) {
+                throw new IllegalArgumentException("ring must be at least " + SimulatedNic.MIN_RING
+                        + " and burstPackets above it (a burst the ring holds drops nothing), were " + ring + " and "
+                        + burstPackets);
+            }
+        }
+
+        @Override
+        public int rxRingOnInject(int current, int max) {
+            return Math.min(ring, max);
+        }
+
+        @Override
+        public void shape(Conditions conditions) {
+            conditions.rxBurstPackets = Math.max(conditions.rxBurstPackets, burstPackets);
         }
     }
 

@@ -56,6 +56,7 @@ public final class SimulatedGateway {
     private final List<Fault> faults = new ArrayList<>();
     private GatewaySettings settings;
     private RootQdisc tunnelRoot;
+    private final SimulatedNic nic;
 
     final double[][] irqCounts; // [queue vector][cpu]
     final double[] netRx;
@@ -104,6 +105,7 @@ public final class SimulatedGateway {
         this.bootId = new UUID(random.nextLong(), random.nextLong()).toString();
         this.settings = GatewaySettings.defaults(kind, hardware);
         this.tunnelRoot = RootQdisc.defaultFor(kind);
+        this.nic = new SimulatedNic(hardware.nic(), hardware.rxQueues());
         this.irqCounts = new double[layout.queueVectors()][cpus];
         for (double[] row : irqCounts) {
             Arrays.fill(row, irqCountStart);
@@ -175,6 +177,17 @@ public final class SimulatedGateway {
         faults.add(Objects.requireNonNull(fault, "fault"));
         settings = fault.onInject(settings, cpus);
         tunnelRoot = fault.onInject(tunnelRoot, kind);
+        nic.setRxRing(fault.rxRingOnInject(nic.rxRing(), nic.rxRingMax()));
+    }
+
+    /** eth0's RX ring, as {@code ethtool -g} shows it. */
+    public int rxRing() {
+        return nic.rxRing();
+    }
+
+    /** Packets eth0 lost for want of RX ring space, as its driver counts them. */
+    public long nicRingDrops() {
+        return nic.ringDrops();
     }
 
     public RootQdisc tunnelRoot() {
@@ -223,6 +236,7 @@ public final class SimulatedGateway {
 
         // Hard IRQs and the first NET_RX pass, queue by queue. Routed traffic (heavy load) is on the NIC only.
         double nicRx = underlayRx * c.nicLoad;
+        double ringDrops = nic.advance(s, nicRx, c.rxBurstPackets);
         double nicTx = underlayTx * c.nicLoad;
         int queues = settings.rxQueues();
         double[] work = new double[cpus];
@@ -321,7 +335,7 @@ public final class SimulatedGateway {
         tunnel.txPackets += (tx - tunnelTxDrops) * s;
         tunnel.txBytes += (tx - tunnelTxDrops) * innerBytes * s;
         tunnel.txDropped += (tunnelTxDrops - qdiscDrops) * s;
-        underlay.rxPackets += nicRx * s;
+        underlay.rxPackets += (nicRx - ringDrops) * s;
         underlay.rxBytes += (outerRxBytes + routedRx * innerBytes) * s;
         underlay.txPackets += (nicTx - underlayTxDrops) * s;
         underlay.txBytes += ((tx - tunnelTxDrops) * (innerBytes + kind.overhead() + fragmentBytes)
@@ -384,6 +398,14 @@ public final class SimulatedGateway {
         return TcQdiscShow.render(settings.rxQueues(), new TcQdiscShow.Counts(underlay.txBytes(),
                         underlay.txPackets(), 0), kind.interfaceName(), tunnelRoot,
                 new TcQdiscShow.Counts((long) tunnelQdiscBytes, (long) tunnelQdiscPackets, (long) tunnelQdiscDrops));
+    }
+
+    /**
+     * What {@code ethtool <args>} prints on this gateway, or does ({@code -G} rings, {@code -C rx-usecs}): eth0 is
+     * its one NIC ({@link SimulatedNic}); any other device is one ethtool cannot find.
+     */
+    public ToolAnswer ethtool(List<String> args) {
+        return nic.ethtool(args, underlay.rxPackets(), underlay.txPackets());
     }
 
     private static double txDrops(double pps, double burst, int queueLen) {

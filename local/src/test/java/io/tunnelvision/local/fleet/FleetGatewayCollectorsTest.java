@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tunnelvision.agent.collect.CollectorRegistry;
 import io.tunnelvision.agent.collect.CollectorStats;
+import io.tunnelvision.agent.collect.SettingsRefresh;
 import io.tunnelvision.local.sim.Fault;
 import io.tunnelvision.local.sim.SimulatedGateway;
 import io.tunnelvision.local.sim.SimulatedHost;
@@ -38,7 +39,8 @@ class FleetGatewayCollectorsTest {
         SimulatedHost host = new SimulatedHost(new SimulatedGateway("gw-1", 4, kind, 7), dir.resolve(kind.name()));
         host.advance(Duration.ofSeconds(30), TrafficLoad.typical());
         CollectorRegistry registry = FleetGateway.collectors(host.tree().procRoot(), host.tree().sysRoot(),
-                host.gateway(), Clock.fixed(NOW, ZoneOffset.UTC), FleetGateway.pmtuSchedule());
+                host.gateway(), Clock.fixed(NOW, ZoneOffset.UTC), FleetGateway.pmtuSchedule(),
+                SettingsRefresh.everyRound());
         WireguardSample sample = (WireguardSample) registry.find(WireguardSample.class).orElseThrow()
                 .collect(HEADER);
         for (CollectorStats stats : registry.stats()) {
@@ -66,7 +68,8 @@ class FleetGatewayCollectorsTest {
 
     private PmtuSample probe(SimulatedHost host) throws Exception {
         CollectorRegistry registry = FleetGateway.collectors(host.tree().procRoot(), host.tree().sysRoot(),
-                host.gateway(), Clock.fixed(NOW, ZoneOffset.UTC), FleetGateway.pmtuSchedule());
+                host.gateway(), Clock.fixed(NOW, ZoneOffset.UTC), FleetGateway.pmtuSchedule(),
+                SettingsRefresh.everyRound());
         return (PmtuSample) registry.find(PmtuSample.class).orElseThrow().collect(HEADER);
     }
 

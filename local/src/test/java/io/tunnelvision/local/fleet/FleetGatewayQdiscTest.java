@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tunnelvision.agent.collect.CollectorRegistry;
 import io.tunnelvision.agent.collect.CollectorStats;
+import io.tunnelvision.agent.collect.SettingsRefresh;
 import io.tunnelvision.local.sim.Fault;
 import io.tunnelvision.local.sim.Hardware;
 import io.tunnelvision.local.sim.SimulatedGateway;
@@ -55,7 +56,7 @@ class FleetGatewayQdiscTest {
 
     private CollectorRegistry registry(SimulatedHost host) {
         return FleetGateway.collectors(host.tree().procRoot(), host.tree().sysRoot(), host.gateway(),
-                Clock.fixed(NOW, ZoneOffset.UTC), FleetGateway.pmtuSchedule());
+                Clock.fixed(NOW, ZoneOffset.UTC), FleetGateway.pmtuSchedule(), SettingsRefresh.everyRound());
     }
 
     private <T extends SpecificRecord> T collect(CollectorRegistry registry, Class<T> type)

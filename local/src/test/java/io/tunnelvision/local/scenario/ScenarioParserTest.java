@@ -38,7 +38,7 @@ class ScenarioParserTest {
         Set<String> types = scenario.faults().stream().map(FaultPlan::type).collect(Collectors.toSet());
         assertEquals(Set.of("irq-storm", "softnet-squeeze", "backlog-drops", "tx-drops", "rps-off", "mtu-mismatch",
                 "udp-buffer-errors", "healthy-noisy", "txqueuelen-backfire", "heavy-load", "wireguard-peer-down",
-                "pmtu-blackhole", "txqueuelen-zero"), types);
+                "pmtu-blackhole", "txqueuelen-zero", "nic-rx-ring-small"), types);
         assertEquals(new HostShape(32, TunnelKind.WIREGUARD, 16, NicDriver.I40E, 2),
                 scenario.hosts().get("gw-irq-storm-16"));
         assertEquals(2, scenario.faults().stream().filter(f -> f.hosts().equals(List.of("gw-two-faults"))).count());
