@@ -85,6 +85,8 @@ public final class Fleet implements AutoCloseable {
     private final AtomicLong simulatorCpuNanos = new AtomicLong();
     private final AtomicLong collectorCpuNanos = new AtomicLong();
     private volatile long startMs;
+    /** When the last step ended (epoch ms): the next one advances the models by the time since. */
+    private volatile long lastStepMs;
 
     private Fleet(Scenario scenario, Settings settings, Clock clock) {
         this.scenario = scenario;
@@ -147,6 +149,7 @@ public final class Fleet implements AutoCloseable {
         fleet.sender.start();
         fleet.commands.start();
         fleet.startMs = fleet.clock.millis();
+        fleet.lastStepMs = fleet.startMs;
         long every = scenario.interval().toMillis();
         fleet.timer.scheduleAtFixedRate(fleet::tickSafely, every, every, TimeUnit.MILLISECONDS);
         LOG.info("simulated fleet '{}': {} gateways, every {}, {} worker(s), data in {}", scenario.name(),
@@ -185,7 +188,11 @@ public final class Fleet implements AutoCloseable {
         long began = System.nanoTime();
         long now = clock.millis();
         Duration elapsed = Duration.ofMillis(now - startMs);
-        Duration interval = scenario.interval();
+        // The models advance by the time since the last step, not by the scenario's interval: a tick the timer ran
+        // late (a loaded machine) would otherwise put one interval's counts under a longer gap between the samples'
+        // times and the next tick's under a shorter one, and every rate would swing with the scheduling.
+        Duration step = Duration.ofMillis(Math.max(1, now - lastStepMs));
+        lastStepMs = now;
         List<Future<Integer>> parts = new ArrayList<>();
         for (List<FleetGateway> slice : slices) {
             parts.add(workers.submit(() -> {
@@ -194,7 +201,7 @@ public final class Fleet implements AutoCloseable {
                 long agentCpu = 0;
                 for (FleetGateway g : slice) {
                     long t0 = CPU.getCurrentThreadCpuTime();
-                    g.advance(elapsed, interval, scenario.load());
+                    g.advance(elapsed, step, scenario.load());
                     long t1 = CPU.getCurrentThreadCpuTime();
                     n += g.collect(routing, now);
                     modelCpu += t1 - t0;
@@ -214,7 +221,7 @@ public final class Fleet implements AutoCloseable {
         }
         long micros = (System.nanoTime() - began) / 1000;
         lastTickMicros.set(micros);
-        if (micros > interval.toMillis() * 1000) {
+        if (micros > scenario.interval().toMillis() * 1000) {
             lateTicks.incrementAndGet();
         }
         ticks.incrementAndGet();
