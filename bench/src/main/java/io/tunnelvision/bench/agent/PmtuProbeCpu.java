@@ -81,10 +81,12 @@ public final class PmtuProbeCpu {
                 perProbing / EVERY_ROUNDS / 1000 * 100);
         // a black hole makes the ladder climb down: at most MAX_STEPS pings, each failing size waiting 1 s
         double perProcess = toolsMs / (runs.get() / (double) probings);
-        double worst = jvmMs + perProcess * (MAX_STEPS + 2);
+        double worstPeer = jvmMs / peers + perProcess * (MAX_STEPS + 2);
+        double worst = worstPeer * peers;
         System.out.printf("a process (ping or ip) costs %.2f ms of CPU; the worst ladder (%d pings and 2 ip route "
-                        + "get a peer): %.1f ms a peer, %.4f ms a round, %.5f %% of a core at 1 round/s%n",
-                perProcess, MAX_STEPS, worst, worst / EVERY_ROUNDS, worst / EVERY_ROUNDS / 1000 * 100);
+                        + "get a peer): %.1f ms a peer, %.1f ms a probing, %.4f ms a round, %.5f %% of a core at 1 "
+                        + "round/s%n", perProcess, MAX_STEPS, worstPeer, worst, worst / EVERY_ROUNDS,
+                worst / EVERY_ROUNDS / 1000 * 100);
     }
 
     private static SampleHeader header(long sequence) {
