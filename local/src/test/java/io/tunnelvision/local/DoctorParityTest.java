@@ -214,7 +214,7 @@ class DoctorParityTest {
      * host's two readings, 5 s apart: an ixgbe port whose RX ring is at 512 of 4096 misses 300 packets/s and holds
      * its interrupts 250 µs with adaptive-rx off (the settings of the agent's ethtool fixtures), and a veth with 1
      * of 4 RX channels (Combined n/a, as ethtool -l shows it on 6.18). The doctor and the fleet find the same NIC
-     * problems with the same changes.
+     * problems and propose the same changes, compared and set on the values the NIC sample shows.
      */
     @Test
     void theDoctorFindsTheNicProblemsThatTheFleetWould() {
@@ -225,9 +225,12 @@ class DoctorParityTest {
         second = second.withNic(nics(second, ixgbe("eth0", 512, 11_500L), veth("veth0", 1)));
 
         Judged judged = judge(first, second, SECONDS * 1000, NIC_TYPES);
-        assertEquals(Set.of("NIC_COALESCING|eth0 WARNING []", "NIC_RX_DROPS|eth0 CRITICAL []",
-                "NIC_SINGLE_CHANNEL|veth0 WARNING []"), judged.fleet());
+        assertEquals(Set.of("NIC_COALESCING|eth0 WARNING [COALESCE_RX_USECS|eth0|250->100]",
+                "NIC_RX_DROPS|eth0 CRITICAL [RX_RING|eth0|512->1024]",
+                "NIC_SINGLE_CHANNEL|veth0 WARNING [COMBINED_CHANNELS|veth0|1->4]"), judged.fleet(),
+                "the ring doubled, rx-usecs down to the manual's 100, one RX channel per CPU of the 4");
         judged.assertAgree("nic");
+        assertEquals(1, judged.sent().size(), "one change set per host at a time: " + judged.sent());
         assertTrue(judged.report().findings().stream().anyMatch(f -> f.check().equals("nic")),
                 judged.report().renderText());
     }
@@ -262,6 +265,29 @@ class DoctorParityTest {
 
     private static NicSample nics(HostReading reading, Nic... nics) {
         return new NicSample(reading.interrupts().getHeader(), new ArrayList<>(List.of(nics)));
+    }
+
+    /**
+     * The root qdisc switch: a standing queue under eth0's pfifo_fast is answered with fq_codel by both, the one
+     * under tun0's htb (an operator's shaper, which no rollback could rebuild) by neither.
+     */
+    @Test
+    void theDoctorProposesTheRootQdiscSwitchThatTheFleetWouldOnlyOverPfifoFast() {
+        Path dir = FIXTURES.resolve("doctor").resolve("healthy-gateway");
+        HostReading first = read(dir.resolve("before"), 0, 0);
+        HostReading second = read(dir.resolve("after"), SECONDS, 1);
+        // 5 s: 625,000 bytes sent (125,000 B/s) with 30 KB queued at both ends (240 ms), nothing dropped
+        first = first.withQdisc(qdiscs(first, new Qdisc("eth0", "pfifo_fast", "0:", null, 0L, 0L, 0L, 0L, 0L,
+                30_000L, 30L), new Qdisc("tun0", "htb", "1:", null, 0L, 0L, 0L, 0L, 0L, 30_000L, 30L)));
+        second = second.withQdisc(qdiscs(second, new Qdisc("eth0", "pfifo_fast", "0:", null, 625_000L, 625L, 0L, 0L,
+                0L, 30_000L, 30L), new Qdisc("tun0", "htb", "1:", null, 625_000L, 625L, 0L, 0L, 0L, 30_000L, 30L)));
+
+        Judged judged = judge(first, second, SECONDS * 1000, EnumSet.of(HotspotType.QDISC_BACKLOG,
+                HotspotType.QDISC_DROPS));
+        assertEquals(Set.of("QDISC_BACKLOG|eth0 CRITICAL [ROOT_QDISC|eth0|pfifo_fast->fq_codel]",
+                "QDISC_BACKLOG|tun0 CRITICAL []"), judged.fleet());
+        judged.assertAgree("root qdisc");
+        assertEquals(Set.of("ROOT_QDISC|eth0|pfifo_fast->fq_codel"), judged.sent());
     }
 
     private static QdiscSample qdiscs(HostReading reading, Qdisc... qdiscs) {
@@ -301,7 +327,7 @@ class DoctorParityTest {
         HostContext context = new HostContext(second.interfaces(), second.kernel(),
                 second.interrupts().getOnlineCpus(), second.interrupts(),
                 new InterruptRateCalculator().between(first.interrupts(), second.interrupts()),
-                DetectionThresholds.defaults());
+                DetectionThresholds.defaults(), second.nic(), second.qdisc());
         Set<String> fleet = new TreeSet<>();
         Set<String> sent = new TreeSet<>();
         try (Harness harness = new Harness(DetectionThresholds.defaults().withOverrides("openAfter=1"),

@@ -91,11 +91,11 @@ final class HostInterval {
 
     /**
      * What the planner would know of this host: its latest settings, the CPUs online, each IRQ's configured
-     * affinity and where the interrupts landed, with the fleet's default thresholds.
+     * affinity and where the interrupts landed, its NICs and root qdiscs, with the fleet's default thresholds.
      */
     HostContext hostContext() {
         return new HostContext(second.interfaces(), second.kernel(), second.interrupts().getOnlineCpus(),
-                second.interrupts(), interruptRates, DetectionThresholds.defaults());
+                second.interrupts(), interruptRates, DetectionThresholds.defaults(), second.nic(), second.qdisc());
     }
 
     /** Each WireGuard peer over the interval, as the later reading shows it. */

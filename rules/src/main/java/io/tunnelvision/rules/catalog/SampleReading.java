@@ -2,6 +2,7 @@ package io.tunnelvision.rules.catalog;
 
 import io.tunnelvision.schemas.avro.InterfaceConfig;
 import io.tunnelvision.schemas.avro.KernelSettingsSample;
+import io.tunnelvision.schemas.avro.Nic;
 import io.tunnelvision.schemas.avro.RxQueue;
 import java.util.Map;
 import java.util.function.Function;
@@ -30,6 +31,17 @@ public sealed interface SampleReading {
 
     /** The configured affinity of each IRQ of a set, from the interrupt samples (see {@code IrqSpread}). */
     record IrqAffinities() implements SampleReading {
+    }
+
+    /**
+     * A setting of the target NIC in the NIC sample, as ethtool reports it (rings, channels, coalescing); null when
+     * the device does not report it.
+     */
+    record NicSetting(Function<Nic, Integer> value) implements SampleReading {
+    }
+
+    /** The kind of the target interface's root qdisc in the qdisc sample ({@code pfifo_fast}, {@code htb}...). */
+    record RootQdiscKind() implements SampleReading {
     }
 
     /** No sample gives a safe compare-and-set basis; a policy naming the action is reported, never executed. */

@@ -1,7 +1,9 @@
 package io.tunnelvision.rules.catalog;
 
 import io.tunnelvision.rules.catalog.TuningEntry.Bounds;
+import io.tunnelvision.rules.detect.NicChannelDetector;
 import io.tunnelvision.schemas.avro.KernelSettingsSample;
+import io.tunnelvision.schemas.avro.Nic;
 import io.tunnelvision.schemas.avro.TuningAction;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -99,25 +101,36 @@ public final class TuningCatalog {
         add(e, new TuningEntry(TuningAction.IRQ_AFFINITY, file("proc/irq/{irq}/smp_affinity_list"),
                 TargetKind.IRQ_SET, ValueKind.CPU_LIST_SET, new SampleReading.IrqAffinities(), List.of(),
                 Optional.empty()));
-        // set through ethtool (ETHTOOL_MSG_COALESCE_SET): no file in /sys or /proc holds it
+        // set through ethtool (ETHTOOL_MSG_COALESCE_SET): no file in /sys or /proc holds it. rx-usecs is "how many
+        // usecs to delay an RX interrupt after a packet arrives" (include/uapi/linux/ethtool.h); 1000 µs caps a
+        // queue at 1,000 interrupts/s, the low end of the manual's interrupt-rate row
         add(e, new TuningEntry(TuningAction.COALESCE_RX_USECS, Optional.empty(),
-                TargetKind.INTERFACE, ValueKind.INTEGER,
-                new SampleReading.None("the samples do not carry the current interrupt coalescing"),
+                TargetKind.INTERFACE, ValueKind.INTEGER, new SampleReading.NicSetting(Nic::getRxUsecs),
                 List.of(), bounds(0, 1_000)));
         add(e, new TuningEntry(TuningAction.CPU_GOVERNOR,
                 file("sys/devices/system/cpu/cpu{cpu}/cpufreq/scaling_governor"), TargetKind.CPU,
                 ValueKind.GOVERNOR_NAME, new SampleReading.PerCpu(KernelSettingsSample::getCpuGovernors), List.of(),
                 Optional.empty()));
+        // tc qdisc replace: no file holds it; the proposer switches only a root a rollback re-creates exactly
+        // (RootQdiscSwitch), the agent checks the same before it replaces anything
         add(e, new TuningEntry(TuningAction.ROOT_QDISC, Optional.empty(), TargetKind.INTERFACE,
-                ValueKind.QDISC_KIND, new SampleReading.None("the samples do not carry the root qdisc yet"),
-                List.of(), Optional.empty()));
+                ValueKind.QDISC_KIND, new SampleReading.RootQdiscKind(), List.of(), Optional.empty()));
+        // ethtool -G: the descriptors of each RX queue. The proposer doubles the ring toward the maximum the device
+        // reports (ethtool -g's "Pre-set maximums"), never past it; the bounds hold the largest maximum the agent's
+        // fixtures show (ena: 16384, fixtures/ethtool/ena-rings.txt); the device refuses what it cannot allocate
         add(e, new TuningEntry(TuningAction.RX_RING, Optional.empty(), TargetKind.INTERFACE, ValueKind.INTEGER,
-                new SampleReading.None("the samples do not carry the NIC's ring sizes yet"),
-                List.of(), bounds(64, 16_384)));
+                new SampleReading.NicSetting(Nic::getRxRing), List.of(), bounds(64, 16_384)));
+        // ethtool -L: combined channels, or RX channels on a device without combined ones (veth: Combined n/a),
+        // which the agent sets as rx N tx N; the proposer asks for one per CPU, at most the device's maximum
         add(e, new TuningEntry(TuningAction.COMBINED_CHANNELS, Optional.empty(), TargetKind.INTERFACE,
-                ValueKind.INTEGER, new SampleReading.None("the samples do not carry the NIC's channels yet"),
-                List.of(), bounds(1, 256)));
+                ValueKind.INTEGER, new SampleReading.NicSetting(TuningCatalog::channels), List.of(), bounds(1, 256)));
         return e;
+    }
+
+    /** The channels a NIC runs as COMBINED_CHANNELS counts them: combined, else RX (NicChannelDetector's rule). */
+    private static Integer channels(Nic nic) {
+        NicChannelDetector.Channels channels = NicChannelDetector.channels(nic);
+        return channels == null ? null : channels.current();
     }
 
     private static TuningEntry sysctl(TuningAction action, String name, ValueKind value,

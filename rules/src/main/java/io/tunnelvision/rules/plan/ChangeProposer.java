@@ -1,12 +1,16 @@
 package io.tunnelvision.rules.plan;
 
 import io.tunnelvision.schemas.avro.InterfaceConfig;
+import io.tunnelvision.schemas.avro.Nic;
 import io.tunnelvision.schemas.avro.RxQueue;
 import io.tunnelvision.schemas.avro.TuningAction;
 import io.tunnelvision.rules.catalog.SampleReading;
 import io.tunnelvision.rules.catalog.TuningCatalog;
+import io.tunnelvision.rules.catalog.TuningEntry;
 import io.tunnelvision.rules.cpu.CpuMask;
 import io.tunnelvision.rules.detect.Finding;
+import io.tunnelvision.rules.detect.NicChannelDetector;
+import io.tunnelvision.rules.detect.NicRxDropDetector;
 import io.tunnelvision.rules.detect.Tunnels;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +22,8 @@ import java.util.function.Predicate;
 /**
  * Turns one action of the policy into concrete changes for one host: which target, what the setting is now
  * (from the latest samples) and what it should become. No change is proposed when the current value is not
- * known (nothing to compare-and-set against), when it is already at the cap, or when it already is the goal.
+ * known (nothing to compare-and-set against), when it is already at the cap, or when it already is the goal. The
+ * NIC settings climb toward the device's own maximum (and the catalog's bounds), which only the NIC sample knows.
  */
 final class ChangeProposer {
 
@@ -48,11 +53,13 @@ final class ChangeProposer {
                     sysctl(action, host, backedOff);
             case IRQ_AFFINITY -> irqAffinity(finding, host);
             case CPU_GOVERNOR -> governor(host);
-            // Neither the current coalescing nor rp_filter's meaning for latency is something the samples give a
-            // safe compare-and-set basis for: a policy naming them is reported, never executed.
-            case COALESCE_RX_USECS, RP_FILTER, UNKNOWN -> List.of();
-            // The agent does not collect the root qdisc, ring sizes or channels yet: nothing to compare-and-set.
-            case ROOT_QDISC, RX_RING, COMBINED_CHANNELS -> List.of();
+            case RX_RING -> rxRing(finding, host, backedOff);
+            case COMBINED_CHANNELS -> channels(finding, host, backedOff);
+            case COALESCE_RX_USECS -> rxUsecs(finding, host, backedOff);
+            case ROOT_QDISC -> rootQdisc(finding, host, backedOff);
+            // rp_filter's meaning for latency is nothing the samples give a safe compare-and-set basis for: a
+            // policy naming it is reported, never executed
+            case RP_FILTER, UNKNOWN -> List.of();
         };
     }
 
@@ -77,6 +84,85 @@ final class ChangeProposer {
         }
         return List.of(new Change(TuningAction.MTU, finding.target(), Long.toString(current),
                 Integer.toString(recommended.intValue())));
+    }
+
+    /**
+     * The NIC's RX ring doubled, at most the maximum the device reports and the catalog's bound: the detector's
+     * {@link NicRxDropDetector#recommendedRxRing}. None at the maximum, or when the next size was rolled back.
+     */
+    private static List<Change> rxRing(Finding finding, HostContext host, Predicate<String> backedOff) {
+        Optional<Nic> nic = host.nic(finding.target());
+        Integer current = nic.map(n -> nicValue(TuningAction.RX_RING, n)).orElse(null);
+        if (current == null || nic.get().getRxRingMax() == null) {
+            return List.of();
+        }
+        Integer next = NicRxDropDetector.recommendedRxRing(current, nic.get().getRxRingMax());
+        return next == null ? List.of() : raise(TuningAction.RX_RING, finding.target(), current, next, backedOff);
+    }
+
+    /**
+     * One channel per online CPU, at most the device's maximum and the catalog's bound, as
+     * {@link NicChannelDetector} recommends: combined channels, or RX channels on a device without combined ones.
+     */
+    private static List<Change> channels(Finding finding, HostContext host, Predicate<String> backedOff) {
+        Optional<Nic> nic = host.nic(finding.target());
+        Integer current = nic.map(n -> nicValue(TuningAction.COMBINED_CHANNELS, n)).orElse(null);
+        NicChannelDetector.Channels channels = nic.map(NicChannelDetector::channels).orElse(null);
+        if (current == null || channels == null || host.onlineCpus().isEmpty()) {
+            return List.of();
+        }
+        int wanted = Math.min(channels.max(), host.onlineCpus().size());
+        return raise(TuningAction.COMBINED_CHANNELS, finding.target(), current, wanted, backedOff);
+    }
+
+    /**
+     * rx-usecs lowered to {@code nicRxUsecsMax} (the manual's rx-usecs 100: at most 10,000 interrupts/s a queue,
+     * the top of its interrupt-rate row), as {@link io.tunnelvision.rules.detect.NicCoalescingDetector} recommends.
+     * None with adaptive-rx on (the driver keeps the delay low itself), at or below the target, or when the target
+     * was rolled back.
+     */
+    private static List<Change> rxUsecs(Finding finding, HostContext host, Predicate<String> backedOff) {
+        Optional<Nic> nic = host.nic(finding.target());
+        Integer current = nic.map(n -> nicValue(TuningAction.COALESCE_RX_USECS, n)).orElse(null);
+        if (current == null || !Boolean.FALSE.equals(nic.get().getAdaptiveRx())) {
+            return List.of();
+        }
+        long wanted = Math.round(host.thresholds().nicRxUsecsMax());
+        if (wanted >= current || !bounds(TuningAction.COALESCE_RX_USECS).contains(wanted)
+                || backedOff.test(Change.valueKey(TuningAction.COALESCE_RX_USECS, finding.target(),
+                        Long.toString(wanted)))) {
+            return List.of();
+        }
+        return List.of(new Change(TuningAction.COALESCE_RX_USECS, finding.target(), Integer.toString(current),
+                Long.toString(wanted)));
+    }
+
+    /** The root qdisc switched to fq_codel, only over a root {@link RootQdiscSwitch} allows. */
+    private static List<Change> rootQdisc(Finding finding, HostContext host, Predicate<String> backedOff) {
+        String current = host.rootQdisc(finding.target()).map(q -> q.getKind()).orElse(null);
+        if (!RootQdiscSwitch.replaceable(current) || backedOff.test(Change.valueKey(TuningAction.ROOT_QDISC,
+                finding.target(), RootQdiscSwitch.FQ_CODEL))) {
+            return List.of();
+        }
+        return List.of(new Change(TuningAction.ROOT_QDISC, finding.target(), current, RootQdiscSwitch.FQ_CODEL));
+    }
+
+    /** From {@code current} up to {@code wanted}, clamped to the catalog's bounds; none when that is no raise. */
+    private static List<Change> raise(TuningAction action, String target, long current, long wanted,
+                                      Predicate<String> backedOff) {
+        long next = Math.min(wanted, bounds(action).max());
+        if (next <= current || backedOff.test(Change.valueKey(action, target, Long.toString(next)))) {
+            return List.of();
+        }
+        return List.of(new Change(action, target, Long.toString(current), Long.toString(next)));
+    }
+
+    private static TuningEntry.Bounds bounds(TuningAction action) {
+        return TuningCatalog.entry(action).bounds().orElseThrow();
+    }
+
+    private static Integer nicValue(TuningAction action, Nic nic) {
+        return TuningCatalog.reading(action, SampleReading.NicSetting.class).value().apply(nic);
     }
 
     private static long interfaceValue(TuningAction action, InterfaceConfig iface) {

@@ -172,6 +172,10 @@ public final class ManualChange {
                 return GOVERNORS.contains(v) ? null : "wants one of " + GOVERNORS.stream().sorted().toList()
                         + ", not '" + v + "'";
             }
+            case QDISC_KIND -> {
+                return RootQdiscSwitch.SETTABLE.contains(v) ? null : "wants one of "
+                        + RootQdiscSwitch.SETTABLE.stream().sorted().toList() + ", not '" + v + "'";
+            }
             default -> {
                 return "cannot check a value of kind " + entry.value();
             }
@@ -193,6 +197,10 @@ public final class ManualChange {
             value = host.kernel() == null ? null : perCpu.values().apply(host.kernel()).get(target);
         } else if (reading instanceof SampleReading.IrqAffinities) {
             value = irqAffinities(host, target);
+        } else if (reading instanceof SampleReading.NicSetting nic) {
+            value = host.nic(target).map(n -> nic.value().apply(n)).map(String::valueOf).orElse(null);
+        } else if (reading instanceof SampleReading.RootQdiscKind) {
+            value = host.rootQdisc(target).map(q -> q.getKind()).orElse(null);
         } else if (action == TuningAction.RP_FILTER) {
             // the planner never sets rp_filter (the catalog reads it as None), but the kernel settings sample
             // carries it per interface, which is the agent's compare-and-set basis for a change by hand

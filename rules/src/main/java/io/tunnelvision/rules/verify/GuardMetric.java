@@ -1,5 +1,6 @@
 package io.tunnelvision.rules.verify;
 
+import io.tunnelvision.rules.rates.NicRates;
 import io.tunnelvision.schemas.avro.KernelRates;
 import io.tunnelvision.schemas.avro.LinkRate;
 import io.tunnelvision.schemas.avro.LinkRates;
@@ -32,7 +33,12 @@ public enum GuardMetric {
     /** Receive and transmit drops of every interface but loopback. */
     LINK_DROPS(10, HotspotType.TX_DROPS, HotspotType.RX_OVERRUNS),
     /** UDP datagrams dropped for want of socket buffer (receive and send). */
-    UDP_BUFFER_ERRORS(10, HotspotType.UDP_BUFFER_ERRORS, HotspotType.UDP_SEND_BUFFER_ERRORS);
+    UDP_BUFFER_ERRORS(10, HotspotType.UDP_BUFFER_ERRORS, HotspotType.UDP_SEND_BUFFER_ERRORS),
+    /**
+     * Received packets the NICs dropped for want of ring space (ethtool -S rx_missed and rx_no_buffer, every NIC):
+     * what fewer channels, or coalescing that interrupts more often than the CPU keeps up with, makes worse.
+     */
+    NIC_RX_DROPS(10, HotspotType.NIC_RX_DROPS);
 
     /** How much worse than before, at the least, counts: the metric's noise on a healthy gateway. */
     static final double WORSE_FACTOR = 0.5;
@@ -93,6 +99,20 @@ public enum GuardMetric {
             }
         }
         return Map.of(LINK_DROPS, drops);
+    }
+
+    /** Empty when no NIC's ring drops are known over the interval (no counters, or each one went down). */
+    public static Map<GuardMetric, Double> of(NicRates rates) {
+        double drops = 0;
+        boolean known = false;
+        for (NicRates.NicRate nic : rates.nics()) {
+            Double perSec = nic.rxRingDropsPerSec();
+            if (perSec != null) {
+                drops += perSec;
+                known = true;
+            }
+        }
+        return known ? Map.of(NIC_RX_DROPS, drops) : Map.of();
     }
 
     public static Map<GuardMetric, Double> of(KernelRates rates) {

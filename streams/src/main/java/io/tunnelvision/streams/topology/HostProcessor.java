@@ -364,8 +364,9 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
      * No rates are published (the contract has no NIC rates topic): the NICs' findings only, as the doctor judges
      * them: the ring drop rates since the previous NIC sample (none for the first one, or after a reboot), the
      * sample's rings, channels and coalescing, and the host's latest interrupt rates and sample for the queues'
-     * interrupt rates. The interval starts at the previous sample, or at this one when there is no rate: a sample
-     * collected before a command never counts for that command's verdict.
+     * interrupt rates; the NICs' ring drops are a guard metric of every change. The interval starts at the previous
+     * sample, or at this one when there is no rate: a sample collected before a command never counts for that
+     * command's verdict, nor does the first one after it (its rates span the command).
      */
     private void onNic(String host, NicSample sample, long now) {
         RateTracker.Step<NicRates> step = nics.accept(host, sample);
@@ -375,7 +376,7 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
         NicRates rates = step.rates().orElse(null);
         long intervalStart = rates != null ? rates.header().getFromMs() : sample.getHeader().getSampleTimeMs();
         handle(host, detectors.onNic(rates, sample, interruptRates.get(host), interrupts.latest(host).orElse(null)),
-                Map.of(), intervalStart, now);
+                rates == null ? Map.of() : GuardMetric.of(rates), intervalStart, now);
     }
 
     private void onLatency(String host, LatencySample sample) {
@@ -460,7 +461,8 @@ final class HostProcessor implements Processor<String, SpecificRecord, String, O
         InterruptSample lastInterrupts = interrupts.latest(host).orElse(null);
         return new HostContext(interfaceConfigs.get(host), kernel.latest(host).orElse(null),
                 lastInterrupts == null ? List.of() : lastInterrupts.getOnlineCpus(), lastInterrupts,
-                interruptRates.get(host), thresholds);
+                interruptRates.get(host), thresholds, nics.latest(host).orElse(null),
+                qdiscs.latest(host).orElse(null));
     }
 
     private HostState hostState(String host) {

@@ -27,7 +27,10 @@ import org.junit.jupiter.api.Test;
  * The egress-queue detectors through the whole topology: one QdiscSample every 30 s per host, as the agent
  * publishes them, judged with the host's latest interface configuration. A tun at txqueuelen 0 opens
  * TXQUEUELEN_ZERO, which the planner answers with the txqueuelen step (compare-and-set on 0); a shaper dropping
- * under a tunnel opens QDISC_DROPS and QDISC_BACKLOG, which are reported and never answered with a command.
+ * under a tunnel opens QDISC_DROPS and QDISC_BACKLOG, which are reported and never answered with a command (the
+ * operator's shaper is never replaced); a standing queue under a pfifo_fast root is answered with fq_codel, judged on
+ * the qdisc samples after the switch (the agent reads the qdiscs again right after a command) and rolled back to
+ * pfifo_fast when the queue stands longer.
  */
 class QdiscTopologyTest {
 
@@ -127,5 +130,82 @@ class QdiscTopologyTest {
             pipeQdiscs(root("eth0", "tbf", 3_750_000L * i, 9_000L * i, 30_000, 30));
         }
         assertTrue(harness.hotspots.isEmpty(), "which interface is a tunnel's underlay is not known yet");
+    }
+
+    private static Qdisc fqCodel(String dev, long bytes, long backlogBytes, long backlogPackets) {
+        return new Qdisc(dev, "fq_codel", "8001:", null, bytes, bytes / 1000, 0L, 0L, 0L, backlogBytes,
+                backlogPackets);
+    }
+
+    /** eth0, the tunnels' underlay, under a pfifo_fast that holds 30 KB at 125,000 B/s: 240 ms, three intervals. */
+    private TuningCommand standingQueueAnsweredWithFqCodel() {
+        pipeInterfaces(1000);
+        for (int i = 0; i <= 3; i++) {
+            pipeQdiscs(root("eth0", "pfifo_fast", 3_750_000L * i, 0, 30_000, 30));
+        }
+        List<Hotspot> backlog = hotspots(HotspotType.QDISC_BACKLOG);
+        assertEquals(1, backlog.size(), backlog.toString());
+        List<TuningCommand> commands = harness.commands.readValuesToList();
+        assertEquals(1, commands.size(), commands.toString());
+        TuningCommand command = commands.get(0);
+        assertEquals(TuningAction.ROOT_QDISC, command.getAction());
+        assertEquals("eth0", command.getTarget());
+        assertEquals("pfifo_fast", command.getExpectedValue(), "compare-and-set on the root the qdisc sample shows");
+        assertEquals("fq_codel", command.getNewValue());
+        assertTrue(harness.verifier.isValid(command));
+        return command;
+    }
+
+    @Test
+    void aStandingQueueUnderPfifoFastIsSwitchedToFqCodelAndVerifiedOnTheQdiscSamplesAfterTheSwitch() {
+        TuningCommand command = standingQueueAnsweredWithFqCodel();
+        long appliedAt = sim.timeMs() - 20_000;
+        harness.pipe(sim.host(), Harness.applied(command, appliedAt), appliedAt);
+        // the round after the command: the new root, new counters; then CoDel keeps ~1 KB queued (8 ms)
+        for (int i = 0; i <= 5; i++) {
+            pipeQdiscs(fqCodel("eth0", 3_750_000L * i, 1_000, 1));
+        }
+        List<CommandOutcome> outcomes = harness.outcomes.readValuesToList();
+        assertEquals(1, outcomes.size(), outcomes.toString());
+        CommandOutcome outcome = outcomes.get(0);
+        assertEquals(Verdict.VERIFIED, outcome.getOutcome(), outcome.toString());
+        assertEquals("QDISC_BACKLOG|eth0", outcome.getMetric(), "judged on the backlog's delay");
+        assertEquals(240.0, outcome.getBefore(), 1e-9);
+        assertEquals(8.0, outcome.getAfter(), 1e-9);
+    }
+
+    @Test
+    void aSwitchAfterWhichTheQueueStandsLongerIsRolledBackToPfifoFast() {
+        TuningCommand command = standingQueueAnsweredWithFqCodel();
+        long appliedAt = sim.timeMs() - 20_000;
+        harness.pipe(sim.host(), Harness.applied(command, appliedAt), appliedAt);
+        for (int i = 0; i <= 5; i++) {
+            pipeQdiscs(fqCodel("eth0", 3_750_000L * i, 60_000, 60)); // 480 ms
+        }
+        List<CommandOutcome> outcomes = harness.outcomes.readValuesToList();
+        assertEquals(1, outcomes.size(), outcomes.toString());
+        assertEquals(Verdict.ROLLED_BACK, outcomes.get(0).getOutcome(), outcomes.toString());
+        List<TuningCommand> rollback = harness.commands.readValuesToList();
+        assertEquals(1, rollback.size(), rollback.toString());
+        assertEquals(TuningAction.ROOT_QDISC, rollback.get(0).getAction());
+        assertEquals("fq_codel", rollback.get(0).getExpectedValue());
+        assertEquals("pfifo_fast", rollback.get(0).getNewValue(), "the rollback re-creates the earlier kind");
+    }
+
+    @Test
+    void aQdiscSampleCollectedBeforeTheSwitchNeverDecidesItsVerdict() {
+        TuningCommand command = standingQueueAnsweredWithFqCodel();
+        // the switch lands after the next round's qdiscs were read: that sample still shows pfifo_fast
+        pipeQdiscs(root("eth0", "pfifo_fast", 3_750_000L * 4, 0, 30_000, 30));
+        long appliedAt = sim.timeMs() - 20_000;
+        harness.pipe(sim.host(), Harness.applied(command, appliedAt), appliedAt);
+        for (int i = 0; i <= 4; i++) {
+            pipeQdiscs(fqCodel("eth0", 3_750_000L * i, 1_000, 1));
+        }
+        assertTrue(harness.outcomes.isEmpty(), "four intervals after the switch, not five: the pfifo_fast sample "
+                + "and the first after it span the switch");
+        pipeQdiscs(fqCodel("eth0", 3_750_000L * 5, 1_000, 1));
+        List<CommandOutcome> outcomes = harness.outcomes.readValuesToList();
+        assertEquals(List.of(Verdict.VERIFIED), outcomes.stream().map(CommandOutcome::getOutcome).toList());
     }
 }

@@ -12,6 +12,10 @@ import io.tunnelvision.schemas.avro.Decision;
 import io.tunnelvision.schemas.avro.InterfaceKind;
 import io.tunnelvision.schemas.avro.KernelSettingsSample;
 import io.tunnelvision.schemas.avro.ManualCommand;
+import io.tunnelvision.schemas.avro.Nic;
+import io.tunnelvision.schemas.avro.NicSample;
+import io.tunnelvision.schemas.avro.Qdisc;
+import io.tunnelvision.schemas.avro.QdiscSample;
 import io.tunnelvision.schemas.avro.TuningAction;
 import io.tunnelvision.schemas.avro.TuningCommand;
 import io.tunnelvision.schemas.avro.Verdict;
@@ -22,6 +26,9 @@ import io.tunnelvision.schemas.topic.DeadLetterHeaders;
 import io.tunnelvision.streams.topology.GatewaySim;
 import io.tunnelvision.streams.topology.Harness;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.streams.test.TestRecord;
@@ -123,6 +130,43 @@ class ManualCommandTopologyTest {
     }
 
     @Test
+    void aNicRingByHandComparesWithTheRingTheNicSampleShows() {
+        Nic eth0 = new Nic();
+        eth0.setInterface$("eth0");
+        eth0.setDriver("ena");
+        eth0.setRxRing(1024);
+        eth0.setRxRingMax(16384);
+        eth0.setFeatures(new HashMap<>());
+        eth0.setCounters(new HashMap<>());
+        eth0.setQueues(new ArrayList<>());
+        harness.pipe(sim, new NicSample(sim.header(), new ArrayList<>(List.of(eth0))));
+        sim.step();
+
+        send(request("RX_RING", "eth0", "4096"));
+        TuningCommand ring = harness.commands.readValue();
+        assertEquals(TuningAction.RX_RING, ring.getAction());
+        assertEquals("1024", ring.getExpectedValue(), "the ring as the NIC sample shows it");
+        assertEquals("4096", ring.getNewValue());
+    }
+
+    @Test
+    void aRootQdiscByHandIsReadFromTheQdiscSampleAndOnlyFqCodelOrPfifoFast() {
+        harness.pipe(sim, new QdiscSample(sim.header(), new ArrayList<>(List.of(new Qdisc("eth0", "pfifo_fast", "0:",
+                null, 0L, 0L, 0L, 0L, 0L, 0L, 0L))), new ArrayList<>()));
+        sim.step();
+
+        CommandDecision shaper = request("ROOT_QDISC", "eth0", "htb");
+        send(shaper);
+        assertRefused(shaper, "out_of_bounds");
+
+        send(request("ROOT_QDISC", "eth0", "fq_codel"));
+        TuningCommand command = harness.commands.readValue();
+        assertEquals(TuningAction.ROOT_QDISC, command.getAction());
+        assertEquals("pfifo_fast", command.getExpectedValue(), "eth0's root as the qdisc sample shows it");
+        assertEquals("fq_codel", command.getNewValue());
+    }
+
+    @Test
     void aValueOutsideTheCatalogsBoundsIsRefused() {
         CommandDecision request = request("NETDEV_MAX_BACKLOG", "host", "500000");
 
@@ -132,7 +176,7 @@ class ManualCommandTopologyTest {
     }
 
     @Test
-    void aSettingWhoseCurrentValueTheSamplesDoNotCarryIsRefused() {
+    void aNicSettingBeforeTheHostsFirstNicSampleIsRefused() {
         CommandDecision request = request("COALESCE_RX_USECS", "eth0", "50");
 
         send(request);
