@@ -127,7 +127,7 @@ final class ChangeProposer {
         if (current == null || !Boolean.FALSE.equals(nic.get().getAdaptiveRx())) {
             return List.of();
         }
-        long wanted = Math.round(host.thresholds().nicRxUsecsMax());
+        long wanted = host.thresholds().nicRxUsecsMax();
         if (wanted >= current || !bounds(TuningAction.COALESCE_RX_USECS).contains(wanted)
                 || backedOff.test(Change.valueKey(TuningAction.COALESCE_RX_USECS, finding.target(),
                         Long.toString(wanted)))) {
