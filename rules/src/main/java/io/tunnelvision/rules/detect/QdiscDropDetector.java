@@ -18,8 +18,16 @@ import java.util.Set;
  * counts what its classes' qdiscs drop, mq sums its queues), so one finding per interface; the child that dropped
  * most is named in the summary. A drop rate that is unknown (the qdisc is new in the interval, or was replaced)
  * gives no finding.
+ *
+ * <p>An AQM's drops are not counted (a root that is one, or its share in a root's count from the AQM children under
+ * it, as mq's fq_codel queues): CoDel drops at the head of a queue whose packets waited longer than its target, on
+ * purpose, to tell TCP to slow down (RFC 8289), so they are what a standing queue's remedy, fq_codel, does rather
+ * than an overflow; counting them would also roll that remedy back as a new hotspot opened in its window.
  */
 public final class QdiscDropDetector {
+
+    /** Qdiscs that drop to keep a queue's delay down (active queue management), not because it overflowed. */
+    static final Set<String> AQM = Set.of("fq_codel", "codel", "cake", "pie", "fq_pie");
 
     private final double threshold;
 
@@ -34,7 +42,7 @@ public final class QdiscDropDetector {
         }
         Set<String> watched = Tunnels.tunnelsAndUnderlays(config);
         for (QdiscRates.QdiscRate root : rates.roots()) {
-            Double drops = root.dropsPerSec();
+            Double drops = overflowDropsPerSec(rates, root);
             if (drops == null || !watched.contains(root.iface())) {
                 continue;
             }
@@ -59,6 +67,30 @@ public final class QdiscDropDetector {
             }
         }
         return findings;
+    }
+
+    /**
+     * The root's drops less those of the AQM qdiscs under it (0 for an AQM root); null when a rate it needs is
+     * unknown.
+     */
+    private static Double overflowDropsPerSec(QdiscRates rates, QdiscRates.QdiscRate root) {
+        if (root.dropsPerSec() == null) {
+            return null;
+        }
+        if (AQM.contains(root.qdisc().getKind())) {
+            return 0.0;
+        }
+        double drops = root.dropsPerSec();
+        for (QdiscRates.QdiscRate q : rates.qdiscs()) {
+            if (q.iface().equals(root.iface()) && q.qdisc().getParent() != null
+                    && AQM.contains(q.qdisc().getKind())) {
+                if (q.dropsPerSec() == null) {
+                    return null;
+                }
+                drops -= q.dropsPerSec();
+            }
+        }
+        return Math.max(0, drops);
     }
 
     /** ", most of them in its child pfifo 10: (parent 1:10)", or nothing when no child dropped. */

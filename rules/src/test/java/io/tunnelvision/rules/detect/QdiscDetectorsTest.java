@@ -77,6 +77,25 @@ class QdiscDetectorsTest {
     }
 
     @Test
+    void theDropsOfAnAqmAreItsSignalNotAnOverflow() {
+        InterfaceConfigSample config = config(iface("tun0", InterfaceKind.TUN, 500, "eth0"),
+                iface("eth0", InterfaceKind.PHYSICAL, 1000, null));
+        // 300 drops/s under fq_codel at tun0's root; under eth0's mq, 300/s by its fq_codel queue, 30/s by a pfifo
+        Qdisc codelChild = new Qdisc("eth0", "fq_codel", "0:", "1:1", 0L, 0L, 0L, 0L, 0L, 0L, 0L);
+        Qdisc fifoChild = new Qdisc("eth0", "pfifo", "0:", "1:2", 0L, 0L, 0L, 0L, 0L, 0L, 0L);
+        Qdisc codelChildLater = new Qdisc("eth0", "fq_codel", "0:", "1:1", 0L, 0L, 9_000L, 0L, 0L, 0L, 0L);
+        Qdisc fifoChildLater = new Qdisc("eth0", "pfifo", "0:", "1:2", 0L, 0L, 900L, 0L, 0L, 0L, 0L);
+        Map<String, Finding> f = judge(rates(
+                List.of(root("tun0", "fq_codel", 0, 0, 0, 0), root("eth0", "mq", 0, 0, 0, 0), codelChild, fifoChild),
+                List.of(root("tun0", "fq_codel", 3_000_000, 9_000, 0, 0), root("eth0", "mq", 3_000_000, 9_900, 0, 0),
+                        codelChildLater, fifoChildLater)), config);
+        assertFalse(f.get("QDISC_DROPS|tun0").bad(), f.toString());
+        assertEquals(0.0, f.get("QDISC_DROPS|tun0").metric(), 1e-9);
+        assertTrue(f.get("QDISC_DROPS|eth0").bad(), f.toString());
+        assertEquals(30.0, f.get("QDISC_DROPS|eth0").metric(), 1e-9, "the pfifo queue's overflow only");
+    }
+
+    @Test
     void aReplacedRootHasNoRatesSoNoFinding() {
         InterfaceConfigSample config = config(iface("tun0", InterfaceKind.TUN, 500, null));
         Map<String, Finding> f = judge(rates(List.of(root("tun0", "pfifo_fast", 9_000, 90, 5_000, 5)),

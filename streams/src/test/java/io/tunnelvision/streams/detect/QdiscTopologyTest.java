@@ -132,8 +132,12 @@ class QdiscTopologyTest {
         assertTrue(harness.hotspots.isEmpty(), "which interface is a tunnel's underlay is not known yet");
     }
 
+    /**
+     * fq_codel at the root, having dropped 1 packet for every 10 it sent (12.5/s at 125,000 B/s): CoDel's signals to
+     * the senders, not an overflow.
+     */
     private static Qdisc fqCodel(String dev, long bytes, long backlogBytes, long backlogPackets) {
-        return new Qdisc(dev, "fq_codel", "8001:", null, bytes, bytes / 1000, 0L, 0L, 0L, backlogBytes,
+        return new Qdisc(dev, "fq_codel", "8001:", null, bytes, bytes / 1000, bytes / 10_000, 0L, 0L, backlogBytes,
                 backlogPackets);
     }
 
@@ -172,6 +176,8 @@ class QdiscTopologyTest {
         assertEquals("QDISC_BACKLOG|eth0", outcome.getMetric(), "judged on the backlog's delay");
         assertEquals(240.0, outcome.getBefore(), 1e-9);
         assertEquals(8.0, outcome.getAfter(), 1e-9);
+        assertTrue(hotspots(HotspotType.QDISC_DROPS).isEmpty(), "CoDel's drops are no overflow: no hotspot opened in "
+                + "the change's window");
     }
 
     @Test
