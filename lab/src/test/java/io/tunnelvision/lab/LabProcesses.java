@@ -1,5 +1,6 @@
 package io.tunnelvision.lab;
 
+import io.tunnelvision.agent.AgentMain;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -41,6 +42,26 @@ final class LabProcesses implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + mainClass + " in " + ns, e);
         }
+    }
+
+    /**
+     * Runs the agent's command line in {@code ns} ({@code collect --once --json}, {@code doctor --json}) and answers
+     * the JSON it printed: the last line of its output that starts with '{' (its logging goes to the same file).
+     * Fails the test when it does not finish in {@code timeoutSeconds}, exits otherwise than {@code exitCode}, or
+     * prints no JSON.
+     */
+    String agentJson(String ns, List<String> args, Map<String, String> env, Path log, int exitCode,
+                     long timeoutSeconds) throws InterruptedException, IOException {
+        Process p = start(ns, AgentMain.class.getName(), args, env, log, "128m");
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            throw new AssertionError(args + " did not finish in " + timeoutSeconds + " s: " + tail(log));
+        }
+        String out = Files.readString(log);
+        if (p.exitValue() != exitCode) {
+            throw new AssertionError(args + " exited " + p.exitValue() + ", not " + exitCode + ": " + out);
+        }
+        return out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError(args + " printed no JSON: " + out));
     }
 
     /** Starts a tool ({@code wireguard-go -f}, {@code openvpn}) in namespace {@code ns}; output goes to {@code log}. */

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tunnelvision.agent.AgentMain;
 import io.tunnelvision.agent.collect.NicCadence;
 import io.tunnelvision.agent.collect.NicCollector;
 import io.tunnelvision.agent.collect.SettingsRefresh;
@@ -23,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -102,15 +100,8 @@ class NicCollectorLabIT {
             assertEquals(1, after.getRxChannels());
 
             // The agent's collect --once --json in the namespace, the veth named by TUNNELVISION_AGENT_NIC_INTERFACES
-            Path log = runDir.resolve("collect.log");
-            Process collect = processes.start(ns, AgentMain.class.getName(), List.of("collect", "--once", "--json"),
-                    Map.of("TUNNELVISION_AGENT_NIC_INTERFACES", NIC), log, "128m");
-            assertTrue(collect.waitFor(120, TimeUnit.SECONDS), "collect --once did not finish: " + LabProcesses.tail(log));
-            String out = Files.readString(log);
-            assertEquals(0, collect.exitValue(), "collect --once failed: " + out);
-            String line = out.lines().filter(l -> l.startsWith("{\"")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no JSON line in " + out));
-            JsonNode json = new ObjectMapper().readTree(line);
+            JsonNode json = new ObjectMapper().readTree(processes.agentJson(ns, List.of("collect", "--once", "--json"),
+                    Map.of("TUNNELVISION_AGENT_NIC_INTERFACES", NIC), runDir.resolve("collect.log"), 0, 120));
             JsonNode nics = json.path("nic").path("nics");
             assertEquals(1, nics.size(), "the nic sample of collect --once: " + json.path("nic"));
             JsonNode shown = nics.get(0);

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tunnelvision.agent.apply.ApplyBounds;
 import io.tunnelvision.agent.apply.CommandExecutor;
 import io.tunnelvision.agent.apply.ExecutorSettings;
 import io.tunnelvision.agent.collect.PmtuCollector;
 import io.tunnelvision.agent.collect.PmtuSchedule;
 import io.tunnelvision.agent.collect.ToolRun;
+import io.tunnelvision.agent.collect.WireguardCollector;
 import io.tunnelvision.rules.detect.DetectionThresholds;
 import io.tunnelvision.rules.detect.Finding;
 import io.tunnelvision.rules.detect.PmtuBlackholeDetector;
@@ -32,6 +35,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -125,6 +129,18 @@ class PmtuBlackholeLabIT {
             assertEquals(devA, found.target());
             assertEquals(1320.0, found.evidence().get("recommendedMtu"), "1328 less the 8-byte margin");
 
+            // The agent's own collect --once --json in a shows both new sources: the WireGuard peer and its path
+            JsonNode once = new ObjectMapper().readTree(processes.agentJson(nsA, List.of("collect", "--once",
+                    "--json"), Map.of(), runDir.resolve("collect-once.log"), 0, 120));
+            JsonNode wgInterfaces = once.path(WireguardCollector.NAME).path("interfaces");
+            assertEquals(1, wgInterfaces.size(), "a's one WireGuard interface: " + once.path(WireguardCollector.NAME));
+            assertEquals(devA, wgInterfaces.get(0).path("name").asText(), wgInterfaces.toString());
+            assertEquals(1, wgInterfaces.get(0).path("peers").size(), "b, a's one peer: " + wgInterfaces);
+            JsonNode paths = once.path(PmtuCollector.NAME).path("paths");
+            assertEquals(1, paths.size(), "the path to b: " + once.path(PmtuCollector.NAME));
+            assertEquals(1328, unwrapped(paths.get(0).path("largestPassedBytes")).asInt(), paths.toString());
+            assertEquals(1329, unwrapped(paths.get(0).path("smallestFailedBytes")).asInt(), paths.toString());
+
             // The remedy, through a's real executor: signed, compare-and-set on the tunnel's MTU.
             Path keys = Files.createDirectories(runDir.resolve("keys"));
             Ed25519Keys.KeyFiles key = Ed25519Keys.write(Ed25519Keys.generate(), keys, "planner");
@@ -184,6 +200,11 @@ class PmtuBlackholeLabIT {
     private static PmtuPath onlyPath(PmtuSample sample) {
         assertEquals(1, sample.getPaths().size(), "a's one peer: " + sample);
         return sample.getPaths().get(0);
+    }
+
+    /** Avro's JSON puts a union's non-null value under its type's name: {@code {"int": 1328}}. */
+    private static JsonNode unwrapped(JsonNode value) {
+        return value.isObject() && value.size() == 1 ? value.elements().next() : value;
     }
 
     private static LabNetwork.Gateway gateway(String ns) {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tunnelvision.agent.AgentMain;
 import io.tunnelvision.agent.collect.InterfaceConfigCollector;
 import io.tunnelvision.agent.collect.QdiscCollector;
 import io.tunnelvision.agent.collect.SettingsRefresh;
@@ -239,14 +238,7 @@ class QdiscLabIT {
     /** The agent's {@code args} run in a's namespace; its standard output once it exited {@code exitCode}. */
     private String agent(LabProcesses processes, Path runDir, String name, List<String> args, int exitCode)
             throws Exception {
-        Path log = runDir.resolve(name + ".out");
-        Process p = processes.start(nsA, AgentMain.class.getName(), args, Map.of(), log, "128m");
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), name + " did not finish in 60 s");
-        String out = Files.readString(log);
-        assertEquals(exitCode, p.exitValue(), name + ": " + out);
-        // the JSON is the one line that starts with '{' (logging goes to the same file)
-        return out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
-                .orElseThrow(() -> new AssertionError(name + " printed no JSON: " + out));
+        return processes.agentJson(nsA, args, Map.of(), runDir.resolve(name + ".out"), exitCode, 60);
     }
 
     private SampleHeader header() {
