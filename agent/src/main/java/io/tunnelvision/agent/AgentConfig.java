@@ -58,7 +58,7 @@ public final class AgentConfig {
             InterruptsParser.DEFAULT_DEVICES.pattern(),
             "Regular expression: /proc/interrupts rows whose device names match are sent one by one, the rest as per-CPU totals");
     public static final Setting DISABLED_COLLECTORS = Setting.optional("TUNNELVISION_AGENT_DISABLED_COLLECTORS", "",
-            "Comma-separated collectors to switch off: interrupts, softnet, link, interface-config, kernel-settings, wireguard, nic");
+            "Comma-separated collectors to switch off: interrupts, softnet, link, interface-config, kernel-settings, wireguard, pmtu, qdisc, nic");
     public static final Setting NIC_INTERFACES = Setting.optional("TUNNELVISION_AGENT_NIC_INTERFACES", "",
             "Comma-separated interfaces the nic collector reads with ethtool besides those backed by a bus device "
                     + "(sysfs device link): a veth underlay in a container or a namespace");
